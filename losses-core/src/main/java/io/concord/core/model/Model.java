@@ -1,0 +1,50 @@
+package io.concord.core.model;
+
+import java.io.Serializable;
+import java.util.List;
+
+/**
+ * A trainable model over records of type {@code R} whose parameters are one flat float vector.
+ *
+ * <p>The engine owns the parameter and gradient vectors; a model only reads {@code params} and adds into
+ * {@code grad}. That keeps models stateless and lets the engine average, checkpoint and ship parameters without
+ * knowing the model. Implementations must be {@link Serializable}: the engine ships them to executors inside task
+ * closures.
+ *
+ * @param <R> the record type of one training example
+ */
+public interface Model<R> extends Serializable {
+
+    /** Length of the flat parameter vector. */
+    int numParams();
+
+    /** Writes a deterministic initialisation for {@code seed} into {@code params} (length {@link #numParams()}). */
+    void initParams(float[] params, long seed);
+
+    /**
+     * Forward and backward pass over {@code batch}: ADDS the gradient of the summed per-example loss into
+     * {@code grad} and returns the summed loss and the batch's example weight. Must not modify {@code params}.
+     */
+    BatchLoss accumulateGradient(float[] params, List<R> batch, float[] grad, StepContext ctx);
+
+    /**
+     * How the engine turns summed gradients into the gradient the optimizer sees: divided by the total example weight
+     * ({@link Reduction#MEAN}, the default) or used as is ({@link Reduction#SUM}, for objectives defined as a sum over
+     * the batch, as UltraGCN's official code does).
+     */
+    default Reduction reduction() {
+        return Reduction.MEAN;
+    }
+
+    /**
+     * Adds the gradient of a per-step regulariser (one that is not a sum over examples) into {@code grad}, which is
+     * already reduced, and returns the regulariser's value. Called once per optimizer step, on whichever side makes
+     * the step (the driver in global-batch mode, each partition in parameter-averaging mode).
+     */
+    default double regularize(float[] params, float[] grad) {
+        return 0.0;
+    }
+
+    /** How summed example gradients become the optimizer's gradient. */
+    enum Reduction { MEAN, SUM }
+}

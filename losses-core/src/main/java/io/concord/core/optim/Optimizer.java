@@ -1,0 +1,38 @@
+package io.concord.core.optim;
+
+import java.io.Serializable;
+
+/**
+ * An update rule over a flat parameter vector, with all of its state in one flat float vector so that the engine
+ * can average, checkpoint and ship the state without knowing the optimizer (Tribuo's lifecycle, made stateless).
+ *
+ * <p>Lifecycle: {@link #initialiseState} once → {@link #step} for t = 1, 2, … → the state may be snapshot (copied),
+ * restored, or averaged across workers between steps. Instances hold only hyperparameters; they are immutable and
+ * {@link Serializable} so they can travel in task closures.
+ */
+public interface Optimizer extends Serializable {
+
+    /** Name as used in configs ({@code optimizer.name}). */
+    String name();
+
+    /** Length of the flat state vector for a parameter vector of {@code numParams} floats (0 for stateless rules). */
+    int stateSize(int numParams);
+
+    /** Writes the initial state; the default leaves the zero-filled vector the engine allocates. */
+    default void initialiseState(float[] state, float[] params) {
+    }
+
+    /**
+     * One update of {@code params} in place from the reduced gradient {@code grad}, reading and writing
+     * {@code state}. {@code t} is the 1-based step counter. {@code grad} may be overwritten (it is scratch).
+     */
+    void step(float[] params, float[] grad, float[] state, long t);
+
+    /**
+     * Whether averaging this optimizer's state across workers is meaningful. Element-wise moment estimates (Adam,
+     * momentum) average well; state holding projections or bases may not.
+     */
+    default boolean stateIsAverageable() {
+        return true;
+    }
+}

@@ -1,0 +1,40 @@
+package io.concord.core.stat;
+
+import java.io.Serializable;
+
+/**
+ * A mergeable statistic computed over all partitions of a round: expert selection counts, degree tables, score
+ * bounds, loss sums. Values form a commutative monoid under {@link #merge} with identity {@link #zero()}.
+ *
+ * <p>Implementations are stateless descriptions (a name and the operations); values of type {@code S} travel
+ * through Kryo, so {@code S} must be a registered type.
+ *
+ * @param <S> value type
+ */
+public interface GlobalStatistic<S> extends Serializable {
+
+    /** Unique name within a job; used in logs, checkpoints and metrics. */
+    String name();
+
+    /** A fresh identity value; callers may mutate it. */
+    S zero();
+
+    /** Adds {@code right} into {@code left} and returns the result (may be {@code left} itself). */
+    S merge(S left, S right);
+
+    /** An independent deep copy, used for immutable snapshots that are broadcast. */
+    S copy(S value);
+
+    /** When the merged value is available to the loss. */
+    Freshness freshness();
+
+    /** When a statistic's merged value is available to the loss computation. */
+    enum Freshness {
+        /** A forward-only statistics pass runs first; the loss pass sees this round's exact merged value. */
+        TWO_PASS,
+        /** The loss pass sees the previous round's merged value (null in the first round). */
+        STALE_BY_ONE_ROUND,
+        /** Collected for reporting only; never read by the loss. */
+        REPORT_ONLY
+    }
+}
