@@ -4,7 +4,7 @@ package io.concord.config;
  * A bad configuration value. The message is one line naming the key, the bad value and what is allowed, e.g.
  * {@code train.batchSize: -3 is not allowed; allowed: an integer >= 0}.
  */
-public final class ConfigException extends RuntimeException {
+public final class ConfigException extends IllegalArgumentException {
 
     private static final long serialVersionUID = 1L;
 

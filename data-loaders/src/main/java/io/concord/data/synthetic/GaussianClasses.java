@@ -17,7 +17,8 @@ import java.util.SplittableRandom;
  * @param separation  scale of the class centres (larger = easier)
  * @param labelNoise  fraction of training labels flipped to another class, in [0, 1)
  */
-public record GaussianClasses(int dimension, int numClasses, double separation, double labelNoise) {
+public record GaussianClasses(int dimension, int numClasses, double separation, double labelNoise)
+        implements java.io.Serializable {
 
     public GaussianClasses {
         if (dimension <= 0) {
