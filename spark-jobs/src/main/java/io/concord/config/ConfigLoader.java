@@ -128,11 +128,12 @@ public final class ConfigLoader {
             throw new ConfigException(path(e, null), e.getValue(), expected(e.getTargetType()));
         } catch (MismatchedInputException e) {
             String key = path(e, null);
-            String detail = e.getOriginalMessage();
             if (e.getTargetType() != null) {
-                detail = "wrong type; allowed: " + expected(e.getTargetType());
+                JsonNode bad = tree.at("/" + key.replace('.', '/'));
+                Object shown = bad.isMissingNode() ? "this value" : bad.isValueNode() ? bad.asText() : bad.toString();
+                throw new ConfigException(key.isEmpty() ? "<root>" : key, shown, expected(e.getTargetType()));
             }
-            throw new ConfigException(key.isEmpty() ? "<root>" : key, detail);
+            throw new ConfigException(key.isEmpty() ? "<root>" : key, e.getOriginalMessage());
         } catch (JsonMappingException e) {
             Throwable cause = e.getCause();
             if (cause instanceof ConfigException ce) {

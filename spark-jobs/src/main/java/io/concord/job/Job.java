@@ -21,6 +21,13 @@ public interface Job<C extends JobConfig> {
         return "/concord/jobs/" + name() + ".yaml";
     }
 
+    /**
+     * Checks that need more than the config's own types, e.g. building the named loss and optimizer; called right
+     * after the config is bound, before anything runs.
+     */
+    default void validate(C config) {
+    }
+
     /** Cheap checks before Spark starts (input paths exist, values that need the file system). */
     default void checkInputs(C config, Configuration hadoopConf) {
     }

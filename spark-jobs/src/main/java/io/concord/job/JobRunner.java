@@ -58,7 +58,9 @@ public final class JobRunner {
         for (String assignment : sets) {
             ConfigLoader.applyOverride(tree, assignment);
         }
-        return ConfigLoader.bind(tree, job.configType());
+        C config = ConfigLoader.bind(tree, job.configType());
+        job.validate(config);
+        return config;
     }
 
     private <C extends JobConfig> Outcome runTyped(Job<C> job, RunOptions options) {

@@ -64,6 +64,14 @@ public final class LogRegJob implements Job<LogRegConfig> {
     }
 
     @Override
+    public void validate(LogRegConfig config) {
+        Components.optimizer(config.optimizer());
+        if (config.model().type().equals("linear")) {
+            Components.classificationLoss(config.loss());
+        }
+    }
+
+    @Override
     public void checkInputs(LogRegConfig config, Configuration hadoopConf) {
         if (config.data().path() != null) {
             LabeledVectorCsv.files(new Path(config.data().path()), hadoopConf);
