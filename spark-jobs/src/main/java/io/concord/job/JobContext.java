@@ -8,10 +8,10 @@ import org.apache.spark.sql.SparkSession;
 
 /**
  * What a running job gets: Spark, the run directory (write into staging), whether to resume from the newest
- * checkpoint, and the run's metrics.
+ * checkpoint, the run's metrics, and the console for user-facing messages.
  */
 public record JobContext(String jobName, SparkSession spark, JavaSparkContext jsc, RunDirectory runDir,
-                         boolean resume, RunMetrics metrics) {
+                         boolean resume, RunMetrics metrics, java.io.PrintStream console) {
 
     public Configuration hadoopConf() {
         return jsc.hadoopConfiguration();

@@ -95,7 +95,7 @@ public final class JobRunner {
         try (RunMetrics metrics = RunMetrics.create(options.progress() ? new ProgressReporter(job.name()) : null)) {
             JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
             runDir.writeString("config.effective.yaml", effective);
-            JobContext ctx = new JobContext(job.name(), spark, jsc, runDir, options.resume(), metrics);
+            JobContext ctx = new JobContext(job.name(), spark, jsc, runDir, options.resume(), metrics, out);
             JobResult result;
             try {
                 result = job.run(config, ctx);

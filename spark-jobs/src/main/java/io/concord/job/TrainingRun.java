@@ -82,10 +82,11 @@ public final class TrainingRun {
                     throw new IllegalStateException(latest.get() + " holds " + state.params().length
                             + " parameters but the model has " + model.numParams());
                 }
-                LOG.info("resuming from {} at round {}", latest.get(), state.nextRound());
+                ctx.console().println("resuming from " + latest.get() + " at round " + state.nextRound());
                 log = MetricsLogReader.read(dir);
             } else {
-                LOG.info("--resume: no checkpoint under {}; starting from round 0", checkpoints.directory());
+                ctx.console().println("--resume: no checkpoint under " + checkpoints.directory()
+                        + "; starting from round 0");
             }
         }
         final MetricsLog metricsLog = log;

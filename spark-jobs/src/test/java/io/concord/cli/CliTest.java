@@ -81,6 +81,7 @@ class CliTest {
 
         CliRun resumed = CliRun.of(train("resumable", "--set", "train.checkpointEvery=2", "--resume"));
         assertThat(resumed.exitCode()).as(resumed.err()).isZero();
+        assertThat(resumed.out()).contains("resuming from").contains("round-00000004 at round 4");
         assertThat(Files.readAllBytes(runDir("resumable").resolve("model/params.bin")))
                 .isEqualTo(Files.readAllBytes(runDir("uninterrupted").resolve("model/params.bin")));
         assertThat(Files.readAllLines(runDir("resumable").resolve("metrics.jsonl"))).hasSize(6);
