@@ -135,7 +135,10 @@ final class MoeNetwork implements Serializable {
         }
     }
 
-    /** Forward pass of position {@code i}; with {@code routeOnly} the head is skipped (statistics pass). */
+    /**
+     * Forward pass of position {@code i}. With {@code routeOnly} (the statistics pass) only the routing decisions
+     * are complete: the last layer's experts and the head are skipped.
+     */
     Trace forward(double[] p, Positions pos, int i, boolean routeOnly) {
         final int d = layout.d;
         Trace t = new Trace(config);
@@ -158,7 +161,8 @@ final class MoeNetwork implements Serializable {
         }
         for (int l = 0; l < config.numLayers(); l++) {
             t.in[l] = h;
-            h = layerForward(p, l, h, t);
+            // The counting pass needs only the routing: the last layer's experts are skipped.
+            h = layerForward(p, l, h, t, routeOnly && l == config.numLayers() - 1);
         }
         t.in[config.numLayers()] = h;
         if (!routeOnly) {
@@ -175,7 +179,7 @@ final class MoeNetwork implements Serializable {
         return t;
     }
 
-    private double[] layerForward(double[] p, int l, double[] h, Trace t) {
+    private double[] layerForward(double[] p, int l, double[] h, Trace t, boolean routingOnly) {
         final int d = layout.d;
         final int ne = config.numExperts();
         double[] z = new double[ne];
@@ -195,6 +199,9 @@ final class MoeNetwork implements Serializable {
         t.probs[l] = prob;
         t.logSumExp[l] = lse;
         selectTopK(prob, t.top[l]);
+        if (routingOnly) {
+            return null;
+        }
         double[] y = h.clone();
         for (int k = 0; k < config.topK(); k++) {
             int e = t.top[l][k];
