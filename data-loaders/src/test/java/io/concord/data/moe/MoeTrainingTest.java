@@ -18,7 +18,7 @@ class MoeTrainingTest {
                 .lblCoeff(0.01).balance(BalanceMode.GLOBAL_TWO_PASS).domains(4).build());
         SimulatedMoeTraining.Outcome out = SimulatedMoeTraining.train(model, data, 4, 16, 150, 0.01, 1);
         RoutingTally heldOut = SimulatedMoeTraining.evaluate(model, out.params(), data, 1_000_000, 1000);
-        // Chance is ln 3 ≈ 1.10 and 1/3; one linear rule cannot fit the four domains' teachers.
+        // Chance is ln 3 ≈ 1.10 and 1/3.
         assertThat(heldOut.meanTaskLoss()).isLessThan(0.5 * Math.log(3));
         assertThat(heldOut.accuracy()).isGreaterThan(0.75);
     }

@@ -44,6 +44,20 @@ public final class ExpertCounts {
     }
 
     /**
+     * Throws unless the merged counts of a two-pass round cover exactly the round's total weight W (the sum of
+     * the loss pass's {@code BatchLoss.weight}): the model gives every routed token weight 1, so T = W unless a
+     * partition was counted twice (a retried task whose contribution was merged again) or not at all in one of
+     * the two passes. A cheap check for the engine to run after each round.
+     */
+    public static void checkCovers(long[] merged, double totalWeight) {
+        long t = tokens(merged);
+        if (t != totalWeight) {
+            throw new IllegalStateException("statistic '" + NAME + "' counts " + t + " routed tokens but the loss "
+                    + "pass weighed " + totalWeight + ": a partition was counted twice or missed");
+        }
+    }
+
+    /**
      * Selection fractions {@code f_{l,i} = c_{l,i} / (K·T)} of layer {@code layer} (they sum to 1; all zero when
      * T = 0). Checks the layout and the invariant {@code Σ_i c_{l,i} = K·T}, which a double-counted or truncated
      * merge would break.

@@ -157,4 +157,46 @@ class BalanceModeStatisticsTest {
         assertThat(new MoeModel(config(BalanceMode.GLOBAL_TWO_PASS)).countStatistic().freshness())
                 .isEqualTo(GlobalStatistic.Freshness.TWO_PASS);
     }
+
+    @Test
+    void aDoubleCountedPartitionIsCaughtAgainstTheLossPassWeight() {
+        MoeModel model = new MoeModel(config(BalanceMode.GLOBAL_TWO_PASS));
+        double[] params = MoeFixtures.initParams(model, 5);
+        GlobalBatchRound.Result round = GlobalBatchRound.run(model, params,
+                List.of(data.subList(0, 10), data.subList(10, 36)), 1, 0, null);
+        ExpertCounts.checkCovers(round.expertCounts(), round.weight());
+        long[] retriedTwice = model.countStatistic().merge(round.expertCounts().clone(),
+                MoeFixtures.counts(model, params, data.subList(0, 10)));
+        assertThatThrownBy(() -> ExpertCounts.checkCovers(retriedTwice, round.weight()))
+                .hasMessageContaining("counted twice");
+    }
+
+    @Test
+    void routerZLossMatchesTheT5xTestVector() {
+        // losses-and-optimizers.md §5b: logits [1, 2, 3], coeff 1e-4 → log Z = 3.407606, z-term = 0.00116118.
+        // One MoE layer of width 1 whose input is the token embedding 1.0 and router weights [1, 2, 3].
+        MoeConfig base = MoeConfig.nextToken(2).modelDim(1).experts(3, 1).expertHidden(1).lblCoeff(0.0)
+                .balance(BalanceMode.MICRO).build();
+        MoeModel withZ = new MoeModel(MoeConfig.nextToken(2).modelDim(1).experts(3, 1).expertHidden(1).lblCoeff(0.0)
+                .zLossCoeff(1e-4).balance(BalanceMode.MICRO).build());
+        MoeModel noZ = new MoeModel(base);
+        ParamLayout lay = new ParamLayout(base);
+        double[] params = new double[noZ.numParams()];
+        params[lay.inputWeights] = 1.0;
+        params[lay.router[0]] = 1.0;
+        params[lay.router[0] + 1] = 2.0;
+        params[lay.router[0] + 2] = 3.0;
+        List<MoeExample> one = List.of(MoeExample.tokens(new int[] {0, 1}, 0));
+        double[] gz = new double[params.length];
+        double[] g0 = new double[params.length];
+        double diff = withZ.accumulateGradient(params, one, gz, SimpleStepContext.of(1, 0)).lossSum()
+                - noZ.accumulateGradient(params, one, g0, SimpleStepContext.of(1, 0)).lossSum();
+        assertThat(diff).isCloseTo(0.00116118, within(5e-9));
+        // ∂(c·lse²)/∂z = 2c·lse·softmax(z); the router weight gradient is that times the input 1.0.
+        double[] softmax = {0.09003057, 0.24472847, 0.66524096};
+        for (int e = 0; e < 3; e++) {
+            assertThat(gz[lay.router[0] + e] - g0[lay.router[0] + e])
+                    .isCloseTo(2e-4 * 3.40760596 * softmax[e], within(1e-10));
+        }
+    }
 }
