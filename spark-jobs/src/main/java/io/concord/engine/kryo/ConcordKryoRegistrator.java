@@ -34,7 +34,9 @@ public final class ConcordKryoRegistrator implements KryoRegistrator {
             "io.concord.engine.RoundInput",
             // records of losses-core / data-loaders
             "io.concord.core.model.LabeledVector",
-            "[Lio.concord.core.model.LabeledVector;"
+            "[Lio.concord.core.model.LabeledVector;",
+            "io.concord.core.moe.MoeExample",
+            "io.concord.core.moe.RoutingTally"
     );
 
     /** Classes other modules add (workloads); loaded if present so one registrator serves every job. */
