@@ -8,6 +8,7 @@ import org.knowm.xchart.HeatMapChart;
 import org.knowm.xchart.HeatMapChartBuilder;
 
 import java.awt.Color;
+import java.awt.Font;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -72,15 +73,22 @@ final class ExpertFrequencyReport {
 
     static HeatMapChart heatmap(LayerRouting r, List<String> domains, int topK) {
         int experts = r.selectionFrequency().length;
-        HeatMapChart chart = new HeatMapChartBuilder().width(Math.max(600, 60 + 40 * experts))
+        double max = (double) topK / experts;
+        for (double[] row : r.domainFrequency()) {
+            for (double f : row) {
+                max = Math.max(max, f);
+            }
+        }
+        HeatMapChart chart = new HeatMapChartBuilder().width(Math.max(600, 160 + 52 * experts))
                 .height(Math.max(400, 120 + 36 * domains.size()))
                 .title("Expert selection frequency by domain, layer " + r.layer() + " (uniform = "
                         + String.format(Locale.ROOT, "%.3f", (double) topK / experts) + ")")
                 .xAxisTitle("expert").yAxisTitle("domain").build();
-        chart.getStyler().setShowValue(experts <= 24);
+        chart.getStyler().setShowValue(experts <= 32);
+        chart.getStyler().setValueFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11));
         chart.getStyler().setHeatMapValueDecimalPattern("0.00");
         chart.getStyler().setMin(0.0);
-        chart.getStyler().setMax(1.0);
+        chart.getStyler().setMax(Math.ceil(max * 20) / 20);
         chart.getStyler().setRangeColors(new Color[] {new Color(247, 251, 255), new Color(107, 174, 214),
                 new Color(8, 48, 107)});
         List<Integer> x = new ArrayList<>();
