@@ -46,9 +46,18 @@ import java.util.regex.Pattern;
  * @param numClasses classes (classification) or the vocabulary (next-token)
  * @param domains    domain names, index = domain id (may be empty)
  * @param source     what the data is, for messages
+ * @param cached     a cached intermediate RDD to release with the held-out set (null if none)
  */
 record MoeData(JavaRDD<MoeExample> train, JavaRDD<MoeExample> test, MoeTask task, int inputDim, int numClasses,
-               List<String> domains, String source) {
+               List<String> domains, String source, JavaRDD<?> cached) {
+
+    /** Unpersists the held-out set and any cached input. */
+    void release() {
+        test.unpersist(false);
+        if (cached != null) {
+            cached.unpersist(false);
+        }
+    }
 
     /** Held-out generated examples start at this index, far beyond any training index. */
     static final long TEST_OFFSET = 1L << 40;
@@ -79,9 +88,9 @@ record MoeData(JavaRDD<MoeExample> train, JavaRDD<MoeExample> test, MoeTask task
         test.persist(StorageLevel.MEMORY_AND_DISK_SER());
         return g.tokens()
                 ? new MoeData(train, test, MoeTask.NEXT_TOKEN, 0, g.vocabSize(), probe.domainNames(),
-                "generated token domains")
+                "generated token domains", null)
                 : new MoeData(train, test, MoeTask.CLASSIFICATION, g.dim(), g.classes(), probe.domainNames(),
-                "generated feature domains");
+                "generated feature domains", null);
     }
 
     /** Ranges {@code [from, to)} of example indices, about 1000 per task. */
@@ -165,10 +174,11 @@ record MoeData(JavaRDD<MoeExample> train, JavaRDD<MoeExample> test, MoeTask task
             if (classes < 2) {
                 throw new DataException(source, "every \"label\" is 0; classification needs at least 2 classes");
             }
-            return new MoeData(train, test, MoeTask.CLASSIFICATION, (int) shape[2], classes, domainList, source);
+            return new MoeData(train, test, MoeTask.CLASSIFICATION, (int) shape[2], classes, domainList, source,
+                    tagged);
         }
         int vocabulary = vocab > 0 ? vocab : (int) Math.max(2, shape[4] + 1);
-        return new MoeData(train, test, MoeTask.NEXT_TOKEN, 0, vocabulary, domainList, source);
+        return new MoeData(train, test, MoeTask.NEXT_TOKEN, 0, vocabulary, domainList, source, tagged);
     }
 
     private static long[] shapeOf(MoeExample x) {

@@ -99,7 +99,7 @@ public final class MoeJob implements Job<MoeJobConfig> {
         evaluation.bestMetrics().forEach((k, v) -> metrics.put("best." + k, v));
         metrics.put("bestRound", (double) EvaluationListener.bestRound(outcome.state()));
         shards.unpersist(false);
-        data.test().unpersist(false);
+        data.release();
 
         Map<String, Object> details = new LinkedHashMap<>();
         details.put("numParams", model.numParams());
