@@ -91,6 +91,11 @@ public final class LogProbBatch {
         return new LogProbBatch(offsets, newPolicy, tokens, frozen, scores);
     }
 
+    /** Group layout: group {@code g} holds sequences {@code offsets[g] .. offsets[g+1]-1} (a copy). */
+    public int[] groupOffsets() {
+        return offsets.clone();
+    }
+
     public int groups() {
         return offsets.length - 1;
     }

@@ -29,9 +29,10 @@ public interface SequenceObjective extends Serializable {
     /**
      * Per-sequence coefficients {@code c_i} of a token-level term {@code c_i · (1/T_i) Σ_t KL(p_ref,t ‖ p_θ,t)} over the
      * {@code T_i} predicted positions of sequence {@code i} (prompt and completion), added by the model because it
-     * needs whole next-token distributions; {@code null} when the loss has no such term (the default).
+     * needs whole next-token distributions; {@code null} when the loss has no such term (the default). Depends only on
+     * the group layout ({@code groupOffsets} as in {@link LogProbBatch}), so the model can ask before its forward pass.
      */
-    default double[] tokenKlCoefficients(LogProbBatch batch) {
+    default double[] tokenKlCoefficients(int[] groupOffsets) {
         return null;
     }
 }

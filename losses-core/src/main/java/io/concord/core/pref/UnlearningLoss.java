@@ -94,20 +94,23 @@ public final class UnlearningLoss implements SequenceObjective {
     }
 
     @Override
-    public double[] tokenKlCoefficients(LogProbBatch batch) {
+    public double[] tokenKlCoefficients(int[] groupOffsets) {
         if (retain != RetainTerm.KL) {
             return null;
         }
-        double[] c = new double[batch.size()];
-        for (int g = 0; g < batch.groups(); g++) {
-            checkGroup(batch, g);
-            c[batch.groupStart(g) + 1] = retainCoeff;
+        double[] c = new double[groupOffsets[groupOffsets.length - 1]];
+        for (int g = 0; g + 1 < groupOffsets.length; g++) {
+            checkGroupSize(g, groupOffsets[g + 1] - groupOffsets[g]);
+            c[groupOffsets[g] + 1] = retainCoeff;
         }
         return c;
     }
 
     private void checkGroup(LogProbBatch batch, int g) {
-        int size = batch.groupSize(g);
+        checkGroupSize(g, batch.groupSize(g));
+    }
+
+    private void checkGroupSize(int g, int size) {
         int needed = retain == RetainTerm.NONE ? 1 : 2;
         if (size < needed || size > 2) {
             throw new IllegalArgumentException("loss '" + name() + "' with retain term " + retain + ": group " + g

@@ -70,13 +70,13 @@ class SequenceLossesTest {
         assertThat(ce.weight()).isEqualTo(2.0);
         UnlearningLoss kl = new UnlearningLoss(UnlearningLoss.ForgetTerm.NPO, UnlearningLoss.RetainTerm.KL, 0.1, 1.0,
                 0.7);
-        assertThat(kl.tokenKlCoefficients(b)).containsExactly(0.0, 0.7, 0.0, 0.7);
+        assertThat(kl.tokenKlCoefficients(b.groupOffsets())).containsExactly(0.0, 0.7, 0.0, 0.7);
         double[] g = new double[4];
         kl.valueAndGradient(b, g);
         assertThat(g[1]).isZero();
         assertThat(g[3]).isZero();
         assertThat(new UnlearningLoss(UnlearningLoss.ForgetTerm.NPO, UnlearningLoss.RetainTerm.CE, 0.1, 1, 1)
-                .tokenKlCoefficients(b)).isNull();
+                .tokenKlCoefficients(b.groupOffsets())).isNull();
         for (UnlearningLoss.ForgetTerm f : UnlearningLoss.ForgetTerm.values()) {
             for (UnlearningLoss.RetainTerm r : UnlearningLoss.RetainTerm.values()) {
                 GradientCheck.assertGradient(new UnlearningLoss(f, r, 0.3, 1.3, 0.6), b);
