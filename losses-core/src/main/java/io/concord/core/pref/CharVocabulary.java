@@ -121,8 +121,8 @@ public final class CharVocabulary implements Serializable {
         BufferedReader r = in instanceof BufferedReader b ? b : new BufferedReader(in);
         String header = r.readLine();
         if (!HEADER.equals(header)) {
-            throw new IOException(source + ":1: not a character vocabulary (expected header '" + HEADER + "', got '"
-                    + header + "')");
+            throw new FormatException(source, 1, "not a character vocabulary (expected header '" + HEADER
+                    + "', got '" + header + "')");
         }
         int[] cps = new int[16];
         int n = 0;
@@ -137,14 +137,14 @@ public final class CharVocabulary implements Serializable {
             try {
                 cp = Integer.parseInt(line.trim(), 16);
             } catch (NumberFormatException e) {
-                throw new IOException(source + ":" + lineNo + ": '" + line + "' is not a hexadecimal code point", e);
+                throw new FormatException(source, lineNo, "'" + line + "' is not a hexadecimal code point");
             }
             if (!Character.isValidCodePoint(cp)) {
-                throw new IOException(source + ":" + lineNo + ": " + line + " is not a valid code point");
+                throw new FormatException(source, lineNo, line + " is not a valid code point");
             }
             Integer previous = seen.put(cp, lineNo);
             if (previous != null) {
-                throw new IOException(source + ":" + lineNo + ": code point " + line + " already listed on line "
+                throw new FormatException(source, lineNo, "code point " + line + " already listed on line "
                         + previous);
             }
             if (n == cps.length) {
@@ -153,6 +153,29 @@ public final class CharVocabulary implements Serializable {
             cps[n++] = cp;
         }
         return new CharVocabulary(Arrays.copyOf(cps, n));
+    }
+
+    /** A malformed saved vocabulary; the message is {@code source:line: detail}. */
+    public static final class FormatException extends IOException {
+
+        private static final long serialVersionUID = 1L;
+
+        private final long line;
+        private final String detail;
+
+        FormatException(String source, long line, String detail) {
+            super(source + ":" + line + ": " + detail);
+            this.line = line;
+            this.detail = detail;
+        }
+
+        public long line() {
+            return line;
+        }
+
+        public String detail() {
+            return detail;
+        }
     }
 
     private Map<Integer, Integer> lookup() {

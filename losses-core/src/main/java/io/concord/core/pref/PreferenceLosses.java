@@ -32,6 +32,16 @@ public final class PreferenceLosses {
         return create("loss", section);
     }
 
+    /** For a component spec that carries the name apart from its parameters ({@code loss: {name: dpo, beta: 0.1}}). */
+    public static SequenceObjective create(String prefix, String name, Map<String, ?> params) {
+        if (params.containsKey("name")) {
+            throw new IllegalArgumentException(prefix + ".name: given twice");
+        }
+        Map<String, Object> section = new java.util.LinkedHashMap<>(params);
+        section.put("name", name);
+        return create(prefix, section);
+    }
+
     public static SequenceObjective create(String prefix, Map<String, ?> section) {
         ConfigSection c = new ConfigSection(prefix, section);
         String name = c.string("name").toLowerCase(Locale.ROOT);

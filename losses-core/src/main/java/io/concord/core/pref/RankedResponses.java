@@ -28,6 +28,41 @@ public final class RankedResponses implements SequenceGroup {
         }
     }
 
+    /**
+     * A ranked list without duplicate responses (the first occurrence and its score are kept), as AFT deduplicates the
+     * k sampled chains of thought before grouping them.
+     */
+    public static RankedResponses distinct(int[] prompt, int[][] responses, double[] scores) {
+        if (responses.length != scores.length) {
+            throw new IllegalArgumentException("ranked list has " + responses.length + " responses but "
+                    + scores.length + " scores");
+        }
+        java.util.Set<java.util.List<Integer>> seen = new java.util.HashSet<>();
+        java.util.List<int[]> kept = new java.util.ArrayList<>();
+        java.util.List<Double> keptScores = new java.util.ArrayList<>();
+        for (int i = 0; i < responses.length; i++) {
+            if (seen.add(Arrays.stream(responses[i]).boxed().toList())) {
+                kept.add(responses[i]);
+                keptScores.add(scores[i]);
+            }
+        }
+        return new RankedResponses(prompt, kept.toArray(new int[0][]),
+                keptScores.stream().mapToDouble(Double::doubleValue).toArray());
+    }
+
+    /** Every preference pair (i, j) with {@code score_i > score_j}, in index order: DPO data from a ranked group. */
+    public java.util.List<PreferencePair> pairs() {
+        java.util.List<PreferencePair> out = new java.util.ArrayList<>();
+        for (int i = 0; i < responses.length; i++) {
+            for (int j = 0; j < responses.length; j++) {
+                if (scores[i] > scores[j]) {
+                    out.add(new PreferencePair(prompt, responses[i], responses[j]));
+                }
+            }
+        }
+        return out;
+    }
+
     public int[] prompt() {
         return prompt;
     }

@@ -22,6 +22,7 @@ class PreferenceLossesTest {
         }
         assertThat(PreferenceLosses.create(Map.of("name", "aft", "beta", 0.1)).name()).isEqualTo("aft");
         assertThat(PreferenceLosses.create(Map.of("name", "aft", "variant", "dc")).name()).isEqualTo("aft");
+        assertThat(PreferenceLosses.create("loss", "ipo", Map.of("beta", 0.1)).name()).isEqualTo("ipo");
     }
 
     @Test
