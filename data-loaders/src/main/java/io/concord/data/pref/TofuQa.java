@@ -1,6 +1,7 @@
 package io.concord.data.pref;
 
 import java.io.Serializable;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 
@@ -9,6 +10,7 @@ import java.util.Objects;
  * {@code question} and {@code answer}; the {@code *_perturbed} evaluation splits add {@code paraphrased_answer},
  * {@code perturbed_answer} (a list) and, for the author splits, {@code paraphrased_question}; {@code real_authors} and
  * {@code world_facts} add multiple-choice {@code option1..option4}. Absent fields are null (strings) or empty (lists).
+ * Fields are plain strings and string arrays, so the record travels through Kryo's field serializer.
  */
 public final class TofuQa implements Serializable {
 
@@ -18,8 +20,8 @@ public final class TofuQa implements Serializable {
     private final String answer;
     private final String paraphrasedQuestion;
     private final String paraphrasedAnswer;
-    private final List<String> perturbedAnswers;
-    private final List<String> options;
+    private final String[] perturbedAnswers;
+    private final String[] options;
 
     public TofuQa(String question, String answer, String paraphrasedQuestion, String paraphrasedAnswer,
                   List<String> perturbedAnswers, List<String> options) {
@@ -27,8 +29,8 @@ public final class TofuQa implements Serializable {
         this.answer = Objects.requireNonNull(answer, "answer");
         this.paraphrasedQuestion = paraphrasedQuestion;
         this.paraphrasedAnswer = paraphrasedAnswer;
-        this.perturbedAnswers = List.copyOf(perturbedAnswers);
-        this.options = List.copyOf(options);
+        this.perturbedAnswers = perturbedAnswers.toArray(new String[0]);
+        this.options = options.toArray(new String[0]);
     }
 
     public static TofuQa of(String question, String answer) {
@@ -54,11 +56,11 @@ public final class TofuQa implements Serializable {
     }
 
     public List<String> perturbedAnswers() {
-        return perturbedAnswers;
+        return List.of(perturbedAnswers);
     }
 
     public List<String> options() {
-        return options;
+        return List.of(options);
     }
 
     @Override
@@ -66,12 +68,13 @@ public final class TofuQa implements Serializable {
         return o instanceof TofuQa other && question.equals(other.question) && answer.equals(other.answer)
                 && Objects.equals(paraphrasedQuestion, other.paraphrasedQuestion)
                 && Objects.equals(paraphrasedAnswer, other.paraphrasedAnswer)
-                && perturbedAnswers.equals(other.perturbedAnswers) && options.equals(other.options);
+                && Arrays.equals(perturbedAnswers, other.perturbedAnswers) && Arrays.equals(options, other.options);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(question, answer, paraphrasedQuestion, paraphrasedAnswer, perturbedAnswers, options);
+        return Objects.hash(question, answer, paraphrasedQuestion, paraphrasedAnswer, Arrays.hashCode(perturbedAnswers),
+                Arrays.hashCode(options));
     }
 
     @Override

@@ -100,6 +100,25 @@ public final class GruLanguageModel implements Serializable {
         return new GruLanguageModel(vocabulary.size(), hidden, layers, CharVocabulary.BOS, CharVocabulary.EOS);
     }
 
+    /**
+     * From a config section ({@code model: {hidden: 128, layers: 1}}; defaults as shown); errors name the key,
+     * unknown keys are rejected.
+     */
+    public static GruLanguageModel fromConfig(String prefix, java.util.Map<String, ?> section,
+                                              CharVocabulary vocabulary) {
+        ConfigSection c = new ConfigSection(prefix, section);
+        double hidden = c.number("hidden", 128);
+        double layers = c.number("layers", 1);
+        c.rejectUnknown("the GRU language model");
+        if (hidden != Math.rint(hidden) || hidden < 1 || hidden > 4096) {
+            throw new IllegalArgumentException(c.key("hidden") + ": " + hidden + " is not allowed; an integer in [1, 4096]");
+        }
+        if (layers != Math.rint(layers) || layers < 1 || layers > 16) {
+            throw new IllegalArgumentException(c.key("layers") + ": " + layers + " is not allowed; an integer in [1, 16]");
+        }
+        return forVocabulary(vocabulary, (int) hidden, (int) layers);
+    }
+
     public int vocabSize() {
         return vocab;
     }

@@ -135,6 +135,50 @@ class PreferenceModelTest {
     }
 
     @Test
+    void survivesJavaSerialisationAsATaskClosureWould() throws Exception {
+        float[] ref = params(14, 2.0);
+        PreferenceModel<PreferencePair> model = new PreferenceModel<>(LM, new DpoLoss(0.1, 0), List.of(ref));
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        try (java.io.ObjectOutputStream out = new java.io.ObjectOutputStream(bytes)) {
+            out.writeObject(model);
+        }
+        @SuppressWarnings("unchecked")
+        PreferenceModel<PreferencePair> copy = (PreferenceModel<PreferencePair>) new java.io.ObjectInputStream(
+                new java.io.ByteArrayInputStream(bytes.toByteArray())).readObject();
+        float[] p = params(15, 2.0);
+        assertThat(copy.accumulateGradient(p, pairs(), new float[p.length], SimpleStepContext.of(1, 0)).lossSum())
+                .isEqualTo(model.accumulateGradient(p, pairs(), new float[p.length], SimpleStepContext.of(1, 0))
+                        .lossSum());
+    }
+
+    @Test
+    void implicitRewardStatistics() {
+        LogProbBatch b = LogProbBatch.pairs(new double[] {-10, -5}, new double[] {-12, -4}, new int[] {4, 5},
+                new int[] {5, 2}, new double[] {-11, -6}, new double[] {-11.5, -5});
+        PairRewards r = PairRewards.of(b, 0.1, false);
+        // Δ_w = 1, 1; Δ_l = −0.5, 1: rewards 0.1, 0.1 vs −0.05, 0.1 (a tie is not a win)
+        assertThat(r.accuracy()).isEqualTo(0.5);
+        assertThat(r.meanChosen()).isCloseTo(0.1, within(1e-12));
+        assertThat(r.meanMargin()).isCloseTo(0.075, within(1e-12));
+        // reference-free: ā_w = −2.5, −1; ā_l = −2.4, −2
+        PairRewards free = PairRewards.of(b, 2.0, true);
+        assertThat(free.accuracy()).isEqualTo(0.5);
+        assertThat(free.merge(PairRewards.of(b, 2.0, true)).sums()[PairRewards.COUNT]).isEqualTo(4.0);
+    }
+
+    @Test
+    void modelFromConfig() {
+        CharVocabulary v = CharVocabulary.build(List.of("abc"), 10, 1);
+        GruLanguageModel lm = GruLanguageModel.fromConfig("model", Map.of("hidden", 8, "layers", 2), v);
+        assertThat(lm.vocabSize()).isEqualTo(6);
+        assertThat(lm.layers()).isEqualTo(2);
+        assertThatThrownBy(() -> GruLanguageModel.fromConfig("model", Map.of("hidden", 8.5), v))
+                .hasMessageStartingWith("model.hidden: 8.5 is not allowed");
+        assertThatThrownBy(() -> GruLanguageModel.fromConfig("model", Map.of("hiden", 8), v))
+                .hasMessageStartingWith("model.hiden: unknown key");
+    }
+
+    @Test
     void sftThenDpoLearnOnATinyTask() {
         GruLanguageModel lm = new GruLanguageModel(7, 16, 1, 0, 1);
         List<PromptCompletion> sft = List.of(
