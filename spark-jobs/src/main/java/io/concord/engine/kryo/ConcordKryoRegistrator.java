@@ -44,6 +44,13 @@ public final class ConcordKryoRegistrator implements KryoRegistrator {
 
     @Override
     public void registerClasses(Kryo kryo) {
+        // ND4J arrays hold off-heap buffers that field serialization would lose (DL4J's "cryptic NPE"); the
+        // 1.0.0-M2 nd4j-kryo jar ships the serializer but no registrator, so install it for every INDArray here.
+        kryo.addDefaultSerializer(org.nd4j.linalg.api.ndarray.INDArray.class, new org.nd4j.kryo.Nd4jSerializer());
+        Class<?> cpuArray = load("org.nd4j.linalg.cpu.nativecpu.NDArray", false);
+        if (cpuArray != null) {
+            kryo.register(cpuArray);
+        }
         for (String name : CLASSES) {
             kryo.register(load(name, true));
         }
