@@ -1,5 +1,6 @@
 package io.concord.jobs.moe;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import io.concord.config.ComponentSpec;
 import io.concord.config.ConfigException;
 import io.concord.config.SparkSection;
@@ -62,6 +63,7 @@ public record MoeJobConfig(Long seed, SparkSection spark, Data data, ModelSectio
      *                     id seen; {@code text} records always use the 256 byte values
      * @param generate     parameters of the generated data
      */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
     public record Data(List<String> paths, List<String> testPaths, Double testFraction, Integer vocabSize,
                        Generate generate) {
         public Data {
@@ -123,6 +125,7 @@ public record MoeJobConfig(Long seed, SparkSection spark, Data data, ModelSectio
      * @param successors   tokens: successors per token inside a domain's block
      * @param sharedRate   tokens: probability of emitting a shared token
      */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
     public record Generate(String kind, Integer domains, Integer examples, Integer testExamples, Double domainSkew,
                            Integer dim, Integer classes, Double separation, Integer vocabSize, Integer sharedTokens,
                            Integer seqLength, Integer successors, Double sharedRate) implements java.io.Serializable {
@@ -224,6 +227,7 @@ public record MoeJobConfig(Long seed, SparkSection spark, Data data, ModelSectio
      * @param lblCoeff   load-balancing loss weight (paper: 0.008)
      * @param zLossCoeff router z-loss weight (0 = off)
      */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
     public record MoeSection(String balance, String freshness, Double lblCoeff, Double zLossCoeff) {
         public MoeSection {
             balance = balance == null ? "global" : balance.trim().toLowerCase(Locale.ROOT);

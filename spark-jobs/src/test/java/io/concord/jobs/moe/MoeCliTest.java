@@ -184,6 +184,18 @@ class MoeCliTest {
     }
 
     @Test
+    void builtInConfigAndBenchPresetAreValid() {
+        CliRunner.Result builtIn = CliRunner.run("validate", "moe");
+        assertThat(builtIn.exitCode()).as(builtIn.err()).isZero();
+        assertThat(builtIn.out()).contains("balance: global").contains("freshness: two-pass")
+                .contains("config is valid");
+        CliRunner.Result bench = CliRunner.run("validate", "moe", "--config", "preset:bench",
+                "--set", "moe.balance=micro", "--set", "moe.freshness=null");
+        assertThat(bench.exitCode()).as(bench.err()).isZero();
+        assertThat(bench.out()).contains("balance: micro").contains("partitions: 8").doesNotContain("freshness");
+    }
+
+    @Test
     void badMoeSettingsAreUsageErrorsNamingTheKey() {
         CliRunner.Result topK = CliRunner.run(train("b1", "--set", "model.topK=9"));
         assertThat(topK.exitCode()).isEqualTo(ConcordMain.USAGE);
