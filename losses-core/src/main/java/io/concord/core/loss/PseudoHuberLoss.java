@@ -1,0 +1,60 @@
+package io.concord.core.loss;
+
+import io.concord.core.optim.Hyper;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.ops.transforms.Transforms;
+
+/**
+ * The pseudo-Huber loss of Song and Dhariwal ("Improved Techniques for Training Consistency Models", arXiv 2310.14189)
+ * in its whole-vector form, per row: {@code d(x, y) = sqrt(‖x − y‖₂² + c²) − c} with {@code c = 0.00054·sqrt(D)},
+ * D = the row length (CIFAR-10: c = 0.029930), unless c is given. Gradient {@code (x − y)/sqrt(‖x − y‖² + c²)} (norm
+ * below 1).
+ *
+ * <p>Many third-party {@code pseudo_huber_loss} copies compute it element-wise ({@code sqrt((x_i − y_i)² + c²) − c}
+ * per element, then the mean): that is a different function and is not what this class computes.
+ */
+public final class PseudoHuberLoss implements Loss {
+
+    private static final long serialVersionUID = 1L;
+    /** The paper's constant: c = 0.00054·sqrt(D). */
+    public static final double PAPER_C_PER_SQRT_DIM = 0.00054;
+
+    private final double c;
+    private final double cPerSqrtDim;
+
+    private PseudoHuberLoss(double c, double cPerSqrtDim) {
+        this.c = c;
+        this.cPerSqrtDim = cPerSqrtDim;
+    }
+
+    /** c = {@code cPerSqrtDim}·sqrt(D), D taken from the outputs' row length. */
+    public static PseudoHuberLoss scaledByDimension(double cPerSqrtDim) {
+        return new PseudoHuberLoss(Double.NaN, Hyper.positive("loss.cPerSqrtDim", cPerSqrtDim));
+    }
+
+    /** A fixed c (e.g. the 0.03 of a third-party iCT re-implementation). */
+    public static PseudoHuberLoss withConstant(double c) {
+        return new PseudoHuberLoss(Hyper.positive("loss.c", c), Double.NaN);
+    }
+
+    /** The constant for rows of length {@code dimension}. */
+    public double c(long dimension) {
+        return Double.isNaN(c) ? cPerSqrtDim * Math.sqrt(dimension) : c;
+    }
+
+    @Override
+    public String name() {
+        return "pseudo-huber";
+    }
+
+    @Override
+    public double valueAndGradient(INDArray outputs, INDArray targets, INDArray gradOut) {
+        LossArrays.checkRowLoss(name(), outputs, targets, gradOut);
+        double constant = c(outputs.columns());
+        INDArray diff = LossArrays.asDouble(outputs).sub(LossArrays.asDouble(targets));
+        INDArray radius = Transforms.sqrt(diff.mul(diff).sum(true, 1).addi(constant * constant), false);
+        double value = radius.sumNumber().doubleValue() - constant * outputs.rows();
+        gradOut.assign(diff.diviColumnVector(radius));
+        return value;
+    }
+}
