@@ -1,10 +1,7 @@
 package io.concord.core.loss;
 
 import io.concord.core.optim.Hyper;
-import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
  * Adaptive LDR-KL (ALDR-KL; Zhu, Ying, Yang, ICML 2023; DixianZhu/LDR {@code ALDRLoss_V1}) with a per-example λ_i:
@@ -63,39 +60,60 @@ public final class AldrKlLoss implements ExampleStateLoss {
                                    INDArray gradOut) {
         LossArrays.checkRowLoss(name(), outputs, targets, gradOut);
         int rows = (int) outputs.rows();
+        int k = (int) outputs.columns();
         if (stateIn.length < rows || stateOut.length < rows) {
             throw new IllegalArgumentException(name() + ": state arrays hold " + stateIn.length + " and "
                     + stateOut.length + " rows, the batch has " + rows);
         }
-        double k = outputs.columns();
         if (k < 2) {
-            throw new IllegalArgumentException(name() + ": needs at least 2 classes, got " + (long) k);
+            throw new IllegalArgumentException(name() + ": needs at least 2 classes, got " + k);
         }
-        INDArray x = LossArrays.asDouble(outputs);
-        INDArray y = LossArrays.asDouble(targets);
-        LdrKl.Scores scores = LdrKl.scores(x, softplus);
-        double[] old = new double[rows];
+        double[] x = LossArrays.rowMajor(outputs);
+        double[] y = LossArrays.rowMajor(targets);
+        double[] g = new double[x.length];
+        double[] scratch = new double[LdrKl.scratchSize(k)];
+        double logK = Math.log(k);
+        double value = 0.0;
         for (int i = 0; i < rows; i++) {
-            old[i] = stateIn[i];
-            if (!(old[i] > 0.0)) {
-                throw new IllegalArgumentException(name() + ": state lambda of batch row " + i + " is " + old[i]
+            double old = stateIn[i];
+            if (!(old > 0.0)) {
+                throw new IllegalArgumentException(name() + ": state lambda of batch row " + i + " is " + old
                         + "; must be > 0");
             }
+            int offset = i * k;
+            double norm = LdrKl.scores(x, offset, k, softplus, scratch);
+            double lambda = lambda0 - lambda0 * klToUniform(scratch, k, old) / (alpha * logK);
+            stateOut[i] = lambda;
+            double deviation = lambda - lambda0;
+            value += LdrKl.loss(x, y, g, offset, k, margin, lambda, softplus, norm, scratch)
+                    - (alpha * logK / (2.0 * lambda0)) * deviation * deviation;
         }
-        INDArray oldLambda = Nd4j.create(old, new long[] {rows, 1}, DataType.DOUBLE);
-        INDArray p = LossArrays.logSoftmax(scores.s().divColumnVector(oldLambda), null);
-        p = Transforms.exp(p, false).addi(PROBABILITY_FLOOR);
-        p.diviColumnVector(p.sum(true, 1));
-        INDArray kl = p.mul(Transforms.log(p.mul(k), false)).sum(true, 1);
-        double logK = Math.log(k);
-        INDArray newLambda = kl.mul(-lambda0 / (alpha * logK)).addi(lambda0);
-        INDArray deviation = newLambda.sub(lambda0);
-        double extra = -(alpha * logK / (2.0 * lambda0)) * deviation.mul(deviation).sumNumber().doubleValue();
-        INDArray grad = Nd4j.createUninitialized(DataType.DOUBLE, x.shape());
-        double value = LdrKl.lossAndGradient(scores, y, margin, newLambda, grad).sumNumber().doubleValue() + extra;
-        double[] fresh = newLambda.data().asDouble();
-        System.arraycopy(fresh, 0, stateOut, 0, rows);
-        gradOut.assign(grad);
+        gradOut.assign(LossArrays.matrix(g, rows, k));
         return value;
+    }
+
+    /** KL(p ‖ uniform) of {@code p = softmax(s/λ) + 1e-5}, renormalised, for the scores in {@code scratch[0, k)}. */
+    private static double klToUniform(double[] scratch, int k, double lambda) {
+        double max = Double.NEGATIVE_INFINITY;
+        for (int c = 0; c < k; c++) {
+            max = Math.max(max, scratch[c] / lambda);
+        }
+        double sum = 0.0;
+        double[] p = new double[k];
+        for (int c = 0; c < k; c++) {
+            p[c] = Math.exp(scratch[c] / lambda - max);
+            sum += p[c];
+        }
+        double total = 0.0;
+        for (int c = 0; c < k; c++) {
+            p[c] = p[c] / sum + PROBABILITY_FLOOR;
+            total += p[c];
+        }
+        double kl = 0.0;
+        for (int c = 0; c < k; c++) {
+            double pc = p[c] / total;
+            kl += pc * Math.log(k * pc);
+        }
+        return kl;
     }
 }

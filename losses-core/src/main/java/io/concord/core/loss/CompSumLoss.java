@@ -1,8 +1,6 @@
 package io.concord.core.loss;
 
 import io.concord.core.optim.Hyper;
-import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
  * The comp-sum family of Mao, Mohri and Zhong (ICML 2023, arXiv 2304.07288): with {@code u = Σ_{y'≠y} exp(h_{y'} − h_y)},
@@ -21,7 +19,7 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  * <p>MAE note: DixianZhu/LDR {@code MAELoss} computes {@code Σ(y_true − probs)}, which is identically zero; this class
  * computes {@code 1 − p_y} instead.
  */
-public final class CompSumLoss implements Loss {
+public final class CompSumLoss extends RowLoss {
 
     private static final long serialVersionUID = 1L;
 
@@ -60,20 +58,27 @@ public final class CompSumLoss implements Loss {
     }
 
     @Override
-    public double valueAndGradient(INDArray outputs, INDArray targets, INDArray gradOut) {
-        LossArrays.checkRowLoss(name, outputs, targets, gradOut);
-        INDArray x = LossArrays.asDouble(outputs);
-        INDArray y = LossArrays.asDouble(targets);
-        INDArray logp = LossArrays.logSoftmax(x, null);
-        INDArray p = Transforms.exp(logp, true);
+    double row(double[] x, double[] y, double[] g, int offset, int k, int row, double[] scratch) {
         if (tau == 1.0) {
-            double value = -y.mul(logp).sumNumber().doubleValue();
-            gradOut.assign(p.muliColumnVector(y.sum(true, 1)).subi(y));
-            return value;
+            return crossEntropyRow(x, y, g, offset, k, 1.0);
         }
-        INDArray yw = Transforms.exp(logp.muli(tau - 1.0), false).muli(y);
-        double value = (yw.sumNumber().doubleValue() - y.sumNumber().doubleValue()) / (1.0 - tau);
-        gradOut.assign(p.muliColumnVector(yw.sum(true, 1)).subi(yw));
-        return value;
+        double lse = logSumExp(x, offset, k);
+        double weighted = 0.0;
+        double mass = 0.0;
+        for (int c = offset; c < offset + k; c++) {
+            double yw = y[c] == 0.0 ? 0.0 : y[c] * Math.exp((tau - 1.0) * (x[c] - lse));
+            scratch[c - offset] = yw;
+            weighted += yw;
+            mass += y[c];
+        }
+        for (int c = offset; c < offset + k; c++) {
+            g[c] = Math.exp(x[c] - lse) * weighted - scratch[c - offset];
+        }
+        return (weighted - mass) / (1.0 - tau);
+    }
+
+    @Override
+    int scratchSize(int k) {
+        return k;
     }
 }

@@ -2,8 +2,6 @@ package io.concord.core.loss;
 
 import io.concord.core.optim.Hyper;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
  * InfoNCE with temperature τ (Wang and Liu, CVPR 2021, "Understanding the Behaviour of Contrastive Loss"):
@@ -15,10 +13,9 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  * {@link #valueAndGradientEmbeddings} over two batches of embeddings with in-batch negatives (row i of {@code anchors}
  * and of {@code positives} form the positive pair; normalisation to the sphere is part of the loss).
  */
-public final class InfoNceLoss implements Loss {
+public final class InfoNceLoss extends RowLoss {
 
     private static final long serialVersionUID = 1L;
-    private static final double MIN_NORM = 1e-12;
 
     private final double temperature;
 
@@ -36,14 +33,8 @@ public final class InfoNceLoss implements Loss {
     }
 
     @Override
-    public double valueAndGradient(INDArray outputs, INDArray targets, INDArray gradOut) {
-        LossArrays.checkRowLoss(name(), outputs, targets, gradOut);
-        INDArray y = LossArrays.asDouble(targets);
-        INDArray logp = LossArrays.logSoftmax(LossArrays.asDouble(outputs).div(temperature), null);
-        double value = -y.mul(logp).sumNumber().doubleValue();
-        INDArray grad = Transforms.exp(logp, false).muliColumnVector(y.sum(true, 1)).subi(y).divi(temperature);
-        gradOut.assign(grad);
-        return value;
+    double row(double[] x, double[] y, double[] g, int offset, int k, int row, double[] scratch) {
+        return crossEntropyRow(x, y, g, offset, k, temperature);
     }
 
     /**
@@ -57,24 +48,24 @@ public final class InfoNceLoss implements Loss {
         LossArrays.requireSameShape(name() + ": anchors", anchors, name() + ": positives", positives);
         LossArrays.requireSameShape(name() + ": anchors", anchors, name() + ": gradAnchors", gradAnchors);
         LossArrays.requireSameShape(name() + ": anchors", anchors, name() + ": gradPositives", gradPositives);
-        INDArray a = LossArrays.asDouble(anchors);
-        INDArray p = LossArrays.asDouble(positives);
-        INDArray normA = Transforms.max(a.norm2(true, 1), MIN_NORM, false);
-        INDArray normP = Transforms.max(p.norm2(true, 1), MIN_NORM, false);
-        INDArray unitA = a.divColumnVector(normA);
-        INDArray unitP = p.divColumnVector(normP);
-        INDArray logp = LossArrays.logSoftmax(unitA.mmul(unitP.transpose()).divi(temperature), null);
-        INDArray eye = Nd4j.eye(a.rows()).castTo(logp.dataType());
-        double value = -logp.mul(eye).sumNumber().doubleValue();
-        INDArray g = Transforms.exp(logp, false).subi(eye).divi(temperature);
-        gradAnchors.assign(sphereBackward(g.mmul(unitP), unitA, normA));
-        gradPositives.assign(sphereBackward(g.transpose().mmul(unitA), unitP, normP));
+        int b = (int) anchors.rows();
+        int d = (int) anchors.columns();
+        double[] normA = new double[b];
+        double[] normP = new double[b];
+        double[] unitA = LossArrays.unitRows(LossArrays.rowMajor(anchors), b, d, normA);
+        double[] unitP = LossArrays.unitRows(LossArrays.rowMajor(positives), b, d, normP);
+        double[] sim = LossArrays.mmul(unitA, b, d, false, unitP, b, d, true);
+        double[] g = new double[b * b];
+        double[] target = new double[b * b];
+        double value = 0.0;
+        for (int i = 0; i < b; i++) {
+            target[i * b + i] = 1.0;
+            value += crossEntropyRow(sim, target, g, i * b, b, temperature);
+        }
+        double[] gradUnitA = LossArrays.mmul(g, b, b, false, unitP, b, d, false);
+        double[] gradUnitP = LossArrays.mmul(g, b, b, true, unitA, b, d, false);
+        gradAnchors.assign(LossArrays.matrix(LossArrays.sphereBackward(gradUnitA, unitA, normA, b, d), b, d));
+        gradPositives.assign(LossArrays.matrix(LossArrays.sphereBackward(gradUnitP, unitP, normP, b, d), b, d));
         return value;
-    }
-
-    /** Gradient through {@code x̂ = x/‖x‖}: {@code (v − x̂(x̂·v))/‖x‖} per row. */
-    static INDArray sphereBackward(INDArray gradUnit, INDArray unit, INDArray norm) {
-        INDArray radial = gradUnit.mul(unit).sum(true, 1);
-        return gradUnit.sub(unit.mulColumnVector(radial)).diviColumnVector(norm);
     }
 }

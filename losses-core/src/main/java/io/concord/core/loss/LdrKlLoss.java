@@ -1,9 +1,6 @@
 package io.concord.core.loss;
 
 import io.concord.core.optim.Hyper;
-import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * LDR-KL, the label-distributionally-robust loss with a KL penalty (Zhu, Ying, Yang, ICML 2023;
@@ -14,7 +11,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * <p>Defaults: margin c = 0.1 and λ = 1 (the paper's experiments pass {@code --margin 0.1}, λ ∈ {0.1, 1, 10};
  * {@code LDRLoss_V1}'s own constructor default margin is 2.0).
  */
-public final class LdrKlLoss implements Loss {
+public final class LdrKlLoss extends RowLoss {
 
     private static final long serialVersionUID = 1L;
 
@@ -32,15 +29,13 @@ public final class LdrKlLoss implements Loss {
     }
 
     @Override
-    public double valueAndGradient(INDArray outputs, INDArray targets, INDArray gradOut) {
-        LossArrays.checkRowLoss(name(), outputs, targets, gradOut);
-        INDArray x = LossArrays.asDouble(outputs);
-        INDArray y = LossArrays.asDouble(targets);
-        INDArray lambdas = Nd4j.valueArrayOf(new long[] {x.rows(), 1}, lambda, DataType.DOUBLE);
-        INDArray grad = Nd4j.createUninitialized(DataType.DOUBLE, x.shape());
-        double value = LdrKl.lossAndGradient(LdrKl.scores(x, true), y, margin, lambdas, grad)
-                .sumNumber().doubleValue();
-        gradOut.assign(grad);
-        return value;
+    double row(double[] x, double[] y, double[] g, int offset, int k, int row, double[] scratch) {
+        double norm = LdrKl.scores(x, offset, k, true, scratch);
+        return LdrKl.loss(x, y, g, offset, k, margin, lambda, true, norm, scratch);
+    }
+
+    @Override
+    int scratchSize(int k) {
+        return LdrKl.scratchSize(k);
     }
 }

@@ -1,8 +1,6 @@
 package io.concord.core.loss;
 
 import io.concord.core.optim.Hyper;
-import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
  * The PaLM / T5X logit z-loss, an auxiliary regulariser that keeps the log-partition near zero (T5X
@@ -12,7 +10,7 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  *
  * <p>T5X's default coefficient is 0; 1e-4 (the default here) is PaLM's value as quoted by third-party snippets.
  */
-public final class LogitZLoss implements Loss {
+public final class LogitZLoss extends RowLoss {
 
     private static final long serialVersionUID = 1L;
 
@@ -34,24 +32,21 @@ public final class LogitZLoss implements Loss {
     }
 
     @Override
-    public double valueAndGradient(INDArray outputs, INDArray targets, INDArray gradOut) {
-        LossArrays.checkRowLoss(name(), outputs, targets, gradOut);
-        INDArray x = LossArrays.asDouble(outputs);
-        INDArray y = LossArrays.asDouble(targets);
-        INDArray[] logZ = new INDArray[1];
-        INDArray logp = LossArrays.logSoftmax(x, logZ);
-        INDArray p = Transforms.exp(logp, true);
-        double value = coefficient * logZ[0].mul(logZ[0]).sumNumber().doubleValue();
-        INDArray weight = logZ[0].mul(2.0 * coefficient);
+    double row(double[] x, double[] y, double[] g, int offset, int k, int row, double[] scratch) {
+        double lse = logSumExp(x, offset, k);
+        double value = coefficient * lse * lse;
+        double weight = 2.0 * coefficient * lse;
         if (withCrossEntropy) {
-            value -= y.mul(logp).sumNumber().doubleValue();
-            weight.addi(y.sum(true, 1));
+            for (int c = offset; c < offset + k; c++) {
+                weight += y[c];
+                if (y[c] != 0.0) {
+                    value += y[c] * (lse - x[c]);
+                }
+            }
         }
-        INDArray grad = p.muliColumnVector(weight);
-        if (withCrossEntropy) {
-            grad.subi(y);
+        for (int c = offset; c < offset + k; c++) {
+            g[c] = Math.exp(x[c] - lse) * weight - (withCrossEntropy ? y[c] : 0.0);
         }
-        gradOut.assign(grad);
         return value;
     }
 }

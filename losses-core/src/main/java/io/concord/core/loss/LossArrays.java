@@ -3,7 +3,6 @@ package io.concord.core.loss;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.ops.transforms.Transforms;
 
 import java.util.Arrays;
 
@@ -61,64 +60,42 @@ final class LossArrays {
         return Nd4j.create(rowMajor, new long[] {rows, cols}, DataType.DOUBLE);
     }
 
-    /** Row-wise log-softmax, max-shifted. Also returns the row log-partition {@code log Σ exp(x)} in {@code logZOut[0]}. */
-    static INDArray logSoftmax(INDArray x, INDArray[] logZOut) {
-        INDArray max = x.max(true, 1);
-        INDArray shifted = x.subColumnVector(max);
-        INDArray lse = Transforms.log(Transforms.exp(shifted, true).sum(true, 1), false);
-        if (logZOut != null) {
-            logZOut[0] = lse.add(max);
-        }
-        return shifted.subiColumnVector(lse);
-    }
-
-    /** {@code log(1 + e^x)} without overflow: {@code max(x, 0) + log1p(e^{−|x|})}. */
-    static INDArray softplus(INDArray x) {
-        INDArray tail = Transforms.log1p(Transforms.exp(Transforms.abs(x, true).negi(), false), false);
-        return Transforms.relu(x, true).addi(tail);
-    }
-
-    /** Class labels of rows that must be one-hot (exactly one entry 1, the rest 0). */
-    static int[] oneHotLabels(String what, INDArray targets) {
-        double[] t = rowMajor(targets);
-        int rows = (int) targets.rows();
-        int cols = (int) targets.columns();
-        int[] labels = new int[rows];
+    /** Row-normalises a row-major {@code rows × d} matrix; writes the row norms (floored at 1e-12) into {@code norms}. */
+    static double[] unitRows(double[] a, int rows, int d, double[] norms) {
+        double[] unit = new double[a.length];
         for (int i = 0; i < rows; i++) {
-            int label = -1;
-            for (int c = 0; c < cols; c++) {
-                double v = t[i * cols + c];
-                if (v == 1.0 && label < 0) {
-                    label = c;
-                } else if (v != 0.0) {
-                    label = -2;
-                    break;
-                }
+            double s = 0.0;
+            for (int c = 0; c < d; c++) {
+                s += a[i * d + c] * a[i * d + c];
             }
-            if (label < 0) {
-                throw new IllegalArgumentException(what + ": targets row " + i + " is not one-hot");
+            norms[i] = Math.max(Math.sqrt(s), 1e-12);
+            for (int c = 0; c < d; c++) {
+                unit[i * d + c] = a[i * d + c] / norms[i];
             }
-            labels[i] = label;
         }
-        return labels;
+        return unit;
     }
 
-    /** Integer labels stored in a vector or a [n, 1] column. */
-    static int[] integerLabels(String what, INDArray labels, long expected) {
-        if (labels == null) {
-            throw new IllegalArgumentException(what + " is missing");
-        }
-        if (labels.length() != expected) {
-            throw new IllegalArgumentException(what + " has " + labels.length() + " entries, expected " + expected);
-        }
-        double[] v = rowMajor(labels.reshape(labels.length()));
-        int[] out = new int[v.length];
-        for (int i = 0; i < v.length; i++) {
-            if (v[i] != Math.rint(v[i])) {
-                throw new IllegalArgumentException(what + "[" + i + "] = " + v[i] + " is not an integer label");
+    /** Gradient through {@code x̂ = x/‖x‖} per row: {@code (v − x̂(x̂·v))/‖x‖}, in place on {@code gradUnit}. */
+    static double[] sphereBackward(double[] gradUnit, double[] unit, double[] norms, int rows, int d) {
+        for (int i = 0; i < rows; i++) {
+            double radial = 0.0;
+            for (int c = 0; c < d; c++) {
+                radial += gradUnit[i * d + c] * unit[i * d + c];
             }
-            out[i] = (int) v[i];
+            for (int c = 0; c < d; c++) {
+                gradUnit[i * d + c] = (gradUnit[i * d + c] - radial * unit[i * d + c]) / norms[i];
+            }
         }
-        return out;
+        return gradUnit;
+    }
+
+    /** {@code a·b} ({@code transposeB}: {@code a·bᵀ}; {@code transposeA}: {@code aᵀ·b}) with ND4J's BLAS. */
+    static double[] mmul(double[] a, int aRows, int aCols, boolean transposeA, double[] b, int bRows, int bCols,
+                         boolean transposeB) {
+        INDArray left = matrix(a, aRows, aCols);
+        INDArray right = matrix(b, bRows, bCols);
+        INDArray product = (transposeA ? left.transpose() : left).mmul(transposeB ? right.transpose() : right);
+        return product.dup('c').data().asDouble();
     }
 }

@@ -120,8 +120,8 @@ public final class LossRegistry {
     public static <T> T create(String name, Map<String, ?> params, Class<T> kind) {
         Entry entry = entry(name);
         if (!kind.isAssignableFrom(entry.kind())) {
-            throw new IllegalArgumentException(SECTION + ".name: '" + name + "' is of kind " + entry.kind().getSimpleName()
-                    + ", but this job needs a " + kind.getSimpleName() + "; one of "
+            throw new IllegalArgumentException(SECTION + ".name: '" + name + "' is of kind "
+                    + entry.kind().getSimpleName() + ", but this job needs a " + kind.getSimpleName() + "; one of "
                     + String.join(", ", namesOf(kind)));
         }
         return kind.cast(create(name, params));

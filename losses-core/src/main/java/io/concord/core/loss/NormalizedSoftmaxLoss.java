@@ -2,7 +2,6 @@ package io.concord.core.loss;
 
 import io.concord.core.optim.Hyper;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.ops.transforms.Transforms;
 
 import java.io.Serializable;
 
@@ -18,7 +17,6 @@ import java.io.Serializable;
 public final class NormalizedSoftmaxLoss implements Serializable {
 
     private static final long serialVersionUID = 1L;
-    private static final double MIN_NORM = 1e-12;
 
     private final double scale;
     private final double margin;
@@ -64,23 +62,32 @@ public final class NormalizedSoftmaxLoss implements Serializable {
         LossArrays.requireSameShape(name() + ": features", features, name() + ": gradFeatures", gradFeatures);
         LossArrays.requireSameShape(name() + ": classWeights", classWeights, name() + ": gradClassWeights",
                 gradClassWeights);
-        INDArray x = LossArrays.asDouble(features);
-        INDArray w = LossArrays.asDouble(classWeights);
-        INDArray y = LossArrays.asDouble(targets);
-        INDArray normX = Transforms.max(x.norm2(true, 1), MIN_NORM, false);
-        INDArray normW = Transforms.max(w.norm2(true, 1), MIN_NORM, false);
-        INDArray unitX = x.divColumnVector(normX);
-        INDArray unitW = w.divColumnVector(normW);
-        INDArray cos = unitX.mmul(unitW.transpose());
-        INDArray inside = cos.gte(-1.0).castTo(cos.dataType()).muli(cos.lte(1.0).castTo(cos.dataType()));
-        INDArray clamped = Transforms.min(Transforms.max(cos, -1.0, true), 1.0, false);
-        INDArray logits = clamped.subi(y.mul(margin)).muli(scale);
-        INDArray logp = LossArrays.logSoftmax(logits, null);
-        double value = -y.mul(logp).sumNumber().doubleValue();
-        INDArray gradLogits = Transforms.exp(logp, false).muliColumnVector(y.sum(true, 1)).subi(y);
-        INDArray gradCos = gradLogits.muli(inside).muli(scale);
-        gradFeatures.assign(InfoNceLoss.sphereBackward(gradCos.mmul(unitW), unitX, normX));
-        gradClassWeights.assign(InfoNceLoss.sphereBackward(gradCos.transpose().mmul(unitX), unitW, normW));
+        int b = (int) features.rows();
+        int d = (int) features.columns();
+        int classes = (int) classWeights.rows();
+        double[] normX = new double[b];
+        double[] normW = new double[classes];
+        double[] unitX = LossArrays.unitRows(LossArrays.rowMajor(features), b, d, normX);
+        double[] unitW = LossArrays.unitRows(LossArrays.rowMajor(classWeights), classes, d, normW);
+        double[] y = LossArrays.rowMajor(targets);
+        double[] cos = LossArrays.mmul(unitX, b, d, false, unitW, classes, d, true);
+        double[] logits = new double[cos.length];
+        for (int k = 0; k < cos.length; k++) {
+            logits[k] = scale * (Math.max(-1.0, Math.min(1.0, cos[k])) - margin * y[k]);
+        }
+        double[] g = new double[cos.length];
+        double value = 0.0;
+        for (int i = 0; i < b; i++) {
+            value += RowLoss.crossEntropyRow(logits, y, g, i * classes, classes, 1.0);
+        }
+        for (int k = 0; k < g.length; k++) {
+            g[k] = cos[k] >= -1.0 && cos[k] <= 1.0 ? g[k] * scale : 0.0;
+        }
+        double[] gradUnitX = LossArrays.mmul(g, b, classes, false, unitW, classes, d, false);
+        double[] gradUnitW = LossArrays.mmul(g, b, classes, true, unitX, b, d, false);
+        gradFeatures.assign(LossArrays.matrix(LossArrays.sphereBackward(gradUnitX, unitX, normX, b, d), b, d));
+        gradClassWeights.assign(LossArrays.matrix(LossArrays.sphereBackward(gradUnitW, unitW, normW, classes, d),
+                classes, d));
         return value;
     }
 }

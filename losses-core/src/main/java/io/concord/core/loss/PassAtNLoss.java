@@ -1,8 +1,6 @@
 package io.concord.core.loss;
 
 import io.concord.core.optim.Hyper;
-import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
  * The confidence-limiting pass@N loss, Direct Coverage Optimization (Chen, Raventós, Cheng, Ganguli, Druckmann,
@@ -17,7 +15,7 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  * {@code p̂ = Σ_c y_c softmax(x)_c}. For sequences, {@link #valueAndWeight} takes {@code log p̂} (the answer's summed
  * token log-probabilities). Computed in the log domain with log1p/expm1. N has no default.
  */
-public final class PassAtNLoss implements Loss {
+public final class PassAtNLoss extends RowLoss {
 
     private static final long serialVersionUID = 1L;
 
@@ -57,32 +55,26 @@ public final class PassAtNLoss implements Loss {
     }
 
     @Override
-    public double valueAndGradient(INDArray outputs, INDArray targets, INDArray gradOut) {
-        LossArrays.checkRowLoss(name(), outputs, targets, gradOut);
-        INDArray x = LossArrays.asDouble(outputs);
-        INDArray y = LossArrays.asDouble(targets);
-        INDArray logp = LossArrays.logSoftmax(x, null);
-        INDArray p = Transforms.exp(logp, false);
-        INDArray yp = y.mul(p);
-        double[] mass = LossArrays.rowMajor(yp.sum(true, 1));
-        double[] miss = LossArrays.rowMajor(y.rsub(1.0).muli(p).sum(true, 1));
-        double[] factor = new double[mass.length];
-        double value = 0.0;
-        for (int i = 0; i < mass.length; i++) {
-            if (!(mass[i] > 0.0)) {
-                throw new IllegalArgumentException(name() + ": targets row " + i
-                        + " marks no class with positive probability");
-            }
-            double logP = mass[i] <= 0.5 ? Math.log(mass[i]) : Math.log1p(-Math.min(miss[i], 1.0));
-            double logMiss = miss[i] <= 0.5 ? Math.log(miss[i]) : Math.log1p(-Math.min(mass[i], 1.0));
-            double[] lw = valueAndWeight(Math.min(0.0, logP), logMiss);
-            value += lw[0];
-            factor[i] = lw[1];
+    double row(double[] x, double[] y, double[] g, int offset, int k, int row, double[] scratch) {
+        double lse = logSumExp(x, offset, k);
+        double mass = 0.0;
+        double miss = 0.0;
+        for (int c = offset; c < offset + k; c++) {
+            double p = Math.exp(x[c] - lse);
+            g[c] = p;
+            mass += y[c] * p;
+            miss += (1.0 - y[c]) * p;
         }
-        INDArray f = LossArrays.matrix(factor, mass.length, 1);
-        INDArray inverseMass = LossArrays.matrix(mass, mass.length, 1).rdivi(1.0);
-        INDArray grad = p.subi(yp.muliColumnVector(inverseMass)).muliColumnVector(f);
-        gradOut.assign(grad);
-        return value;
+        if (!(mass > 0.0)) {
+            throw new IllegalArgumentException(name() + ": targets row " + row
+                    + " marks no class with positive probability");
+        }
+        double logP = mass <= 0.5 ? Math.log(mass) : Math.log1p(-Math.min(miss, 1.0));
+        double logMiss = miss <= 0.5 ? Math.log(miss) : Math.log1p(-Math.min(mass, 1.0));
+        double[] lw = valueAndWeight(Math.min(0.0, logP), logMiss);
+        for (int c = offset; c < offset + k; c++) {
+            g[c] = lw[1] * (g[c] - y[c] * g[c] / mass);
+        }
+        return lw[0];
     }
 }

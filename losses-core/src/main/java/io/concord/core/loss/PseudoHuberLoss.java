@@ -1,8 +1,6 @@
 package io.concord.core.loss;
 
 import io.concord.core.optim.Hyper;
-import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
  * The pseudo-Huber loss of Song and Dhariwal ("Improved Techniques for Training Consistency Models", arXiv 2310.14189)
@@ -13,7 +11,7 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  * <p>Many third-party {@code pseudo_huber_loss} copies compute it element-wise ({@code sqrt((x_i − y_i)² + c²) − c}
  * per element, then the mean): that is a different function and is not what this class computes.
  */
-public final class PseudoHuberLoss implements Loss {
+public final class PseudoHuberLoss extends RowLoss {
 
     private static final long serialVersionUID = 1L;
     /** The paper's constant: c = 0.00054·sqrt(D). */
@@ -48,13 +46,18 @@ public final class PseudoHuberLoss implements Loss {
     }
 
     @Override
-    public double valueAndGradient(INDArray outputs, INDArray targets, INDArray gradOut) {
-        LossArrays.checkRowLoss(name(), outputs, targets, gradOut);
-        double constant = c(outputs.columns());
-        INDArray diff = LossArrays.asDouble(outputs).sub(LossArrays.asDouble(targets));
-        INDArray radius = Transforms.sqrt(diff.mul(diff).sum(true, 1).addi(constant * constant), false);
-        double value = radius.sumNumber().doubleValue() - constant * outputs.rows();
-        gradOut.assign(diff.diviColumnVector(radius));
-        return value;
+    double row(double[] x, double[] y, double[] g, int offset, int k, int row, double[] scratch) {
+        double constant = c(k);
+        double squared = constant * constant;
+        for (int j = offset; j < offset + k; j++) {
+            double d = x[j] - y[j];
+            g[j] = d;
+            squared += d * d;
+        }
+        double radius = Math.sqrt(squared);
+        for (int j = offset; j < offset + k; j++) {
+            g[j] /= radius;
+        }
+        return radius - constant;
     }
 }

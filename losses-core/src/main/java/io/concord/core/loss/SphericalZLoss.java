@@ -1,8 +1,6 @@
 package io.concord.core.loss;
 
 import io.concord.core.optim.Hyper;
-import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
  * The Z-loss of de Brébisson and Vincent (2016, arXiv 1604.08859), a shift- and scale-invariant member of the spherical
@@ -18,7 +16,7 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  * placeholders to tune. {@code eps} (default 1e-12, no reference guidance) only matters when all outputs of a row are
  * equal; it breaks exact scale invariance by a relative 1e-12.
  */
-public final class SphericalZLoss implements Loss {
+public final class SphericalZLoss extends RowLoss {
 
     private static final long serialVersionUID = 1L;
 
@@ -41,21 +39,42 @@ public final class SphericalZLoss implements Loss {
     }
 
     @Override
-    public double valueAndGradient(INDArray outputs, INDArray targets, INDArray gradOut) {
-        LossArrays.checkRowLoss(name(), outputs, targets, gradOut);
-        INDArray o = LossArrays.asDouble(outputs);
-        INDArray y = LossArrays.asDouble(targets);
-        double d = o.columns();
-        INDArray centred = o.subColumnVector(o.mean(true, 1));
-        INDArray sigma = Transforms.sqrt(centred.mul(centred).mean(true, 1).addi(eps), false);
-        INDArray z = centred.diviColumnVector(sigma);
-        INDArray arg = z.rsub(b).muli(a);
-        double value = LossArrays.softplus(arg).muli(y).sumNumber().doubleValue() / a;
-        INDArray w = Transforms.sigmoid(arg, false).muli(y);
-        INDArray wSum = w.sum(true, 1).divi(d);
-        INDArray wz = w.mul(z).sum(true, 1).divi(d);
-        INDArray grad = w.subiColumnVector(wSum).subi(z.muliColumnVector(wz)).diviColumnVector(sigma).negi();
-        gradOut.assign(grad);
+    double row(double[] o, double[] y, double[] g, int offset, int k, int row, double[] z) {
+        double mean = 0.0;
+        for (int c = offset; c < offset + k; c++) {
+            mean += o[c];
+        }
+        mean /= k;
+        double variance = 0.0;
+        for (int c = offset; c < offset + k; c++) {
+            double d = o[c] - mean;
+            variance += d * d;
+        }
+        double sigma = Math.sqrt(variance / k + eps);
+        double value = 0.0;
+        double w = 0.0;
+        double wz = 0.0;
+        for (int c = offset; c < offset + k; c++) {
+            double zc = (o[c] - mean) / sigma;
+            z[c - offset] = zc;
+            double weight = 0.0;
+            if (y[c] != 0.0) {
+                double arg = a * (b - zc);
+                value += y[c] * softplus(arg) / a;
+                weight = y[c] * sigmoid(arg);
+            }
+            g[c] = weight;
+            w += weight;
+            wz += weight * zc;
+        }
+        for (int c = offset; c < offset + k; c++) {
+            g[c] = -(g[c] - w / k - z[c - offset] * wz / k) / sigma;
+        }
         return value;
+    }
+
+    @Override
+    int scratchSize(int k) {
+        return k;
     }
 }

@@ -1,8 +1,5 @@
 package io.concord.core.loss;
 
-import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.ops.transforms.Transforms;
-
 /**
  * Cross-entropy of StableMax (Prieto et al., "Grokking at the Edge of Numerical Stability", arXiv 2501.04697; code:
  * EIFY/grokking-at-the-edge-of-numerical-stability {@code utils.py}):
@@ -14,7 +11,7 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  * reference makes the dtype a parameter); finite for logits of ±1e4 and beyond, where exp overflows. Not
  * shift-invariant. Soft targets give {@code Σ_c y_c (−log P_c)}.
  */
-public final class StableMaxCrossEntropy implements Loss {
+public final class StableMaxCrossEntropy extends RowLoss {
 
     public static final StableMaxCrossEntropy INSTANCE = new StableMaxCrossEntropy();
     private static final long serialVersionUID = 1L;
@@ -30,21 +27,31 @@ public final class StableMaxCrossEntropy implements Loss {
     }
 
     @Override
-    public double valueAndGradient(INDArray outputs, INDArray targets, INDArray gradOut) {
-        LossArrays.checkRowLoss(name(), outputs, targets, gradOut);
-        INDArray x = LossArrays.asDouble(outputs);
-        INDArray y = LossArrays.asDouble(targets);
-        INDArray relu = Transforms.relu(x, true);
-        INDArray denominator = x.sub(relu).rsubi(1.0 + EPS);
-        INDArray s = relu.addi(1.0).divi(denominator);
-        INDArray ds = denominator.muli(denominator).rdivi(1.0);
-        INDArray total = s.sum(true, 1);
-        INDArray mass = y.sum(true, 1);
-        double value = mass.mul(Transforms.log(total, true)).sumNumber().doubleValue()
-                - y.mul(Transforms.log(s, true)).sumNumber().doubleValue();
-        INDArray grad = ds.mulColumnVector(mass.div(total)).subi(y.mul(ds).divi(s));
-        gradOut.assign(grad);
+    double row(double[] x, double[] y, double[] g, int offset, int k, int row, double[] s) {
+        double total = 0.0;
+        double mass = 0.0;
+        double value = 0.0;
+        for (int c = offset; c < offset + k; c++) {
+            double denominator = 1.0 - Math.min(x[c], 0.0) + EPS;
+            double sc = (1.0 + Math.max(x[c], 0.0)) / denominator;
+            s[c - offset] = sc;
+            g[c] = 1.0 / (denominator * denominator);
+            total += sc;
+            mass += y[c];
+            if (y[c] != 0.0) {
+                value -= y[c] * Math.log(sc);
+            }
+        }
+        value += mass * Math.log(total);
+        for (int c = offset; c < offset + k; c++) {
+            g[c] = g[c] * mass / total - y[c] * g[c] / s[c - offset];
+        }
         return value;
+    }
+
+    @Override
+    int scratchSize(int k) {
+        return k;
     }
 
     private Object readResolve() {
