@@ -11,9 +11,10 @@ import java.util.Objects;
  * </pre>
  * The paper states the projection only; the reference code adds the norm-preserving rescale, which is kept. Tensors
  * are declared segments of the flat vector (offset, length); without segments the whole vector is one tensor;
- * coordinates outside every segment pass through unchanged. The state is the base optimizer's.
+ * coordinates outside every segment pass through unchanged. The state is the base optimizer's. The loss-aware step
+ * forwards the loss when the base is a {@link LossAwareOptimizer}.
  */
-public final class PerpGrad implements Optimizer {
+public final class PerpGrad implements LossAwareOptimizer {
 
     private static final long serialVersionUID = 1L;
 
@@ -65,6 +66,21 @@ public final class PerpGrad implements Optimizer {
 
     @Override
     public void step(float[] params, float[] grad, float[] state, long t) {
+        projectAll(params, grad);
+        base.step(params, grad, state, t);
+    }
+
+    @Override
+    public void step(float[] params, float[] grad, float[] state, long t, double loss) {
+        projectAll(params, grad);
+        if (base instanceof LossAwareOptimizer aware) {
+            aware.step(params, grad, state, t, loss);
+        } else {
+            base.step(params, grad, state, t);
+        }
+    }
+
+    private void projectAll(float[] params, float[] grad) {
         if (segments == null) {
             project(params, grad, 0, params.length);
         } else {
@@ -78,7 +94,6 @@ public final class PerpGrad implements Optimizer {
                 project(params, grad, offset, length);
             }
         }
-        base.step(params, grad, state, t);
     }
 
     private void project(float[] w, float[] g, int offset, int length) {

@@ -44,7 +44,9 @@ class OptimizerConvergenceTest {
                 new Object[] {"normalized-gd", Map.of("lr", 0.5)},
                 new Object[] {"normalized-gd", Map.of("lr", 0.5, "normalize", "loss")},
                 new Object[] {"perp-grad", Map.of("base", Map.of("name", "sgd", "lr", 1.0))},
-                new Object[] {"perp-grad", Map.of("base", Map.of("name", "adamw", "lr", 0.1))});
+                new Object[] {"perp-grad", Map.of("base", Map.of("name", "adamw", "lr", 0.1))},
+                new Object[] {"perp-grad", Map.of("base", Map.of("name", "normalized-gd", "lr", 1.0,
+                        "normalize", "loss"))});
     }
 
     @ParameterizedTest(name = "{0} {1}")
