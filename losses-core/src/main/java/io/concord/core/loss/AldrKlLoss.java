@@ -88,7 +88,7 @@ public final class AldrKlLoss implements ExampleStateLoss {
             value += LdrKl.loss(x, y, g, offset, k, margin, lambda, softplus, norm, scratch)
                     - (alpha * logK / (2.0 * lambda0)) * deviation * deviation;
         }
-        gradOut.assign(LossArrays.matrix(g, rows, k));
+        LossArrays.write(gradOut, g);
         return value;
     }
 

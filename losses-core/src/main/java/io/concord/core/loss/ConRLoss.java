@@ -142,7 +142,7 @@ public final class ConRLoss implements Serializable {
                 gradF[a * d + c] = (gq[c] - radial * q[a * d + c]) / norms[a];
             }
         }
-        gradFeatures.assign(LossArrays.matrix(gradF, n, d));
+        LossArrays.write(gradFeatures, gradF);
         return value;
     }
 

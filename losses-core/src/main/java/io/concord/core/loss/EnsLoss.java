@@ -75,7 +75,7 @@ public final class EnsLoss implements RandomizedLoss {
             value += g[i] * margins[i];
             grad[i] = g[i] * sign[i];
         }
-        gradOut.assign(LossArrays.matrix(grad, n, 1).reshape(gradOut.shape()));
+        LossArrays.write(gradOut, grad);
         return value;
     }
 

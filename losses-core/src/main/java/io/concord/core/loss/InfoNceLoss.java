@@ -64,8 +64,8 @@ public final class InfoNceLoss extends RowLoss {
         }
         double[] gradUnitA = LossArrays.mmul(g, b, b, false, unitP, b, d, false);
         double[] gradUnitP = LossArrays.mmul(g, b, b, true, unitA, b, d, false);
-        gradAnchors.assign(LossArrays.matrix(LossArrays.sphereBackward(gradUnitA, unitA, normA, b, d), b, d));
-        gradPositives.assign(LossArrays.matrix(LossArrays.sphereBackward(gradUnitP, unitP, normP, b, d), b, d));
+        LossArrays.write(gradAnchors, LossArrays.sphereBackward(gradUnitA, unitA, normA, b, d));
+        LossArrays.write(gradPositives, LossArrays.sphereBackward(gradUnitP, unitP, normP, b, d));
         return value;
     }
 }

@@ -85,9 +85,8 @@ public final class NormalizedSoftmaxLoss implements Serializable {
         }
         double[] gradUnitX = LossArrays.mmul(g, b, classes, false, unitW, classes, d, false);
         double[] gradUnitW = LossArrays.mmul(g, b, classes, true, unitX, b, d, false);
-        gradFeatures.assign(LossArrays.matrix(LossArrays.sphereBackward(gradUnitX, unitX, normX, b, d), b, d));
-        gradClassWeights.assign(LossArrays.matrix(LossArrays.sphereBackward(gradUnitW, unitW, normW, classes, d),
-                classes, d));
+        LossArrays.write(gradFeatures, LossArrays.sphereBackward(gradUnitX, unitX, normX, b, d));
+        LossArrays.write(gradClassWeights, LossArrays.sphereBackward(gradUnitW, unitW, normW, classes, d));
         return value;
     }
 }

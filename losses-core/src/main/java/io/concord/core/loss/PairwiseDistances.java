@@ -2,8 +2,6 @@ package io.concord.core.loss;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
 
-import java.util.Arrays;
-
 /**
  * Euclidean distances between embedded points as the few-shot reference code computes them,
  * {@code dist(a, b) = sqrt(Σ(a − b)² + 1e-6)}, with their nearest-neighbour order and the backward pass to coordinates.
@@ -45,19 +43,32 @@ final class PairwiseDistances {
         }
     }
 
-    /** Indices of the {@code count} nearest references of point i, nearest first (ties by index). */
+    /**
+     * Indices of the {@code count} nearest references of point i, nearest first, ties by index (insertion into a
+     * sorted buffer: O(m·count), the counts here are small).
+     */
     int[] nearest(int i, int count) {
-        Integer[] order = new Integer[m];
-        for (int j = 0; j < m; j++) {
-            order[j] = j;
-        }
-        Arrays.sort(order, (a, b) -> {
-            int c = Double.compare(dist[i * m + a], dist[i * m + b]);
-            return c != 0 ? c : Integer.compare(a, b);
-        });
         int[] out = new int[count];
-        for (int r = 0; r < count; r++) {
-            out[r] = order[r];
+        double[] best = new double[count];
+        int size = 0;
+        for (int j = 0; j < m; j++) {
+            double dj = dist[i * m + j];
+            if (size == count && dj >= best[count - 1]) {
+                continue;
+            }
+            int pos = size < count ? size : count - 1;
+            while (pos > 0 && best[pos - 1] > dj) {
+                if (pos < count) {
+                    best[pos] = best[pos - 1];
+                    out[pos] = out[pos - 1];
+                }
+                pos--;
+            }
+            best[pos] = dj;
+            out[pos] = j;
+            if (size < count) {
+                size++;
+            }
         }
         return out;
     }
@@ -92,8 +103,8 @@ final class PairwiseDistances {
             }
         } else {
             LossArrays.requireSameShape(what + ": references", references, what + ": gradReferences", gradReferences);
-            gradReferences.assign(LossArrays.matrix(gradT, m, d));
+            LossArrays.write(gradReferences, gradT);
         }
-        gradPoints.assign(LossArrays.matrix(gradX, n, d));
+        LossArrays.write(gradPoints, gradX);
     }
 }

@@ -26,7 +26,7 @@ abstract class RowLoss implements Loss {
         for (int i = 0; i < rows; i++) {
             value += row(x, y, g, i * k, k, i, scratch);
         }
-        gradOut.assign(LossArrays.matrix(g, rows, k));
+        LossArrays.write(gradOut, g);
         return value;
     }
 

@@ -83,6 +83,28 @@ class CompSumLossTest {
     }
 
     @Test
+    void viewsAndFortranOrderAreReadAndWrittenCorrectly() {
+        INDArray x = gaussian(6, 1.0, 4, 3);
+        INDArray y = oneHot(3, 0, 1, 2, 0);
+        INDArray expected = Nd4j.zeros(DataType.DOUBLE, 4, 3);
+        double v = CompSumLoss.of(0.5).valueAndGradient(x, y, expected);
+
+        INDArray wide = Nd4j.zeros(DataType.FLOAT, 4, 7);
+        INDArray xView = wide.get(org.nd4j.linalg.indexing.NDArrayIndex.all(),
+                org.nd4j.linalg.indexing.NDArrayIndex.interval(2, 5));
+        xView.assign(x);
+        INDArray gradF = Nd4j.zeros(DataType.FLOAT, 4, 3).dup('f');
+        INDArray gradWide = Nd4j.zeros(DataType.DOUBLE, 4, 6);
+        INDArray gradView = gradWide.get(org.nd4j.linalg.indexing.NDArrayIndex.all(),
+                org.nd4j.linalg.indexing.NDArrayIndex.interval(1, 4));
+        assertThat(CompSumLoss.of(0.5).valueAndGradient(xView, y.dup('f'), gradF)).isCloseTo(v, within(1e-6));
+        assertThat(CompSumLoss.of(0.5).valueAndGradient(x, y, gradView)).isCloseTo(v, within(1e-12));
+        assertThat(gradF.castTo(DataType.DOUBLE).sub(expected).amaxNumber().doubleValue()).isLessThan(1e-6);
+        assertThat(gradView.sub(expected).amaxNumber().doubleValue()).isLessThan(1e-15);
+        assertThat(gradWide.getColumn(0).amaxNumber().doubleValue()).as("outside the view untouched").isEqualTo(0.0);
+    }
+
+    @Test
     void validation() {
         assertThatThrownBy(() -> CompSumLoss.generalizedCrossEntropy(1.5))
                 .hasMessage("loss.q: 1.5 is not allowed; must be in (0.0, 1.0]");
