@@ -30,6 +30,33 @@ class LossRegistryTest {
     }
 
     @Test
+    void everyLossSurvivesJavaSerialization() throws Exception {
+        for (String name : LossRegistry.names()) {
+            Map<String, Object> params = switch (name) {
+                case "comp-sum" -> Map.of("tau", 1.5);
+                case "pass-at-n" -> Map.of("n", 4);
+                default -> Map.of();
+            };
+            Object loss = LossRegistry.create(name, params);
+            java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+            try (java.io.ObjectOutputStream out = new java.io.ObjectOutputStream(bytes)) {
+                out.writeObject(loss);
+            }
+            try (java.io.ObjectInputStream in = new java.io.ObjectInputStream(
+                    new java.io.ByteArrayInputStream(bytes.toByteArray()))) {
+                Object copy = in.readObject();
+                assertThat(copy.getClass()).isEqualTo(loss.getClass());
+                if (copy instanceof Loss rowLoss) {
+                    INDArray x = Nd4j.create(new double[] {0.3, -1, 2}, new long[] {1, 3}, DataType.DOUBLE);
+                    INDArray y = Nd4j.create(new double[] {0, 0, 1}, new long[] {1, 3}, DataType.DOUBLE);
+                    assertThat(rowLoss.valueAndGradient(x, y, x.dup()))
+                            .isEqualTo(((Loss) loss).valueAndGradient(x, y, x.dup()));
+                }
+            }
+        }
+    }
+
+    @Test
     void rowLossesWorkFromConfig() {
         Loss gce = LossRegistry.createLoss("gce", Map.of("q", "0.7"));
         INDArray grad = Nd4j.zeros(DataType.DOUBLE, 1, 3);

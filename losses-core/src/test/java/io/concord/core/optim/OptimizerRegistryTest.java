@@ -29,6 +29,47 @@ class OptimizerRegistryTest {
     }
 
     @Test
+    void everyOptimizerSurvivesJavaSerializationAndStepsIdentically() throws Exception {
+        List<MatrixBlock> model = List.of(new MatrixBlock(0, 4, 6));
+        for (String name : OptimizerRegistry.names()) {
+            Map<String, Object> params = switch (name) {
+                case "sgd" -> Map.of("lr", 0.1, "momentum", 0.9);
+                case "fira" -> Map.of("rank", 2);
+                case "perp-grad" -> Map.of("base", Map.of("name", "lion"));
+                default -> Map.of();
+            };
+            Optimizer original = OptimizerRegistry.create(name, params, model);
+            java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+            try (java.io.ObjectOutputStream out = new java.io.ObjectOutputStream(bytes)) {
+                out.writeObject(original);
+            }
+            Optimizer copy;
+            try (java.io.ObjectInputStream in = new java.io.ObjectInputStream(
+                    new java.io.ByteArrayInputStream(bytes.toByteArray()))) {
+                copy = (Optimizer) in.readObject();
+            }
+            float[] p1 = new float[30];
+            float[] g = new float[30];
+            for (int i = 0; i < 30; i++) {
+                p1[i] = (float) Math.sin(i + 1);
+                g[i] = (float) Math.cos(3 * i);
+            }
+            float[] p2 = p1.clone();
+            float[] s1 = new float[original.stateSize(30)];
+            float[] s2 = new float[copy.stateSize(30)];
+            if (original instanceof LossAwareOptimizer a && copy instanceof LossAwareOptimizer b) {
+                a.step(p1, g.clone(), s1, 1, 0.5);
+                b.step(p2, g.clone(), s2, 1, 0.5);
+            } else {
+                original.step(p1, g.clone(), s1, 1);
+                copy.step(p2, g.clone(), s2, 1);
+            }
+            assertThat(p2).as(name).containsExactly(p1);
+            assertThat(s2).as(name).containsExactly(s1);
+        }
+    }
+
+    @Test
     void sectionMapWithNameAndStringNumbers() {
         Optimizer adamw = OptimizerRegistry.create(Map.of("name", "adamw", "lr", "3e-4", "weightDecay", 0.1));
         assertThat(adamw).isInstanceOf(Adam.class);
