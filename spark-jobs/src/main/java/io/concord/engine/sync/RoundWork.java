@@ -1,0 +1,17 @@
+package io.concord.engine.sync;
+
+import io.concord.core.model.Model;
+import io.concord.core.optim.Optimizer;
+import io.concord.engine.BatchPlan;
+import io.concord.engine.EngineConfig;
+import io.concord.engine.StatisticSet;
+
+import java.io.Serializable;
+
+/**
+ * The fixed ingredients of every round, shipped once in the task closure: model, optimizer, batch plan, engine
+ * config, statistics and seed.
+ */
+public record RoundWork<R>(Model<R> model, Optimizer optimizer, BatchPlan plan, EngineConfig config,
+                           StatisticSet statistics, long seed) implements Serializable {
+}
