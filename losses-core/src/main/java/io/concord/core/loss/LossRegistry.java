@@ -110,7 +110,7 @@ public final class LossRegistry {
     public static Object create(Map<String, ?> section) {
         Object name = section == null ? null : section.get("name");
         if (name == null) {
-            throw new IllegalArgumentException(SECTION + ".name is required; one of " + String.join(", ",
+            throw new IllegalArgumentException(SECTION + ".name: is required; one of " + String.join(", ",
                     ENTRIES.keySet()));
         }
         return create(name.toString(), section);

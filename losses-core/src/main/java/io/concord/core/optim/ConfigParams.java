@@ -60,7 +60,7 @@ public final class ConfigParams {
     public double requireDouble(String name) {
         Object v = values.get(name);
         if (v == null) {
-            throw new IllegalArgumentException(key(name) + " is required");
+            throw new IllegalArgumentException(key(name) + ": is required");
         }
         return toDouble(name, v);
     }
@@ -73,7 +73,7 @@ public final class ConfigParams {
     public int requireInt(String name) {
         Object v = values.get(name);
         if (v == null) {
-            throw new IllegalArgumentException(key(name) + " is required");
+            throw new IllegalArgumentException(key(name) + ": is required");
         }
         return toInt(name, v);
     }

@@ -33,7 +33,7 @@ public final class OptimizerRegistry {
 
     static {
         register("sgd", Set.of("lr", "momentum", "weightDecay", "nesterov"), (p, m) -> new Sgd(
-                p.requireDouble("lr"), p.getDouble("momentum", 0.0), p.getDouble("weightDecay", 0.0),
+                p.getDouble("lr", 0.01), p.getDouble("momentum", 0.0), p.getDouble("weightDecay", 0.0),
                 p.getBoolean("nesterov", false)));
         register("adam", Set.of("lr", "beta1", "beta2", "eps", "weightDecay"), (p, m) -> new Adam(
                 p.getDouble("lr", 1e-3), p.getDouble("beta1", 0.9), p.getDouble("beta2", 0.999),
@@ -80,7 +80,7 @@ public final class OptimizerRegistry {
         register("perp-grad", Set.of("base", "eps", "segments"), (p, m) -> {
             Map<String, Object> base = p.getMap("base");
             if (base == null) {
-                throw new IllegalArgumentException(p.key("base") + " is required (the optimizer to wrap, e.g. "
+                throw new IllegalArgumentException(p.key("base") + ": is required (the optimizer to wrap, e.g. "
                         + "{name: sgd, lr: 0.1})");
             }
             List<ConfigParams> segments = p.getMapList("segments", SEGMENT_KEYS);
@@ -126,7 +126,7 @@ public final class OptimizerRegistry {
     private static Optimizer create(Map<String, ?> section, List<MatrixBlock> modelMatrices) {
         Object name = section == null ? null : section.get("name");
         if (name == null) {
-            throw new IllegalArgumentException(SECTION + ".name is required; one of " + String.join(", ",
+            throw new IllegalArgumentException(SECTION + ".name: is required; one of " + String.join(", ",
                     ENTRIES.keySet()));
         }
         return create(name.toString(), section, modelMatrices);
@@ -158,7 +158,7 @@ public final class OptimizerRegistry {
         List<ConfigParams> entries = p.getMapList("matrices", MATRIX_KEYS);
         if (entries.isEmpty()) {
             if (modelMatrices == null || modelMatrices.isEmpty()) {
-                throw new IllegalArgumentException(p.key("matrices") + " is required for '" + owner
+                throw new IllegalArgumentException(p.key("matrices") + ": is required for '" + owner
                         + "' (a list of {offset, rows, cols}) unless the model declares its matrices");
             }
             return modelMatrices;

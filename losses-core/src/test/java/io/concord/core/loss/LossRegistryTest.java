@@ -76,7 +76,7 @@ class LossRegistryTest {
         assertThatThrownBy(() -> LossRegistry.create("ldr-kl", Map.of("lamda", 1.0)))
                 .hasMessage("loss.lamda: unknown parameter for 'ldr-kl'; allowed: lambda, margin");
         assertThatThrownBy(() -> LossRegistry.create("pass-at-n", Map.of()))
-                .hasMessage("loss.n is required");
+                .hasMessage("loss.n: is required");
         assertThatThrownBy(() -> LossRegistry.create("pass-at-n", Map.of("n", 2.5)))
                 .hasMessage("loss.n: 2.5 is not an integer");
         assertThatThrownBy(() -> LossRegistry.createLoss("aldr-kl", Map.of()))

@@ -15,7 +15,6 @@ class OptimizerRegistryTest {
         List<MatrixBlock> model = List.of(new MatrixBlock(0, 4, 6));
         for (String name : OptimizerRegistry.names()) {
             Map<String, Object> params = switch (name) {
-                case "sgd" -> Map.of("lr", 0.1);
                 case "fira" -> Map.of("rank", 2);
                 case "perp-grad" -> Map.of("base", Map.of("name", "adamw"));
                 default -> Map.of();
@@ -90,14 +89,15 @@ class OptimizerRegistryTest {
         assertThatThrownBy(() -> OptimizerRegistry.create("adam", Map.of("lr", 0.1, "momentum", 0.9)))
                 .hasMessage("optimizer.momentum: unknown parameter for 'adam'; allowed: beta1, beta2, eps, lr, "
                         + "weightDecay");
-        assertThatThrownBy(() -> OptimizerRegistry.create("sgd", Map.of()))
-                .hasMessage("optimizer.lr is required");
+        assertThatThrownBy(() -> OptimizerRegistry.create("fira", Map.of("matrices",
+                List.of(Map.of("offset", 0, "rows", 4, "cols", 6)))))
+                .hasMessage("optimizer.rank: is required");
         assertThatThrownBy(() -> OptimizerRegistry.create("adam", Map.of("lr", "fast")))
                 .hasMessage("optimizer.lr: 'fast' is not a number");
         assertThatThrownBy(() -> OptimizerRegistry.create("lion", Map.of("direction", "l1")))
                 .hasMessage("optimizer.direction: 'l1' is not allowed; must be one of sign, l2");
         assertThatThrownBy(() -> OptimizerRegistry.create("fira", Map.of("rank", 2)))
-                .hasMessageStartingWith("optimizer.matrices is required for 'fira'");
+                .hasMessageStartingWith("optimizer.matrices: is required for 'fira'");
         assertThatThrownBy(() -> OptimizerRegistry.create("fira", Map.of("rank", 9,
                 "matrices", List.of(Map.of("offset", 0, "rows", 4, "cols", 6)))))
                 .hasMessageStartingWith("optimizer.rank: 9 is not allowed; must be <= 4");
