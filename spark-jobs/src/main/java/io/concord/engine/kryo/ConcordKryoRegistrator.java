@@ -34,7 +34,8 @@ public final class ConcordKryoRegistrator implements KryoRegistrator {
             "io.concord.engine.RoundInput",
             // records of losses-core / data-loaders
             "io.concord.core.model.LabeledVector",
-            "[Lio.concord.core.model.LabeledVector;"
+            "[Lio.concord.core.model.LabeledVector;",
+            "io.concord.core.loss.ExampleStateDelta"
     );
 
     /** Classes other modules add (workloads); loaded if present so one registrator serves every job. */
