@@ -18,6 +18,7 @@ public final class ExampleStateDelta implements Serializable {
     private long[] steps;
     private double[] rows;
     private int size;
+    private boolean compacted;
 
     public ExampleStateDelta(int width) {
         if (width <= 0) {
@@ -39,6 +40,7 @@ public final class ExampleStateDelta implements Serializable {
 
     /** Records the new state of {@code exampleIds[i]} = {@code newRows[i·w .. i·w + w)} computed at {@code step}. */
     public void add(long[] exampleIds, long step, double[] newRows) {
+        compacted = false;
         if (newRows.length < exampleIds.length * width) {
             throw new IllegalArgumentException("example state delta: " + newRows.length + " values for "
                     + exampleIds.length + " rows of width " + width);
@@ -50,6 +52,7 @@ public final class ExampleStateDelta implements Serializable {
 
     /** Appends every entry of {@code other} (the monoid operation). */
     public ExampleStateDelta addAll(ExampleStateDelta other) {
+        compacted = false;
         if (other.width != width) {
             throw new IllegalArgumentException("example state delta: width " + other.width + " merged into width "
                     + width);
@@ -87,6 +90,47 @@ public final class ExampleStateDelta implements Serializable {
                 table.setRow(ids[e], rows, e * width);
             }
         }
+    }
+
+    /**
+     * The same updates with only the winning entry per example (latest step; ties: the largest row), sorted by
+     * example index: the per-example state table as of these updates, in sparse form. {@link #lookup} needs it.
+     */
+    public ExampleStateDelta compact() {
+        Integer[] order = new Integer[size];
+        for (int i = 0; i < size; i++) {
+            order[i] = i;
+        }
+        Comparator<Integer> byEntry = Comparator.<Integer>comparingLong(i -> ids[i])
+                .thenComparingLong(i -> steps[i])
+                .thenComparing((a, b) -> Arrays.compare(rows, a * width, a * width + width,
+                        rows, b * width, b * width + width));
+        Arrays.sort(order, byEntry);
+        ExampleStateDelta out = new ExampleStateDelta(width);
+        for (int i = 0; i < size; i++) {
+            int e = order[i];
+            if (i + 1 == size || ids[order[i + 1]] != ids[e]) {
+                out.append(ids[e], steps[e], rows, e * width);
+            }
+        }
+        out.compacted = true;
+        return out;
+    }
+
+    /**
+     * Copies the state row of example {@code id} into {@code out[offset ..]} and returns true, or returns false when
+     * the example has no entry. Only on a {@link #compact() compacted} delta (binary search over sorted indices).
+     */
+    public boolean lookup(long id, double[] out, int offset) {
+        if (!compacted) {
+            throw new IllegalStateException("lookup needs a compacted example state delta");
+        }
+        int at = Arrays.binarySearch(ids, 0, size, id);
+        if (at < 0) {
+            return false;
+        }
+        System.arraycopy(rows, at * width, out, offset, width);
+        return true;
     }
 
     private void append(long id, long step, double[] source, int sourceOffset) {

@@ -6,9 +6,10 @@ import java.util.Objects;
 
 /**
  * The global statistic that carries per-example state updates ({@link ExampleStateDelta}) from the partitions to the
- * driver, which applies the merged value to its {@link ExampleStateTable} and broadcasts the table for the next round.
- * The loss itself reads the table, never this statistic, so the default freshness is
- * {@link Freshness#STALE_BY_ONE_ROUND} (a round sees the state written up to the previous round).
+ * driver. With the default freshness {@link Freshness#CUMULATIVE} the engine carries the compacted union of all
+ * rounds' updates ({@link #accumulate}) — the per-example state table in sparse form — and a round's loss reads the
+ * state written up to the previous round through {@link ExampleStateDelta#lookup}; examples never updated yet have
+ * the loss's initial state.
  */
 public final class ExampleStateDeltas implements GlobalStatistic<ExampleStateDelta> {
 
@@ -29,7 +30,7 @@ public final class ExampleStateDeltas implements GlobalStatistic<ExampleStateDel
 
     /** The statistic for {@code loss}'s state, named {@code "<loss>.state"}. */
     public static ExampleStateDeltas of(ExampleStateLoss loss) {
-        return new ExampleStateDeltas(loss.name() + ".state", loss.stateWidth(), Freshness.STALE_BY_ONE_ROUND);
+        return new ExampleStateDeltas(loss.name() + ".state", loss.stateWidth(), Freshness.CUMULATIVE);
     }
 
     @Override
@@ -50,6 +51,11 @@ public final class ExampleStateDeltas implements GlobalStatistic<ExampleStateDel
     @Override
     public ExampleStateDelta copy(ExampleStateDelta value) {
         return value.copy();
+    }
+
+    @Override
+    public ExampleStateDelta accumulate(ExampleStateDelta previous, ExampleStateDelta current) {
+        return previous == null ? current.compact() : previous.copy().addAll(current).compact();
     }
 
     @Override

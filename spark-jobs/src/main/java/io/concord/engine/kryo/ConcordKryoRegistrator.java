@@ -35,6 +35,7 @@ public final class ConcordKryoRegistrator implements KryoRegistrator {
             // records of losses-core / data-loaders
             "io.concord.core.model.LabeledVector",
             "[Lio.concord.core.model.LabeledVector;",
+            "io.concord.core.loss.ExampleStateDelta",
             "io.concord.core.moe.MoeExample",
             "io.concord.core.moe.RoutingTally"
     );

@@ -16,8 +16,9 @@ import io.concord.engine.TrainingState;
  * the weight from the round action, so a partition counted twice or missed in either fails the run instead of
  * silently skewing f; (2) adds the round's training routing metrics ({@code train.*}, see {@link RoutingMetrics#training})
  * from the merged report-only routing tally; (3) drops that tally from the training state and the round's
- * statistics: it is never read by the loss (so a resume does not need it) and it is not a plain array, which the
- * checkpoint and the metrics log store; its content lives on as the {@code train.*} metrics.
+ * statistics: it is never read by the loss, so a resume does not need it, and its content lives on as the
+ * {@code train.*} metrics — checkpoints keep only what a resume needs (the expert counts) and {@code metrics.jsonl}
+ * only plain values.
  */
 final class MoeRoundListener implements RoundListener {
 
