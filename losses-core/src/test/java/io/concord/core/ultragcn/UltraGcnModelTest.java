@@ -179,6 +179,29 @@ class UltraGcnModelTest {
     }
 
     @Test
+    void javaSerializedCopyComputesTheSameGradient() throws Exception {
+        InteractionGraph g = randomGraph();
+        UltraGcnModel m = UltraGcnModel.forGraph(g, OBJ.withNegativeNum(7));
+        float[] params = new float[m.numParams()];
+        m.initParams(params, 3);
+        List<Interaction> batch = batch(g, 9, 4);
+        float[] before = new float[params.length];
+        m.accumulateGradient(params, batch, before, SimpleStepContext.of(5, 5));
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        try (java.io.ObjectOutputStream out = new java.io.ObjectOutputStream(bytes)) {
+            out.writeObject(m);
+        }
+        UltraGcnModel copy;
+        try (java.io.ObjectInputStream in = new java.io.ObjectInputStream(
+                new java.io.ByteArrayInputStream(bytes.toByteArray()))) {
+            copy = (UltraGcnModel) in.readObject();
+        }
+        float[] after = new float[params.length];
+        copy.accumulateGradient(params, batch, after, SimpleStepContext.of(5, 5));
+        assertThat(after).containsExactly(before);
+    }
+
+    @Test
     void rejectsIdsOutsideTheGraphAndInconsistentTables() {
         UltraGcnModel m = UltraGcnModel.forGraph(TinyGraphs.graph(), OBJ);
         float[] params = new float[m.numParams()];
