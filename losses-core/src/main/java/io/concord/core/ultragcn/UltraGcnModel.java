@@ -168,7 +168,11 @@ public final class UltraGcnModel implements Model<Interaction> {
         return Reduction.SUM;
     }
 
-    /** γ·½‖θ‖² over all parameters (official {@code gamma · norm_loss()}), added once per optimizer step. */
+    /**
+     * γ·½‖θ‖² over all parameters (official {@code gamma · norm_loss()}), added once per optimizer step. The gradient
+     * γθ is dense: every parameter moves every step, as in the official code. See
+     * {@link UltraGcnObjective#withGamma} for folding it into Adam instead.
+     */
     @Override
     public double regularize(float[] params, float[] grad) {
         if (gamma == 0.0) {

@@ -46,6 +46,16 @@ public record UltraGcnObjective(int embeddingDim, double initialWeight, double w
                 iiNeighborNum, samplingSiftPos);
     }
 
+    /**
+     * The same objective with another L2 weight. {@code withGamma(0)} plus Adam with coupled weight decay γ
+     * ({@code g ← g + γθ}, torch Adam's {@code weight_decay}) is the same update with one memory pass fewer per step;
+     * the reported loss then lacks the γ·½‖θ‖² term.
+     */
+    public UltraGcnObjective withGamma(double newGamma) {
+        return new UltraGcnObjective(embeddingDim, initialWeight, w1, w2, w3, w4, negativeNum, negativeWeight,
+                newGamma, lambda, iiNeighborNum, samplingSiftPos);
+    }
+
     public UltraGcnObjective withEmbeddingDim(int dim) {
         return new UltraGcnObjective(dim, initialWeight, w1, w2, w3, w4, negativeNum, negativeWeight, gamma, lambda,
                 iiNeighborNum, samplingSiftPos);
