@@ -92,6 +92,24 @@ public final class LinearClassifier implements Model<LabeledVector> {
         return z;
     }
 
+    /** Class probabilities softmax(z) of one example (max-shifted), in double. */
+    public double[] probabilities(float[] params, float[] x) {
+        double[] z = logits(params, x);
+        double max = Double.NEGATIVE_INFINITY;
+        for (double v : z) {
+            max = Math.max(max, v);
+        }
+        double sum = 0.0;
+        for (int c = 0; c < z.length; c++) {
+            z[c] = Math.exp(z[c] - max);
+            sum += z[c];
+        }
+        for (int c = 0; c < z.length; c++) {
+            z[c] /= sum;
+        }
+        return z;
+    }
+
     public int predict(float[] params, float[] x) {
         double[] z = logits(params, x);
         int best = 0;

@@ -34,7 +34,7 @@ public final class LinearSoftmaxCurvature implements SampledLabelGradientModel<L
         int dim = model.dimension();
         double[] acc = new double[grad.length];
         for (LabeledVector example : batch) {
-            double[] p = softmax(model.logits(params, example.features()));
+            double[] p = model.probabilities(params, example.features());
             double u = random.nextDouble();
             int sampled = k - 1;
             double cumulative = 0.0;
@@ -62,7 +62,7 @@ public final class LinearSoftmaxCurvature implements SampledLabelGradientModel<L
         double[] acc = new double[hv.length];
         for (LabeledVector example : batch) {
             float[] x = example.features();
-            double[] p = softmax(model.logits(params, x));
+            double[] p = model.probabilities(params, x);
             double[] dz = new double[k];
             double pDotDz = 0.0;
             for (int c = 0; c < k; c++) {
@@ -92,22 +92,5 @@ public final class LinearSoftmaxCurvature implements SampledLabelGradientModel<L
             }
             acc[k * dim + c] += d;
         }
-    }
-
-    private static double[] softmax(double[] z) {
-        double max = Double.NEGATIVE_INFINITY;
-        for (double v : z) {
-            max = Math.max(max, v);
-        }
-        double sum = 0.0;
-        double[] p = new double[z.length];
-        for (int c = 0; c < z.length; c++) {
-            p[c] = Math.exp(z[c] - max);
-            sum += p[c];
-        }
-        for (int c = 0; c < z.length; c++) {
-            p[c] /= sum;
-        }
-        return p;
     }
 }

@@ -147,7 +147,7 @@ public final class LogRegJob implements Job<LogRegConfig> {
             return (params, batch) -> {
                 double[][] out = new double[batch.size()][];
                 for (int i = 0; i < batch.size(); i++) {
-                    out[i] = softmax(linear.logits(params, batch.get(i).features()));
+                    out[i] = linear.probabilities(params, batch.get(i).features());
                 }
                 return out;
             };
@@ -238,22 +238,5 @@ public final class LogRegJob implements Job<LogRegConfig> {
             slices.add(new long[] {from, Math.min(per, total - from)});
         }
         return sc.parallelize(slices, slices.size());
-    }
-
-    private static double[] softmax(double[] z) {
-        double max = Double.NEGATIVE_INFINITY;
-        for (double v : z) {
-            max = Math.max(max, v);
-        }
-        double sum = 0;
-        double[] p = new double[z.length];
-        for (int i = 0; i < z.length; i++) {
-            p[i] = Math.exp(z[i] - max);
-            sum += p[i];
-        }
-        for (int i = 0; i < z.length; i++) {
-            p[i] /= sum;
-        }
-        return p;
     }
 }
