@@ -2,6 +2,7 @@ package io.concord.job;
 
 import io.concord.jobs.logreg.LogRegJob;
 import io.concord.jobs.moe.MoeJob;
+import io.concord.jobs.ultragcn.UltraGcnJob;
 
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -15,6 +16,7 @@ public final class JobRegistry {
     static {
         register(new LogRegJob());
         register(new MoeJob());
+        register(new UltraGcnJob());
     }
 
     private JobRegistry() {

@@ -32,6 +32,14 @@ public final class ConcordKryoRegistrator implements KryoRegistrator {
             "io.concord.engine.Shard",
             "io.concord.engine.RoundRecord",
             "io.concord.engine.RoundInput",
+            // ultragcn / als: positives, the broadcast model and its tables, neighbour blocks, ranking sums
+            "io.concord.core.ultragcn.Interaction",
+            "io.concord.core.ultragcn.UltraGcnModel",
+            "io.concord.core.ultragcn.DegreeWeights",
+            "io.concord.core.ultragcn.ItemNeighbours",
+            "io.concord.core.ultragcn.Adjacency",
+            "io.concord.core.ultragcn.NeighbourRows",
+            "io.concord.core.metric.RankingAccumulator",
             // records of losses-core / data-loaders
             "io.concord.core.model.LabeledVector",
             "[Lio.concord.core.model.LabeledVector;",
