@@ -1,5 +1,6 @@
 package io.concord.job;
 
+import io.concord.jobs.als.AlsJob;
 import io.concord.jobs.logreg.LogRegJob;
 import io.concord.jobs.moe.MoeJob;
 import io.concord.jobs.ultragcn.UltraGcnJob;
@@ -17,6 +18,7 @@ public final class JobRegistry {
         register(new LogRegJob());
         register(new MoeJob());
         register(new UltraGcnJob());
+        register(new AlsJob());
     }
 
     private JobRegistry() {

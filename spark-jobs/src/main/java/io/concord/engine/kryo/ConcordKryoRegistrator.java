@@ -40,6 +40,13 @@ public final class ConcordKryoRegistrator implements KryoRegistrator {
             "io.concord.core.ultragcn.Adjacency",
             "io.concord.core.ultragcn.NeighbourRows",
             "io.concord.core.metric.RankingAccumulator",
+            "org.apache.spark.ml.recommendation.ALS$NormalEquation",
+            "org.apache.spark.ml.recommendation.ALS$Rating$mcI$sp",
+            // Spark MLlib ALS (the als job): rating blocks and in/out blocks shuffled between sweeps
+            "org.apache.spark.ml.recommendation.ALS$Rating",
+            "[Lorg.apache.spark.ml.recommendation.ALS$Rating;",
+            "org.apache.spark.ml.recommendation.ALS$RatingBlock",
+            "org.apache.spark.ml.recommendation.ALS$InBlock",
             // records of losses-core / data-loaders
             "io.concord.core.model.LabeledVector",
             "[Lio.concord.core.model.LabeledVector;",
