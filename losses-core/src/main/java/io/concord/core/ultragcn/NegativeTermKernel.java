@@ -53,6 +53,16 @@ public interface NegativeTermKernel {
         return new NegativeKernel(dim, numUsers, numItems, w3, w4, weights, bucket);
     }
 
+    /** Which kernel {@link #create} picks in this JVM, for logs: e.g. {@code SIMD, 16 float lanes}. */
+    static String describe() {
+        String choice = System.getProperty(PROPERTY, "auto");
+        if (!choice.equals("scalar") && VectorSupport.available()) {
+            return "SIMD, " + VectorNegativeKernel.lanes() + " float lanes";
+        }
+        return "scalar" + (choice.equals("scalar") ? " (" + PROPERTY + "=scalar)"
+                : " (jdk.incubator.vector not available)");
+    }
+
     /** Whether the incubating Vector API module is resolvable in this JVM. */
     final class VectorSupport {
         private static final boolean AVAILABLE = probe();

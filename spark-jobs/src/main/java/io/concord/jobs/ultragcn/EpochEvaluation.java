@@ -35,9 +35,13 @@ final class EpochEvaluation implements RoundListener {
     private double trainCpuSeconds;
     private long cpuMark = processCpuNanos();
 
+    private final double maxTrainSeconds;
+
+    /** @param maxTrainSeconds stop at the first epoch end after this much training time (0 = no limit) */
     EpochEvaluation(EvaluationListener delegate, RankingEvalSection eval, int roundsPerEpoch, int totalRounds,
-                    PrintStream console) {
+                    double maxTrainSeconds, PrintStream console) {
         this.delegate = delegate;
+        this.maxTrainSeconds = maxTrainSeconds;
         this.eval = eval;
         this.roundsPerEpoch = roundsPerEpoch;
         this.totalRounds = totalRounds;
@@ -57,7 +61,8 @@ final class EpochEvaluation implements RoundListener {
         int epoch = epochOf(summary.round());
         lastEpochSeconds = epochSeconds;
         epochSeconds = 0;
-        if (!eval.due(epoch) && !last) {
+        boolean outOfTime = maxTrainSeconds > 0 && trainSeconds >= maxTrainSeconds;
+        if (!eval.due(epoch) && !last && !outOfTime) {
             return Decision.CONTINUE;
         }
         long cpuNow = processCpuNanos();
@@ -76,6 +81,10 @@ final class EpochEvaluation implements RoundListener {
         rows.add(String.format("%d,%d,%.3f,%.3f,%.3f,%.7g,%.6f,%.6f,%.6f", epoch, summary.round(), trainSeconds,
                 trainCpuSeconds, evalSeconds, summary.loss(), m.getOrDefault(recall, Double.NaN),
                 m.getOrDefault(ndcg, Double.NaN), m.getOrDefault("precision@" + eval.k(), Double.NaN)));
+        if (outOfTime && decision == Decision.CONTINUE) {
+            console.printf("time limit: %.1f s of training reached after epoch %d%n", trainSeconds, epoch);
+            return Decision.STOP;
+        }
         return decision;
     }
 

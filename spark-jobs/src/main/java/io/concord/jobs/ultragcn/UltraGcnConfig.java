@@ -22,10 +22,12 @@ import java.util.Map;
  * @param epochs    passes over the train positives; rounds = epochs × ⌈positives / (partitions × batchSize ×
  *                  steps per round)⌉
  * @param eval      evaluation ({@link RankingEvalSection})
+ * @param maxTrainMinutes stop at the first epoch end after this much training time (round time, evaluations
+ *                  excluded), evaluating there; 0 = no limit. For time-to-quality runs ("Recall after 60 minutes").
  */
 public record UltraGcnConfig(Long seed, SparkSection spark, GraphDataSection data, ObjectiveSection ultragcn,
                              ComponentSpec optimizer, EngineConfig train, Integer epochs,
-                             RankingEvalSection eval) implements JobConfig {
+                             RankingEvalSection eval, Double maxTrainMinutes) implements JobConfig {
 
     public UltraGcnConfig {
         seed = seed == null ? 2021L : seed;
@@ -38,5 +40,9 @@ public record UltraGcnConfig(Long seed, SparkSection spark, GraphDataSection dat
             throw new ConfigException("epochs", epochs, "an integer >= 1");
         }
         eval = eval == null ? RankingEvalSection.defaults() : eval;
+        maxTrainMinutes = maxTrainMinutes == null ? Double.valueOf(0.0) : maxTrainMinutes;
+        if (!(maxTrainMinutes >= 0) || maxTrainMinutes.isInfinite()) {
+            throw new ConfigException("maxTrainMinutes", maxTrainMinutes, "a number >= 0 (0 = no limit)");
+        }
     }
 }

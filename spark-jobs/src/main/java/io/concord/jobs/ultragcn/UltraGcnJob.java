@@ -6,6 +6,7 @@ import io.concord.core.ultragcn.DegreeWeights;
 import io.concord.core.ultragcn.Interaction;
 import io.concord.core.ultragcn.InteractionGraph;
 import io.concord.core.ultragcn.ItemNeighbours;
+import io.concord.core.ultragcn.NegativeTermKernel;
 import io.concord.core.ultragcn.UltraGcnModel;
 import io.concord.core.ultragcn.UltraGcnObjective;
 import io.concord.engine.EngineConfig;
@@ -113,9 +114,10 @@ public final class UltraGcnJob implements Job<UltraGcnConfig> {
             train = train.withRounds((int) rounds);
         }
         ctx.console().printf("tables: degrees and %d-nearest item neighbours in %.1f s; %d parameters; %d partitions"
-                        + " × batch %d × %d step(s) per round (%s): %d rounds per epoch, %d rounds%n",
-                objective.iiNeighborNum(), tablesSeconds, model.numParams(), partitions, train.batchSize(),
-                train.stepsPerRound(), train.sync().toString(), roundsPerEpoch, train.rounds());
+                        + " × batch %d × %d step(s) per round (%s): %d rounds per epoch, %d rounds; negative"
+                        + " kernel: %s%n", objective.iiNeighborNum(), tablesSeconds, model.numParams(), partitions,
+                train.batchSize(), train.stepsPerRound(), train.sync().toString(), roundsPerEpoch, train.rounds(),
+                NegativeTermKernel.describe());
 
         RankingEvalSection eval = config.eval();
         try (RankingEvaluator evaluator = new RankingEvaluator(sc, graph, eval)) {
@@ -127,7 +129,7 @@ public final class UltraGcnJob implements Job<UltraGcnConfig> {
                     new EvalSection(roundsPerEpoch, eval.metric(), "max", eval.patience()), eval.metric(),
                     train.rounds(), ctx.runDir());
             EpochEvaluation schedule = new EpochEvaluation(evaluation, eval, roundsPerEpoch, train.rounds(),
-                    ctx.console());
+                    config.maxTrainMinutes() * 60.0, ctx.console());
             TrainingRun.Outcome<Interaction> outcome = TrainingRun.train(ctx, broadcastModel, optimizer, train,
                     config.seed(), StatisticSet.empty(), shards, schedule);
             schedule.write(ctx.runDir());
