@@ -6,6 +6,7 @@ import io.concord.config.SparkSection;
 import io.concord.engine.EngineConfig;
 import io.concord.job.JobConfig;
 
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -24,10 +25,12 @@ import java.util.Map;
  * @param eval      evaluation ({@link RankingEvalSection})
  * @param maxTrainMinutes stop at the first epoch end after this much training time (round time, evaluations
  *                  excluded), evaluating there; 0 = no limit. For time-to-quality runs ("Recall after 60 minutes").
+ * @param lrSchedule optional step decay of {@code optimizer.lr} at epoch milestones ({@link LrSchedule})
  */
 public record UltraGcnConfig(Long seed, SparkSection spark, GraphDataSection data, ObjectiveSection ultragcn,
                              ComponentSpec optimizer, EngineConfig train, Integer epochs,
-                             RankingEvalSection eval, Double maxTrainMinutes) implements JobConfig {
+                             RankingEvalSection eval, Double maxTrainMinutes, LrSchedule lrSchedule)
+        implements JobConfig {
 
     public UltraGcnConfig {
         seed = seed == null ? 2021L : seed;
@@ -43,6 +46,32 @@ public record UltraGcnConfig(Long seed, SparkSection spark, GraphDataSection dat
         maxTrainMinutes = maxTrainMinutes == null ? Double.valueOf(0.0) : maxTrainMinutes;
         if (!(maxTrainMinutes >= 0) || maxTrainMinutes.isInfinite()) {
             throw new ConfigException("maxTrainMinutes", maxTrainMinutes, "a number >= 0 (0 = no limit)");
+        }
+        if (lrSchedule != null && !lrSchedule.milestones().isEmpty() && optimizer.params().get("lr") == null) {
+            throw new ConfigException("lrSchedule", "needs an explicit optimizer.lr to scale");
+        }
+    }
+
+    /**
+     * Multiplies the learning rate by {@code factor} at each milestone (PyTorch's MultiStepLR, in epochs): phase k
+     * runs with {@code optimizer.lr · factor^k} from the start of epoch {@code milestones[k-1]} (0-based) on.
+     *
+     * @param milestones strictly increasing epochs ≥ 1
+     * @param factor     multiplier per milestone, in (0, 1]
+     */
+    public record LrSchedule(List<Integer> milestones, Double factor) {
+        public LrSchedule {
+            milestones = milestones == null ? List.of() : List.copyOf(milestones);
+            for (int k = 0; k < milestones.size(); k++) {
+                if (milestones.get(k) < 1 || (k > 0 && milestones.get(k) <= milestones.get(k - 1))) {
+                    throw new ConfigException("lrSchedule.milestones", milestones,
+                            "strictly increasing epochs >= 1");
+                }
+            }
+            factor = factor == null ? Double.valueOf(0.1) : factor;
+            if (!(factor > 0 && factor <= 1)) {
+                throw new ConfigException("lrSchedule.factor", factor, "a number in (0, 1]");
+            }
         }
     }
 }

@@ -1,5 +1,6 @@
 package io.concord.jobs.ultragcn;
 
+import io.concord.config.ComponentSpec;
 import io.concord.core.metric.RankingResult;
 import io.concord.core.optim.Optimizer;
 import io.concord.core.ultragcn.DegreeWeights;
@@ -25,6 +26,7 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -113,6 +115,7 @@ public final class UltraGcnJob implements Job<UltraGcnConfig> {
             }
             train = train.withRounds((int) rounds);
         }
+        optimizer = scheduled(config, optimizer, train, roundsPerEpoch);
         ctx.console().printf("tables: degrees and %d-nearest item neighbours in %.1f s; %d parameters; %d partitions"
                         + " × batch %d × %d step(s) per round (%s): %d rounds per epoch, %d rounds; negative"
                         + " kernel: %s%n", objective.iiNeighborNum(), tablesSeconds, model.numParams(), partitions,
@@ -157,6 +160,36 @@ public final class UltraGcnJob implements Job<UltraGcnConfig> {
             broadcastModel.destroy();
             return new JobResult(outcome.state().nextRound(), outcome.finalLoss(), metrics, details);
         }
+    }
+
+    /** The optimizer with {@code lrSchedule} applied, milestones converted from epochs to the engine's steps. */
+    static Optimizer scheduled(UltraGcnConfig config, Optimizer base, EngineConfig train, int roundsPerEpoch) {
+        UltraGcnConfig.LrSchedule schedule = config.lrSchedule();
+        if (schedule == null || schedule.milestones().isEmpty()) {
+            return base;
+        }
+        if (base instanceof io.concord.core.optim.LossAwareOptimizer
+                || base instanceof io.concord.core.optim.CurvatureOptimizer) {
+            throw new io.concord.config.ConfigException("lrSchedule", "is not supported with optimizer "
+                    + base.name() + " (loss-aware or curvature optimizers)");
+        }
+        if (train.sync() == io.concord.engine.SyncMode.PARAMETER_AVERAGING && !train.averageOptimizerState()) {
+            throw new io.concord.config.ConfigException("lrSchedule", "needs train.averageOptimizerState: true under"
+                    + " parameter-averaging (the step counter restarts every round otherwise)");
+        }
+        long stepsPerEpoch = (long) roundsPerEpoch * train.stepsPerRound();
+        List<Integer> milestones = schedule.milestones();
+        Optimizer[] phases = new Optimizer[milestones.size() + 1];
+        long[] start = new long[milestones.size() + 1];
+        double lr = ((Number) config.optimizer().params().get("lr")).doubleValue();
+        phases[0] = base;
+        for (int k = 1; k < phases.length; k++) {
+            Map<String, Object> params = new LinkedHashMap<>(config.optimizer().params());
+            params.put("lr", lr * Math.pow(schedule.factor(), k));
+            phases[k] = Components.optimizer(ComponentSpec.of(config.optimizer().name(), params));
+            start[k] = milestones.get(k - 1) * stepsPerEpoch;
+        }
+        return new MultiStepLr(phases, start);
     }
 
     /** Evaluates a trained parameter vector of this job (e.g. {@code model/best-params.bin}) on a graph. */
