@@ -73,7 +73,7 @@ public final class UltraGcnModel implements Model<Interaction> {
             throw new IllegalArgumentException("need numUsers > 0 and numItems > 0, got " + numUsers + ", "
                     + numItems);
         }
-        if ((long) (numUsers + (long) numItems) * objective.embeddingDim() > Integer.MAX_VALUE - 8) {
+        if ((numUsers + (long) numItems) * objective.embeddingDim() > Integer.MAX_VALUE - 8) {
             throw new IllegalArgumentException("(numUsers + numItems) × embedding_dim = "
                     + (numUsers + (long) numItems) * objective.embeddingDim()
                     + " parameters do not fit one Java array");
