@@ -63,7 +63,12 @@ public record StereoRigConfig(int width, int height, double fovMinDeg, double fo
         }
     }
 
-    /** CVGL's ranges at {@code size × size} pixels. */
+    /**
+     * CVGL's ranges at {@code size × size} pixels: fov 50–110°, principal point at the centre, t as in the reference
+     * doc, θ ∈ ±10° (left pitch −1°). Not CVGL labels, so chosen here: the left camera 1.2–1.8 m above the ground (a
+     * car-mounted height; CVGL's "Z = 0.2" is relative to the CARLA vehicle origin), 2×2 supersampling, noise σ = 2
+     * grey levels.
+     */
     public static StereoRigConfig cvgl(int size) {
         return new StereoRigConfig(size, size, 50, 110, 0.0, 0, 0.8, 0.2, 0.7, 0, 0.5, -10, 10, -1, -1, 1.2, 1.8, 1,
                 2, 2.0);
