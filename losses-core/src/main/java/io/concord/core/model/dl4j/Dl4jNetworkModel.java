@@ -23,8 +23,9 @@ import java.util.Objects;
  * vertices and custom loss functions therefore train through the Concord engine unchanged.
  *
  * <p>The network travels as its JSON configuration; each executor thread builds its own instance once (DL4J networks
- * are not thread-safe). DL4J reports the minibatch-mean loss; this adapter scales it back to a sum, so the engine's
- * reduction matches DL4J's own. Regularisation configured on DL4J layers is applied by DL4J's updater and is
+ * are not thread-safe). DL4J's {@code computeGradientAndScore} reports the minibatch-MEAN score but the minibatch-SUMMED
+ * gradient (with {@code miniBatch(true)} its updater divides by the batch size later); this adapter returns the summed
+ * loss and the summed gradient, so the engine's mean reduction matches DL4J's own training. Regularisation configured on DL4J layers is applied by DL4J's updater and is
  * therefore <em>not</em> part of this gradient: configure weight decay on the Concord optimizer instead.
  *
  * @param <R> record type; {@code converter} turns a batch into DL4J features and labels
@@ -117,7 +118,7 @@ public final class Dl4jNetworkModel<R> implements Model<R> {
         }
         float[] g = flatGradient.castTo(DataType.FLOAT).toFloatVector();
         for (int i = 0; i < numParams; i++) {
-            grad[i] += g[i] * n;
+            grad[i] += g[i];
         }
         return new BatchLoss(meanScore * n, n);
     }

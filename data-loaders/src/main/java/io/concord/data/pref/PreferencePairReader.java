@@ -1,0 +1,104 @@
+package io.concord.data.pref;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.Path;
+
+import java.util.List;
+
+/**
+ * Preference pairs from JSON lines (or a JSON array) over any Hadoop FileSystem. Each record is one of:
+ * <ul>
+ *   <li>{@code {"prompt", "chosen", "rejected"}} (strings);</li>
+ *   <li>the OpenAI DPO fine-tuning schema used by {@code orca_dpo_pairs_val/validation.jsonl}:
+ *       {@code {"input": {"messages": [{role, content}…]}, "preferred_output": [{role: assistant, content}],
+ *       "non_preferred_output": [{role: assistant, content}]}}; the prompt is the messages rendered by
+ *       {@link ChatTemplate}, chosen/rejected the content of the last message of each output list;</li>
+ *   <li>the Anthropic HH-RLHF shape {@code {"chosen", "rejected"}} of full dialogues: the prompt is the shared text
+ *       up to and including the last {@code "\n\nAssistant:"} of the chosen dialogue, which the rejected dialogue
+ *       must share.</li>
+ * </ul>
+ * A malformed record is a {@link io.concord.data.DataException} naming the file and line.
+ */
+public final class PreferencePairReader {
+
+    private static final String HH_ASSISTANT = "\n\nAssistant:";
+
+    private PreferencePairReader() {
+    }
+
+    public static List<TextPair> read(Path path, Configuration conf) {
+        return JsonRecords.read(path, conf, PreferencePairReader::parse);
+    }
+
+    static TextPair parse(JsonNode node) throws JsonRecords.Bad {
+        if (node.has("input") || node.has("preferred_output")) {
+            return openAi(node);
+        }
+        if (node.has("prompt")) {
+            return new TextPair(JsonRecords.text(node, "prompt"), JsonRecords.text(node, "chosen"),
+                    JsonRecords.text(node, "rejected"));
+        }
+        if (node.has("chosen") && node.has("rejected")) {
+            return hhRlhf(JsonRecords.text(node, "chosen"), JsonRecords.text(node, "rejected"));
+        }
+        throw new JsonRecords.Bad("not a preference pair: expected fields {prompt, chosen, rejected}, {input, "
+                + "preferred_output, non_preferred_output} or {chosen, rejected}; got " + fieldNames(node));
+    }
+
+    private static TextPair openAi(JsonNode node) throws JsonRecords.Bad {
+        JsonNode input = node.get("input");
+        if (input == null || !input.isObject()) {
+            throw new JsonRecords.Bad("missing object field 'input'");
+        }
+        JsonNode messages = input.get("messages");
+        if (messages == null || !messages.isArray() || messages.isEmpty()) {
+            throw new JsonRecords.Bad("field 'input.messages' must be a non-empty array");
+        }
+        StringBuilder prompt = new StringBuilder();
+        for (int i = 0; i < messages.size(); i++) {
+            JsonNode m = messages.get(i);
+            if (!m.isObject()) {
+                throw new JsonRecords.Bad("input.messages[" + i + "] must be an object");
+            }
+            prompt.append(ChatTemplate.turn(JsonRecords.text(m, "role"), JsonRecords.text(m, "content")));
+        }
+        prompt.append(ChatTemplate.assistantPrefix());
+        return new TextPair(prompt.toString(), lastContent(node, "preferred_output"),
+                lastContent(node, "non_preferred_output"));
+    }
+
+    private static String lastContent(JsonNode node, String field) throws JsonRecords.Bad {
+        JsonNode list = node.get(field);
+        if (list == null || !list.isArray() || list.isEmpty()) {
+            throw new JsonRecords.Bad("field '" + field + "' must be a non-empty array of messages");
+        }
+        JsonNode last = list.get(list.size() - 1);
+        if (!last.isObject()) {
+            throw new JsonRecords.Bad(field + "[" + (list.size() - 1) + "] must be an object");
+        }
+        String role = JsonRecords.text(last, "role");
+        if (!role.equals("assistant")) {
+            throw new JsonRecords.Bad(field + " must end with an assistant message, got role '" + role + "'");
+        }
+        return JsonRecords.text(last, "content");
+    }
+
+    private static TextPair hhRlhf(String chosen, String rejected) throws JsonRecords.Bad {
+        int cut = chosen.lastIndexOf(HH_ASSISTANT);
+        if (cut < 0) {
+            throw new JsonRecords.Bad("chosen dialogue has no '\\n\\nAssistant:' turn");
+        }
+        String prompt = chosen.substring(0, cut + HH_ASSISTANT.length());
+        if (!rejected.startsWith(prompt)) {
+            throw new JsonRecords.Bad("chosen and rejected dialogues differ before the last assistant turn");
+        }
+        return new TextPair(prompt, chosen.substring(prompt.length()), rejected.substring(prompt.length()));
+    }
+
+    private static String fieldNames(JsonNode node) {
+        StringBuilder sb = new StringBuilder("[");
+        node.fieldNames().forEachRemaining(n -> sb.append(sb.length() > 1 ? ", " : "").append(n));
+        return sb.append(']').toString();
+    }
+}

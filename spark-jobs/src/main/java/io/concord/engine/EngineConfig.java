@@ -1,0 +1,128 @@
+package io.concord.engine;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import io.concord.config.ConfigException;
+
+/**
+ * The {@code train:} section of a job config: how the engine distributes and synchronises training.
+ *
+ * @param sync                  {@code global-batch} or {@code parameter-averaging}
+ * @param rounds                number of rounds (synchronisations) to run
+ * @param partitions            number of shards; 0 = Spark's default parallelism
+ * @param batchSize             examples per partition per local step; 0 = the whole shard (full batch)
+ * @param localSteps            optimizer steps per partition per round (parameter averaging only; the averaging
+ *                              frequency)
+ * @param averageOptimizerState average optimizer state with the parameters (parameter averaging); otherwise each round
+ *                              starts from a fresh optimizer state
+ * @param aggregationDepth      1 = reduce straight to the driver; ≥ 2 = treeReduce of that depth
+ * @param shuffle               visit each shard in a fresh seeded permutation every epoch
+ * @param checkpointEvery       write a checkpoint every k rounds (0 = only at the end)
+ * @param keepCheckpoints       how many of the newest checkpoints to keep
+ * @param storageLevel          Spark storage level of the cached shards
+ * @param clipNorm              clip the reduced gradient to this global L2 norm before each step (0 = off)
+ * @param injectFault           testing aid: the first attempt of this (round, partition) task throws after
+ *                              computing, to prove retries never double count
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record EngineConfig(
+        SyncMode sync,
+        Integer rounds,
+        Integer partitions,
+        Integer batchSize,
+        Integer localSteps,
+        Boolean averageOptimizerState,
+        Integer aggregationDepth,
+        Boolean shuffle,
+        Integer checkpointEvery,
+        Integer keepCheckpoints,
+        String storageLevel,
+        Double clipNorm,
+        FaultInjection injectFault) implements java.io.Serializable {
+
+    public EngineConfig {
+        sync = sync == null ? SyncMode.GLOBAL_BATCH : sync;
+        rounds = atLeast("train.rounds", rounds, 100, 1);
+        partitions = atLeast("train.partitions", partitions, 0, 0);
+        batchSize = atLeast("train.batchSize", batchSize, 64, 0);
+        localSteps = atLeast("train.localSteps", localSteps, 1, 1);
+        averageOptimizerState = averageOptimizerState == null || averageOptimizerState;
+        aggregationDepth = atLeast("train.aggregationDepth", aggregationDepth, 1, 1);
+        shuffle = shuffle == null || shuffle;
+        checkpointEvery = atLeast("train.checkpointEvery", checkpointEvery, 10, 0);
+        keepCheckpoints = atLeast("train.keepCheckpoints", keepCheckpoints, 3, 1);
+        storageLevel = storageLevel == null ? "MEMORY_AND_DISK_SER" : storageLevel;
+        clipNorm = clipNorm == null ? 0.0 : clipNorm;
+        if (!(clipNorm >= 0) || Double.isInfinite(clipNorm)) {
+            throw new ConfigException("train.clipNorm", clipNorm, "a number >= 0 (0 = no clipping)");
+        }
+        try {
+            org.apache.spark.storage.StorageLevel.fromString(storageLevel);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("train.storageLevel", storageLevel,
+                    "a Spark storage level such as MEMORY_AND_DISK_SER, MEMORY_ONLY_SER, MEMORY_ONLY, DISK_ONLY");
+        }
+        if (sync == SyncMode.GLOBAL_BATCH && localSteps != 1) {
+            throw new ConfigException("train.localSteps", localSteps,
+                    "1 with train.sync: global-batch (local steps apply to parameter-averaging)");
+        }
+    }
+
+    public static EngineConfig defaults() {
+        return new EngineConfig(null, null, null, null, null, null, null, null, null, null, null, null, null);
+    }
+
+    public EngineConfig withSync(SyncMode mode, int steps) {
+        return new EngineConfig(mode, rounds, partitions, batchSize, steps, averageOptimizerState, aggregationDepth,
+                shuffle, checkpointEvery, keepCheckpoints, storageLevel, clipNorm, injectFault);
+    }
+
+    public EngineConfig withRounds(int newRounds) {
+        return new EngineConfig(sync, newRounds, partitions, batchSize, localSteps, averageOptimizerState,
+                aggregationDepth, shuffle, checkpointEvery, keepCheckpoints, storageLevel, clipNorm, injectFault);
+    }
+
+    public EngineConfig withPartitions(int newPartitions) {
+        return new EngineConfig(sync, rounds, newPartitions, batchSize, localSteps, averageOptimizerState,
+                aggregationDepth, shuffle, checkpointEvery, keepCheckpoints, storageLevel, clipNorm, injectFault);
+    }
+
+    public EngineConfig withBatchSize(int newBatchSize) {
+        return new EngineConfig(sync, rounds, partitions, newBatchSize, localSteps, averageOptimizerState,
+                aggregationDepth, shuffle, checkpointEvery, keepCheckpoints, storageLevel, clipNorm, injectFault);
+    }
+
+    public EngineConfig withFault(FaultInjection fault) {
+        return new EngineConfig(sync, rounds, partitions, batchSize, localSteps, averageOptimizerState,
+                aggregationDepth, shuffle, checkpointEvery, keepCheckpoints, storageLevel, clipNorm, fault);
+    }
+
+    public EngineConfig withCheckpointEvery(int every) {
+        return new EngineConfig(sync, rounds, partitions, batchSize, localSteps, averageOptimizerState,
+                aggregationDepth, shuffle, every, keepCheckpoints, storageLevel, clipNorm, injectFault);
+    }
+
+    public EngineConfig withAggregationDepth(int depth) {
+        return new EngineConfig(sync, rounds, partitions, batchSize, localSteps, averageOptimizerState, depth,
+                shuffle, checkpointEvery, keepCheckpoints, storageLevel, clipNorm, injectFault);
+    }
+
+    /** Optimizer steps one round makes on each partition. */
+    public int stepsPerRound() {
+        return sync == SyncMode.PARAMETER_AVERAGING ? localSteps : 1;
+    }
+
+    private static Integer atLeast(String key, Integer value, int defaultValue, int min) {
+        int v = value == null ? defaultValue : value;
+        if (v < min) {
+            throw new ConfigException(key, v, "an integer >= " + min);
+        }
+        return v;
+    }
+
+    /**
+     * Testing aid: the first attempt of the task for ({@code round}, {@code partition}) fails after it has computed
+     * its result and updated its accumulators.
+     */
+    public record FaultInjection(int round, int partition) implements java.io.Serializable {
+    }
+}

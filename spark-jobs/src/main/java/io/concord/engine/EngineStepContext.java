@@ -1,0 +1,98 @@
+package io.concord.engine;
+
+import io.concord.core.model.StepContext;
+import io.concord.core.stat.GlobalStatistic;
+import io.concord.core.util.Seeds;
+
+import java.util.SplittableRandom;
+
+/**
+ * The engine's {@link StepContext}: global values come from the round's broadcast (two-pass values of this round,
+ * stale values of the previous round), local values are the partition's contributions for the round.
+ */
+public final class EngineStepContext implements StepContext {
+
+    private final long seed;
+    private final int partition;
+    private final StatisticSet statistics;
+    private final Object[] twoPass;
+    private final Object[] stale;
+    private final Object[] locals;
+    private long step;
+    private SplittableRandom random;
+
+    public EngineStepContext(long seed, int partition, StatisticSet statistics, Object[] twoPass, Object[] stale,
+                      Object[] locals) {
+        this.seed = seed;
+        this.partition = partition;
+        this.statistics = statistics;
+        this.twoPass = twoPass;
+        this.stale = stale;
+        this.locals = locals;
+    }
+
+    public EngineStepContext atStep(long newStep) {
+        this.step = newStep;
+        this.random = null;
+        return this;
+    }
+
+    @Override
+    public long step() {
+        return step;
+    }
+
+    @Override
+    public int partition() {
+        return partition;
+    }
+
+    @Override
+    public SplittableRandom random() {
+        if (random == null) {
+            random = Seeds.stream(seed, 0x57E9L, step, partition);
+        }
+        return random;
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public <S> S global(GlobalStatistic<S> statistic) {
+        int i = index(statistic);
+        return (S) switch (statistic.freshness()) {
+            case TWO_PASS -> twoPass == null ? null : twoPass[i];
+            case STALE_BY_ONE_ROUND, CUMULATIVE -> stale == null ? null : stale[i];
+            case REPORT_ONLY -> throw new IllegalStateException("statistic '" + statistic.name()
+                    + "' is REPORT_ONLY and cannot be read by the loss");
+        };
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public <S> S local(GlobalStatistic<S> statistic) {
+        return (S) locals[index(statistic)];
+    }
+
+    /**
+     * A context for curvature estimation at {@code step}: same statistics, but its own random stream (independent of
+     * the gradient pass's draws) and scratch locals.
+     */
+    public EngineStepContext curvatureContext(long atStep) {
+        EngineStepContext c = new EngineStepContext(io.concord.core.util.Seeds.mix(seed, 0xC0A7L), partition,
+                statistics, twoPass, stale, statistics.zeros());
+        return c.atStep(atStep);
+    }
+
+    public Object[] locals() {
+        return locals;
+    }
+
+    private int index(GlobalStatistic<?> statistic) {
+        int i = statistics.indexOf(statistic.name());
+        if (i < 0) {
+            throw new IllegalArgumentException("statistic '" + statistic.name() + "' is not registered with the job; "
+                    + "registered: " + statistics.names());
+        }
+        return i;
+    }
+}

@@ -1,0 +1,261 @@
+package io.concord.engine;
+
+import io.concord.core.model.Model;
+import io.concord.core.model.StatisticsProducer;
+import io.concord.core.optim.Optimizer;
+import io.concord.core.stat.GlobalStatistic.Freshness;
+import io.concord.engine.checkpoint.Checkpointer;
+import io.concord.engine.metrics.ExecutorTrainingMetrics;
+import io.concord.engine.metrics.RunMetrics;
+import io.concord.engine.stat.StatisticAccumulator;
+import io.concord.engine.sync.OptimizerSteps;
+import io.concord.engine.sync.RoundWork;
+import io.concord.engine.sync.SyncStrategy;
+import org.apache.spark.TaskContext;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * The round loop. Each round: broadcast parameters (+ optimizer state when the sync mode ships it, + the stale
+ * statistics) → optionally a statistics pass whose exact merged value is broadcast → every partition computes on its
+ * shard → ONE action returns the merged {@link RoundRecord} → the driver updates, reports and checkpoints. Old
+ * broadcasts are destroyed as soon as their action has finished.
+ */
+public final class TrainingEngine<R> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(TrainingEngine.class);
+
+    private final JavaSparkContext sc;
+    private final RoundWork<R> work;
+    private final SyncStrategy sync;
+    private final RunMetrics metrics;
+    private final StatisticAccumulator statisticsPassAccumulator;
+
+    public TrainingEngine(JavaSparkContext sc, Model<R> model, Optimizer optimizer, EngineConfig config,
+                          StatisticSet statistics, long seed, RunMetrics metrics) {
+        this(sc, model, optimizer, config, statistics, seed, metrics, model);
+    }
+
+    /**
+     * @param curvature what a curvature optimizer (Sophia) gets its estimates from: a
+     *                  {@code SampledLabelGradientModel} / {@code HessianVectorProductModel} (often the model itself)
+     */
+    public TrainingEngine(JavaSparkContext sc, Model<R> model, Optimizer optimizer, EngineConfig config,
+                          StatisticSet statistics, long seed, RunMetrics metrics, Object curvature) {
+        this.sc = Objects.requireNonNull(sc, "sc");
+        this.work = new RoundWork<>(model, optimizer, new BatchPlan(seed, config.batchSize(), config.shuffle()),
+                config, statistics, seed, curvature);
+        io.concord.engine.sync.OptimizerSteps.checkCompatible(work);
+        this.sync = SyncStrategy.of(config.sync());
+        this.metrics = metrics == null ? RunMetrics.detached() : metrics;
+        if (statistics.has(Freshness.TWO_PASS) && !(model instanceof StatisticsProducer)) {
+            throw new IllegalArgumentException("a TWO_PASS statistic needs a model implementing StatisticsProducer; "
+                    + model.getClass().getName() + " does not");
+        }
+        this.statisticsPassAccumulator = new StatisticAccumulator(statistics);
+        sc.sc().register(statisticsPassAccumulator, "concord.statistics-pass");
+    }
+
+    public RoundWork<R> work() {
+        return work;
+    }
+
+    /** Fresh parameters (from the model's seeded initialisation) and optimizer state, at round 0. */
+    public TrainingState initialState() {
+        Model<R> model = work.model();
+        float[] params = new float[model.numParams()];
+        model.initParams(params, work.seed());
+        float[] state = new float[work.optimizer().stateSize(params.length)];
+        work.optimizer().initialiseState(state, params);
+        return new TrainingState(params, state, 0, null, Map.of());
+    }
+
+    /**
+     * Runs rounds {@code state.nextRound()} … {@code config.rounds() − 1} (or until a listener stops), mutating
+     * {@code state}. Returns the number of rounds run in this call.
+     */
+    public int train(JavaRDD<Shard<R>> shards, TrainingState state, RoundListener listener,
+                     Checkpointer checkpointer) {
+        int totalRounds = work.config().rounds();
+        int ran = 0;
+        while (state.nextRound() < totalRounds) {
+            RoundSummary summary = runRound(shards, state);
+            ran++;
+            RoundListener.Decision decision = listener.afterRound(state, summary);
+            metrics.roundCompleted(summary, totalRounds);
+            boolean last = decision == RoundListener.Decision.STOP || state.nextRound() >= totalRounds;
+            if (checkpointer != null) {
+                checkpointer.roundCompleted(state, summary, last);
+            }
+            if (decision == RoundListener.Decision.STOP) {
+                LOG.info("stopping after round {} at a listener's request", summary.round());
+                break;
+            }
+        }
+        return ran;
+    }
+
+    /** One round; public so benchmarks can time rounds in isolation. */
+    public RoundSummary runRound(JavaRDD<Shard<R>> shards, TrainingState state) {
+        final int round = state.nextRound();
+        final StatisticSet statistics = work.statistics();
+        long t0 = System.nanoTime();
+
+        float[] shippedState = sync.shipsOptimizerState(work) ? state.optimizerState() : null;
+        Object[] stale = statistics.carriedSnapshot(state.statistics());
+        Broadcast<RoundInput> input = sc.broadcast(new RoundInput(round, state.params(), shippedState, stale));
+        long t1 = System.nanoTime();
+
+        Object[] twoPass = null;
+        Broadcast<Object[]> twoPassBroadcast = null;
+        if (statistics.has(Freshness.TWO_PASS)) {
+            twoPass = statisticsPass(shards, input);
+            twoPassBroadcast = sc.broadcast(twoPass);
+        }
+        long t2 = System.nanoTime();
+
+        RoundRecord merged = computeRound(shards, input, twoPassBroadcast);
+        long t3 = System.nanoTime();
+
+        input.destroy();
+        if (twoPassBroadcast != null) {
+            twoPassBroadcast.destroy();
+        }
+        Object[] roundStatistics = merged.statistics();
+        if (twoPass != null) {
+            for (int i = 0; i < statistics.size(); i++) {
+                if (statistics.get(i).freshness() == Freshness.TWO_PASS) {
+                    roundStatistics[i] = twoPass[i];
+                }
+            }
+        }
+        double loss = sync.apply(work, merged, state, round);
+        state.setStatistics(statistics.carryForward(state.statistics(), roundStatistics));
+        state.advance();
+        long t4 = System.nanoTime();
+        if (sync.mode() == SyncMode.GLOBAL_BATCH && OptimizerSteps.wantsCurvature(work, round + 1L)) {
+            curvaturePass(shards, state, round);
+        }
+        long t5 = System.nanoTime();
+
+        Map<String, Double> timings = new LinkedHashMap<>();
+        double computeMs = merged.computeNanosMax() / 1e6;
+        timings.put("broadcast", (t1 - t0) / 1e6);
+        timings.put("statsPass", (t2 - t1) / 1e6);
+        timings.put("compute", computeMs);
+        timings.put("aggregate", Math.max(0.0, (t3 - t2) / 1e6 - computeMs));
+        timings.put("update", (t4 - t3) / 1e6);
+        timings.put("curvature", (t5 - t4) / 1e6);
+        timings.put("round", (t5 - t0) / 1e6);
+        if (!Double.isFinite(loss)) {
+            throw new NonFiniteLossException(round, loss);
+        }
+        return new RoundSummary(round, loss, merged.examples(), statistics.byName(roundStatistics), timings);
+    }
+
+    private RoundRecord computeRound(JavaRDD<Shard<R>> shards, Broadcast<RoundInput> input,
+                                     Broadcast<Object[]> twoPass) {
+        final RoundWork<R> w = work;
+        final SyncStrategy s = sync;
+        JavaRDD<RoundRecord> records = shards.mapPartitions(
+                (Iterator<Shard<R>> it) -> computeOnExecutor(w, s, it, input.value(),
+                        twoPass == null ? null : twoPass.value()));
+        final StatisticSet statistics = w.statistics();
+        return OrderedReduce.reduce(records, (a, b) -> a.merge(b, statistics), w.config().aggregationDepth(),
+                RoundRecord.class);
+    }
+
+    private static <R> Iterator<RoundRecord> computeOnExecutor(RoundWork<R> work, SyncStrategy sync,
+                                                                Iterator<Shard<R>> it, RoundInput input,
+                                                                Object[] twoPass) {
+        Shard<R> shard = single(it);
+        EngineStepContext ctx = new EngineStepContext(work.seed(), shard.partition(), work.statistics(), twoPass,
+                input.staleStatistics(), work.statistics().zeros());
+        RoundRecord record = sync.computePartition(work, input, shard, ctx);
+        ExecutorTrainingMetrics.get().partitionComputed(record.examples(), record.computeNanosMax());
+        maybeInjectFault(work, input.round(), shard.partition(), "the round action");
+        return List.of(record).iterator();
+    }
+
+    /**
+     * The forward-only statistics pass: every partition adds its contribution to an accumulator inside
+     * {@code foreachPartition}, i.e. in the result stage of an action, where Spark applies each partition's update
+     * exactly once whatever retries or speculative attempts occur.
+     */
+    private Object[] statisticsPass(JavaRDD<Shard<R>> shards, Broadcast<RoundInput> input) {
+        final RoundWork<R> w = work;
+        final StatisticAccumulator accumulator = statisticsPassAccumulator;
+        accumulator.reset();
+        shards.foreachPartition(it -> {
+            Shard<R> shard = single(it);
+            RoundInput in = input.value();
+            EngineStepContext ctx = new EngineStepContext(w.seed(), shard.partition(), w.statistics(), null,
+                    in.staleStatistics(), w.statistics().zeros());
+            @SuppressWarnings("unchecked")
+            StatisticsProducer<R> producer = (StatisticsProducer<R>) w.model();
+            int steps = w.config().stepsPerRound();
+            for (int k = 0; k < steps; k++) {
+                long step = (long) in.round() * steps + k;
+                ctx.atStep(step);
+                producer.contributeStatistics(in.params(), w.plan().batch(shard, step), ctx);
+            }
+            accumulator.add(ctx.locals());
+            maybeInjectFault(w, in.round(), shard.partition(), "the statistics pass");
+        });
+        Object[] value = accumulator.value();
+        return value == null ? work.statistics().zeros() : value;
+    }
+
+    /**
+     * Global-batch curvature estimate for Sophia after step {@code round + 1}: every partition adds its contribution
+     * at the updated parameters on the round's batch; the driver folds the global mean into the optimizer state.
+     */
+    private void curvaturePass(JavaRDD<Shard<R>> shards, TrainingState state, int round) {
+        final RoundWork<R> w = work;
+        final long t = round + 1L;
+        Broadcast<float[]> params = sc.broadcast(state.params());
+        JavaRDD<RoundRecord> contributions = shards.mapPartitions(it -> {
+            Shard<R> shard = single(it);
+            EngineStepContext ctx = new EngineStepContext(w.seed(), shard.partition(), w.statistics(), null, null,
+                    w.statistics().zeros());
+            float[] sum = new float[params.value().length];
+            double weight = OptimizerSteps.accumulateCurvature(w, params.value(), w.plan().batch(shard, round), sum,
+                    ctx.curvatureContext(round), t);
+            return List.of(new RoundRecord(sum, null, weight, 0.0, 0, null, 0)).iterator();
+        });
+        final StatisticSet statistics = w.statistics();
+        RoundRecord merged = OrderedReduce.reduce(contributions, (a, b) -> a.merge(b, statistics), 1,
+                RoundRecord.class);
+        params.destroy();
+        OptimizerSteps.foldCurvature(w, merged.vector(), merged.weight(), state.optimizerState(), t);
+    }
+
+    private static <R> Shard<R> single(Iterator<Shard<R>> it) {
+        if (!it.hasNext()) {
+            throw new IllegalStateException("partition holds no shard");
+        }
+        Shard<R> shard = it.next();
+        if (it.hasNext()) {
+            throw new IllegalStateException("partition holds more than one shard");
+        }
+        return shard;
+    }
+
+    private static void maybeInjectFault(RoundWork<?> work, int round, int partition, String phase) {
+        EngineConfig.FaultInjection fault = work.config().injectFault();
+        TaskContext task = TaskContext.get();
+        if (fault != null && task != null && fault.round() == round && fault.partition() == partition
+                && task.attemptNumber() == 0) {
+            throw new InjectedFaultException(round, partition, phase);
+        }
+    }
+}

@@ -1,0 +1,77 @@
+package io.concord.engine.kryo;
+
+import com.esotericsoftware.kryo.Kryo;
+import org.apache.spark.serializer.KryoRegistrator;
+
+import java.util.List;
+
+/**
+ * Registers every class Concord ships through Kryo (broadcasts, task results, shuffles, cached shards), so jobs run
+ * with {@code spark.kryo.registrationRequired=true}: an unregistered class fails fast instead of silently writing
+ * full class names into every record.
+ */
+public final class ConcordKryoRegistrator implements KryoRegistrator {
+
+    /** Classes in registration order; keep the order stable (it defines Kryo's class ids). */
+    public static final List<String> CLASSES = List.of(
+            // JDK and Scala containers that appear inside records, results and shuffles
+            "java.util.ArrayList",
+            "java.util.HashMap",
+            "java.util.LinkedHashMap",
+            "java.util.Collections$EmptyList",
+            "java.util.Arrays$ArrayList",
+            "[Ljava.lang.Object;",
+            "[F", "[[F", "[D", "[[D", "[J", "[[J", "[I", "[[I", "[B", "[[B", "[S", "[Z",
+            "[Ljava.lang.String;",
+            "scala.Tuple2",
+            "scala.Tuple3",
+            "scala.Tuple2$mcJI$sp",
+            "scala.collection.mutable.WrappedArray$ofRef",
+            "scala.reflect.ClassTag$GenericClassTag",
+            // engine
+            "io.concord.engine.Shard",
+            "io.concord.engine.RoundRecord",
+            "io.concord.engine.RoundInput",
+            // records of losses-core / data-loaders
+            "io.concord.core.model.LabeledVector",
+            "[Lio.concord.core.model.LabeledVector;",
+            "io.concord.core.loss.ExampleStateDelta",
+            "io.concord.core.moe.MoeExample",
+            "io.concord.core.moe.RoutingTally"
+    );
+
+    /** Classes other modules add (workloads); loaded if present so one registrator serves every job. */
+    public static final List<String> OPTIONAL_CLASSES = List.of();
+
+    @Override
+    public void registerClasses(Kryo kryo) {
+        // ND4J arrays hold off-heap buffers that field serialization would lose (DL4J's "cryptic NPE"); the
+        // 1.0.0-M2 nd4j-kryo jar ships the serializer but no registrator, so install it for every INDArray here.
+        kryo.addDefaultSerializer(org.nd4j.linalg.api.ndarray.INDArray.class, new org.nd4j.kryo.Nd4jSerializer());
+        Class<?> cpuArray = load("org.nd4j.linalg.cpu.nativecpu.NDArray", false);
+        if (cpuArray != null) {
+            kryo.register(cpuArray);
+        }
+        for (String name : CLASSES) {
+            kryo.register(load(name, true));
+        }
+        for (String name : OPTIONAL_CLASSES) {
+            Class<?> c = load(name, false);
+            if (c != null) {
+                kryo.register(c);
+            }
+        }
+    }
+
+    private static Class<?> load(String name, boolean required) {
+        try {
+            return Class.forName(name, false, Thread.currentThread().getContextClassLoader());
+        } catch (ClassNotFoundException e) {
+            if (required) {
+                throw new IllegalStateException("Kryo registration: class " + name + " not found", e);
+            }
+            return null;
+        }
+    }
+
+}

@@ -1,0 +1,129 @@
+package io.concord.engine.sync;
+
+import io.concord.core.model.BatchLoss;
+import io.concord.core.model.Model;
+import io.concord.engine.EngineStepContext;
+import io.concord.engine.RoundInput;
+import io.concord.engine.RoundRecord;
+import io.concord.engine.Shard;
+import io.concord.engine.SyncMode;
+import io.concord.engine.TrainingState;
+
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Parameter averaging: each partition copies the round's parameters, makes {@code localSteps} optimizer steps on its
+ * own minibatches, and returns its parameters (and optimizer state, when averaged) weighted by the examples it saw;
+ * the driver divides by the total weight. With one local step and plain SGD this equals one machine stepping on the
+ * union batch (DL4J's classic equivalence).
+ *
+ * <p>Curvature optimizers (Sophia) estimate curvature on each partition's own batch here (a per-partition mean, not
+ * the global mean that global-batch mode computes); the estimates meet when the state is averaged.
+ *
+ * <p>Optimizer step counters are global ({@code round·localSteps + k + 1}) when state is averaged, so bias
+ * corrections continue across rounds; with {@code averageOptimizerState: false} each round starts from a fresh state
+ * and counts from 1.
+ */
+public final class ParameterAveragingSync implements SyncStrategy {
+
+    private static final long serialVersionUID = 1L;
+
+    @Override
+    public SyncMode mode() {
+        return SyncMode.PARAMETER_AVERAGING;
+    }
+
+    @Override
+    public boolean shipsOptimizerState(RoundWork<?> work) {
+        return work.config().averageOptimizerState();
+    }
+
+    @Override
+    public <R> RoundRecord computePartition(RoundWork<R> work, RoundInput input, Shard<R> shard,
+                                            EngineStepContext ctx) {
+        long start = System.nanoTime();
+        Model<R> model = work.model();
+        float[] params = input.params().clone();
+        boolean averageState = shipsOptimizerState(work);
+        float[] state = averageState ? input.optimizerState().clone() : freshState(work, params);
+        int localSteps = work.config().localSteps();
+        float[] grad = new float[params.length];
+        double weight = 0.0;
+        double lossSum = 0.0;
+        long examples = 0;
+        for (int k = 0; k < localSteps; k++) {
+            long step = (long) input.round() * localSteps + k;
+            ctx.atStep(step);
+            List<R> batch = work.plan().batch(shard, step);
+            Arrays.fill(grad, 0f);
+            BatchLoss loss = model.accumulateGradient(params, batch, grad, ctx);
+            if (!(loss.weight() > 0.0)) {
+                continue;
+            }
+            if (model.reduction() == Model.Reduction.MEAN) {
+                float s = (float) (1.0 / loss.weight());
+                for (int i = 0; i < grad.length; i++) {
+                    grad[i] *= s;
+                }
+            }
+            double regularizer = model.regularize(params, grad);
+            long t = averageState ? step + 1 : k + 1L;
+            double meanLoss = loss.lossSum() / (model.reduction() == Model.Reduction.MEAN ? loss.weight() : 1.0);
+            OptimizerSteps.step(work, params, grad, state, t, meanLoss + regularizer);
+            if (OptimizerSteps.wantsCurvature(work, t)) {
+                // Local estimate on this partition's batch; averaged with the state after the round.
+                float[] curvature = new float[params.length];
+                double w = OptimizerSteps.accumulateCurvature(work, params, batch, curvature,
+                        ctx.curvatureContext(step), t);
+                OptimizerSteps.foldCurvature(work, curvature, w, state, t);
+            }
+            weight += loss.weight();
+            lossSum += loss.lossSum();
+            examples += batch.size();
+        }
+        scale(params, weight);
+        if (averageState) {
+            scale(state, weight);
+        }
+        return new RoundRecord(params, averageState ? state : null, weight, lossSum, examples, ctx.locals(),
+                System.nanoTime() - start);
+    }
+
+    @Override
+    public double apply(RoundWork<?> work, RoundRecord merged, TrainingState state, int round) {
+        if (!(merged.weight() > 0.0)) {
+            throw new IllegalStateException("round " + round + " saw no examples (total weight "
+                    + merged.weight() + ")");
+        }
+        float inv = (float) (1.0 / merged.weight());
+        float[] params = state.params();
+        float[] averaged = merged.vector();
+        for (int i = 0; i < params.length; i++) {
+            params[i] = averaged[i] * inv;
+        }
+        if (shipsOptimizerState(work)) {
+            float[] target = state.optimizerState();
+            float[] averagedState = merged.state();
+            for (int i = 0; i < target.length; i++) {
+                target[i] = averagedState[i] * inv;
+            }
+        }
+        double scale = work.model().reduction() == Model.Reduction.MEAN ? 1.0 / merged.weight()
+                : 1.0 / (work.config().localSteps() * (double) merged.partitions());
+        return merged.lossSum() * scale;
+    }
+
+    private static float[] freshState(RoundWork<?> work, float[] params) {
+        float[] state = new float[work.optimizer().stateSize(params.length)];
+        work.optimizer().initialiseState(state, params);
+        return state;
+    }
+
+    private static void scale(float[] values, double weight) {
+        float w = (float) weight;
+        for (int i = 0; i < values.length; i++) {
+            values[i] *= w;
+        }
+    }
+}

@@ -1,0 +1,107 @@
+package io.concord.job;
+
+import io.concord.engine.RoundListener;
+import io.concord.engine.RoundSummary;
+import io.concord.engine.TrainingState;
+import io.concord.engine.checkpoint.FloatArrays;
+import io.concord.run.RunDirectory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.util.Map;
+
+/**
+ * Evaluates every {@code eval.every} rounds and after the last, tracks the best value of the chosen metric (best
+ * parameters are written to {@code model/best-params.bin} when they improve), and stops early after
+ * {@code eval.patience} evaluations without improvement. Its bookkeeping lives in the training state, so a resumed
+ * run continues the same early-stopping decision.
+ */
+public final class EvaluationListener implements RoundListener {
+
+    private static final Logger LOG = LoggerFactory.getLogger(EvaluationListener.class);
+    private static final String BEST = "eval.best";
+    private static final String BEST_ROUND = "eval.bestRound";
+    private static final String SINCE_BEST = "eval.evaluationsSinceBest";
+
+    private final Evaluator evaluator;
+    private final EvalSection section;
+    private final String metric;
+    private final int totalRounds;
+    private final RunDirectory runDir;
+    private Map<String, Double> lastMetrics = Map.of();
+    private Map<String, Double> bestMetrics = Map.of();
+
+    public EvaluationListener(Evaluator evaluator, EvalSection section, String defaultMetric, int totalRounds,
+                              RunDirectory runDir) {
+        this.evaluator = evaluator;
+        this.section = section;
+        this.metric = section.metricOr(defaultMetric);
+        this.totalRounds = totalRounds;
+        this.runDir = runDir;
+    }
+
+    @Override
+    public Decision afterRound(TrainingState state, RoundSummary summary) {
+        int completed = summary.round() + 1;
+        boolean due = completed == totalRounds || (section.every() > 0 && completed % section.every() == 0);
+        if (!due) {
+            return Decision.CONTINUE;
+        }
+        Map<String, Double> result = evaluator.evaluate(state.params(), summary.round());
+        summary.metrics().putAll(result);
+        lastMetrics = result;
+        Double value = result.get(metric);
+        if (value == null) {
+            throw new io.concord.config.ConfigException("eval.metric", metric, "one of " + result.keySet());
+        }
+        Map<String, Double> book = state.bookkeeping();
+        Double best = book.get(BEST);
+        boolean better = best == null || (section.mode().equals("max") ? value > best : value < best);
+        if (better) {
+            book.put(BEST, value);
+            book.put(BEST_ROUND, (double) summary.round());
+            book.put(SINCE_BEST, 0.0);
+            bestMetrics = result;
+            saveBest(state.params());
+        } else {
+            book.merge(SINCE_BEST, 1.0, Double::sum);
+        }
+        LOG.info("round {}: {} (best {}={} at round {})", summary.round(), result, metric, book.get(BEST),
+                book.get(BEST_ROUND).intValue());
+        if (section.patience() > 0 && book.getOrDefault(SINCE_BEST, 0.0) >= section.patience()) {
+            LOG.info("early stop: {} has not improved for {} evaluations", metric, section.patience());
+            return Decision.STOP;
+        }
+        return Decision.CONTINUE;
+    }
+
+    public String metric() {
+        return metric;
+    }
+
+    public Map<String, Double> lastMetrics() {
+        return lastMetrics;
+    }
+
+    public Map<String, Double> bestMetrics() {
+        return bestMetrics;
+    }
+
+    /** Best round so far (or -1). */
+    public static int bestRound(TrainingState state) {
+        return state.bookkeeping().getOrDefault(BEST_ROUND, -1.0).intValue();
+    }
+
+    private void saveBest(float[] params) {
+        if (runDir == null) {
+            return;
+        }
+        try (OutputStream out = runDir.create("model/best-params.bin")) {
+            FloatArrays.write(out, params);
+        } catch (IOException e) {
+            throw new RunDirectory.OutputException("writing best parameters failed: " + e.getMessage(), e);
+        }
+    }
+}

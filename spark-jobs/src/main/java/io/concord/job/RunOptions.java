@@ -1,0 +1,19 @@
+package io.concord.job;
+
+import java.util.List;
+
+/**
+ * Command-line options of {@code concord train}.
+ *
+ * @param configPath YAML config (local path or any Hadoop URI); null = the job's built-in default
+ * @param output     output root; run directories go under it
+ * @param runId      run id (default: {@code <job>-<yyyyMMdd-HHmmss>})
+ * @param master     Spark master override for embedded runs
+ * @param overrides  {@code key=value} overrides
+ * @param resume     continue from the newest checkpoint of this run id
+ * @param overwrite  replace a committed run with this id
+ * @param progress   show a console progress bar
+ */
+public record RunOptions(String configPath, String output, String runId, String master, List<String> overrides,
+                         boolean resume, boolean overwrite, boolean progress) {
+}

@@ -1,0 +1,94 @@
+package io.concord.run;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.concord.engine.RoundSummary;
+
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Per-round metrics of a run, written as {@code metrics.csv} (one column per metric ever seen; empty cells where a
+ * round has no value, e.g. evaluation rounds) and {@code metrics.jsonl} (one object per round, statistics included).
+ */
+public final class MetricsLog {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    /** Statistics larger than this (or not plain arrays) are logged by type only. */
+    private static final int MAX_LOGGED = 4096;
+
+    private final List<RoundSummary> rounds = new ArrayList<>();
+
+    public void add(RoundSummary summary) {
+        rounds.add(summary);
+    }
+
+    public List<RoundSummary> rounds() {
+        return rounds;
+    }
+
+    public String csv() {
+        Set<String> timing = new LinkedHashSet<>();
+        Set<String> metrics = new LinkedHashSet<>();
+        for (RoundSummary r : rounds) {
+            timing.addAll(r.timingsMs().keySet());
+            metrics.addAll(r.metrics().keySet());
+        }
+        StringBuilder sb = new StringBuilder("round,loss,examples");
+        timing.forEach(t -> sb.append(",time_").append(t).append("_ms"));
+        metrics.forEach(m -> sb.append(',').append(m));
+        sb.append('\n');
+        for (RoundSummary r : rounds) {
+            sb.append(r.round()).append(',').append(num(r.loss())).append(',').append(r.examples());
+            timing.forEach(t -> sb.append(',').append(cell(r.timingsMs().get(t))));
+            metrics.forEach(m -> sb.append(',').append(cell(r.metrics().get(m))));
+            sb.append('\n');
+        }
+        return sb.toString();
+    }
+
+    public String jsonl() {
+        StringBuilder sb = new StringBuilder();
+        for (RoundSummary r : rounds) {
+            ObjectNode node = JSON.createObjectNode();
+            node.put("round", r.round());
+            node.put("loss", r.loss());
+            node.put("examples", r.examples());
+            ObjectNode t = node.putObject("timingsMs");
+            r.timingsMs().forEach(t::put);
+            ObjectNode m = node.putObject("metrics");
+            r.metrics().forEach(m::put);
+            ObjectNode s = node.putObject("statistics");
+            for (Map.Entry<String, Object> e : r.statistics().entrySet()) {
+                Object v = e.getValue();
+                boolean smallArray = (v instanceof long[] a && a.length <= MAX_LOGGED)
+                        || (v instanceof double[] d && d.length <= MAX_LOGGED)
+                        || (v instanceof float[] f && f.length <= MAX_LOGGED);
+                if (smallArray) {
+                    s.set(e.getKey(), JSON.valueToTree(v));
+                } else {
+                    s.put(e.getKey(), v.getClass().getSimpleName());
+                }
+            }
+            sb.append(node).append('\n');
+        }
+        return sb.toString();
+    }
+
+    public void writeTo(RunDirectory dir) {
+        dir.writeString("metrics.csv", csv());
+        dir.writeString("metrics.jsonl", jsonl());
+    }
+
+    private static String cell(Double v) {
+        return v == null ? "" : num(v);
+    }
+
+    private static String num(double v) {
+        return String.format(Locale.ROOT, "%.9g", v);
+    }
+}
