@@ -27,6 +27,7 @@ import java.util.Map;
  * <pre>
  *   java -cp ... io.concord.data.calib.CalibSanityRun [train=3000] [test=500] [size=64] [epochs=8] [batch=32]
  *        [lr=0.001] [decay=epochs/4] [seed=1] [ugcl=1.0] [fusion=STACKED]
+ *        [supervised=true]
  * </pre>
  * The last {@code decay} epochs run at lr/10, so that the final test MAE is not one noisy point of a constant-rate
  * run.
@@ -66,8 +67,10 @@ public final class CalibSanityRun {
         double[] median = StereoPairEvaluation.medianMae(trainSet, testSet);
         rows.put("median", median);
         UgclLossConfig supervised = UgclLossConfig.supervisedOnly(size, size);
-        rows.put("supervised", train(supervised, scaling, trainSet, testSet, size, epochs, decay, batch, lr, seed,
-                fusion));
+        if (Boolean.parseBoolean(a.getOrDefault("supervised", "true"))) {
+            rows.put("supervised", train(supervised, scaling, trainSet, testSet, size, epochs, decay, batch, lr,
+                    seed, fusion));
+        }
         if (ugcl > 0) {
             UgclLossConfig withConstraints = UgclLossConfig.withConstraints(size, size, ugcl);
             rows.put("sup+ugcl(" + ugcl + ")", train(withConstraints, scaling, trainSet, testSet, size, epochs, decay,

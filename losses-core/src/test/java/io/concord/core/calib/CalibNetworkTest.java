@@ -8,7 +8,6 @@ import org.deeplearning4j.nn.conf.graph.LayerVertex;
 import org.deeplearning4j.nn.conf.layers.BaseLayer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -150,12 +149,10 @@ class CalibNetworkTest {
     }
 
     /**
-     * Through the Concord bridge the gradient must be that of the summed loss it reports. Fails today by a factor of
-     * the batch size: {@code Dl4jNetworkModel} multiplies DL4J's gradient, already a sum (see the test above), by n.
+     * Through the Concord bridge the gradient is that of the summed loss it reports (batch of three, so a bridge that
+     * scaled DL4J's already-summed gradient by n again would be off by 3×).
      */
     @Test
-    @Disabled("Dl4jNetworkModel scales DL4J's summed gradient by the batch size again (n× too large); "
-            + "enable once the bridge adds the gradient unscaled — reported to the lead")
     void concordBridgeGradientIsTheGradientOfItsSummedLoss() {
         CalibNetConfig.Fusion fusion = CalibNetConfig.Fusion.STACKED;
         INDArray[] x = inputs(fusion, 4);
