@@ -1,5 +1,6 @@
 package io.concord.job;
 
+import io.concord.jobs.calib.CalibJob;
 import io.concord.jobs.logreg.LogRegJob;
 import io.concord.jobs.moe.MoeJob;
 
@@ -15,6 +16,7 @@ public final class JobRegistry {
     static {
         register(new LogRegJob());
         register(new MoeJob());
+        register(new CalibJob());
     }
 
     private JobRegistry() {

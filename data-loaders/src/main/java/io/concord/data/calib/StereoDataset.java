@@ -28,32 +28,50 @@ public final class StereoDataset {
     /** Writes {@code pairs} into {@code dir} as shards of at most {@code perShard} records, then the manifest. */
     public static List<Path> write(FileSystem fs, Path dir, List<StereoPair> pairs, int perShard) {
         if (perShard <= 0) {
-            throw new IllegalArgumentException("data.recordsPerShard: " + perShard + " is not allowed; must be > 0");
+            throw new IllegalArgumentException("data.generate.recordsPerShard: " + perShard
+                    + " is not allowed; must be > 0");
         }
         if (pairs.isEmpty()) {
             throw new IllegalArgumentException("no records to write to " + dir);
         }
         int width = pairs.get(0).width();
         int height = pairs.get(0).height();
-        List<Path> shards = new ArrayList<>();
-        StringBuilder manifest = new StringBuilder();
+        List<Path> paths = new ArrayList<>();
+        List<Shard> shards = new ArrayList<>();
         for (int start = 0, part = 0; start < pairs.size(); start += perShard, part++) {
-            Path shard = new Path(dir, String.format("part-%05d%s", part, StereoShardFormat.SUFFIX));
+            Path shard = shardPath(dir, part);
             int end = Math.min(pairs.size(), start + perShard);
             try (StereoShardWriter w = StereoShardWriter.create(fs, shard, width, height)) {
                 for (StereoPair p : pairs.subList(start, end)) {
                     w.write(p);
                 }
             }
-            shards.add(shard);
-            manifest.append(shard.getName()).append('\t').append(end - start).append('\n');
+            paths.add(shard);
+            shards.add(new Shard(shard, end - start));
+        }
+        writeManifest(fs, dir, shards);
+        return paths;
+    }
+
+    /** The path of shard number {@code part} in {@code dir} ({@code part-00007.stereo}). */
+    public static Path shardPath(Path dir, int part) {
+        return new Path(dir, String.format("part-%05d%s", part, StereoShardFormat.SUFFIX));
+    }
+
+    /**
+     * Writes {@code dir}'s manifest listing {@code shards} (in that order; each must lie in {@code dir}): the last
+     * step of a write, e.g. after the shards were written in parallel by {@link StereoShardWriter}s.
+     */
+    public static void writeManifest(FileSystem fs, Path dir, List<Shard> shards) {
+        StringBuilder manifest = new StringBuilder();
+        for (Shard s : shards) {
+            manifest.append(s.path().getName()).append('\t').append(s.records()).append('\n');
         }
         try (FSDataOutputStream out = fs.create(new Path(dir, MANIFEST), true)) {
             out.write(manifest.toString().getBytes(StandardCharsets.UTF_8));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write manifest in " + dir, e);
         }
-        return shards;
     }
 
     /** One listed shard and its record count. */
@@ -81,18 +99,18 @@ public final class StereoDataset {
                     count = -1;
                 }
                 if (count < 0) {
-                    throw new CalibDataException(manifest + " line " + lineNo + ": expected 'name<TAB>count', got '"
-                            + line + "'");
+                    throw new CalibDataException(manifest, lineNo + ": expected 'name<TAB>count', got '" + line
+                            + "'");
                 }
                 Path shard = new Path(dir, f[0]);
                 if (!fs.exists(shard)) {
-                    throw new CalibDataException("missing shard file " + shard + " listed in " + manifest + " line "
+                    throw new CalibDataException(shard, "missing shard file, listed in " + manifest + " line "
                             + lineNo);
                 }
                 out.add(new Shard(shard, count));
             }
         } catch (FileNotFoundException e) {
-            throw new CalibDataException("missing manifest " + manifest + " (unfinished or not a stereo dataset)", e);
+            throw new CalibDataException(manifest, "missing manifest (unfinished or not a stereo dataset)", e);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + manifest, e);
         }
@@ -105,7 +123,7 @@ public final class StereoDataset {
         for (Shard shard : shards(fs, dir)) {
             List<StereoPair> records = StereoShardReader.readAll(fs, shard.path());
             if (records.size() != shard.records()) {
-                throw new CalibDataException("shard " + shard.path() + " holds " + records.size()
+                throw new CalibDataException(shard.path(), "holds " + records.size()
                         + " records but " + new Path(dir, MANIFEST) + " lists " + shard.records());
             }
             out.addAll(records);

@@ -6,8 +6,8 @@ import java.io.Serializable;
 
 /**
  * Ranges of the synthetic stereo generator (CVGL's, see {@code docs/reference/camera-calibration.md} §5). Angles
- * in degrees, lengths in metres, all ranges uniform and inclusive. Config keys are {@code data.<component name>} with
- * {@code Min}/{@code Max} suffixes.
+ * in degrees, lengths in metres, all ranges uniform and inclusive. Config keys (in messages) are
+ * {@code data.generate.<component name>}, ranges with {@code Min}/{@code Max} suffixes and no {@code Deg}.
  *
  * @param width                  image width in pixels
  * @param height                 image height in pixels
@@ -39,27 +39,27 @@ public record StereoRigConfig(int width, int height, double fovMinDeg, double fo
                               int supersampling, double noiseStd) implements Serializable {
 
     public StereoRigConfig {
-        Hyper.positive("data.width", width);
-        Hyper.positive("data.height", height);
-        range("data.fov", fovMinDeg, fovMaxDeg, 1, 170);
-        Hyper.inRange("data.principalPointJitter", principalPointJitter, 0, 0.25, true, true);
-        range("data.tx", txMin, txMax, -5, 5);
-        range("data.ty", tyMin, tyMax, -5, 5);
-        range("data.tz", tzMin, tzMax, -5, 5);
-        range("data.pitch", pitchMinDeg, pitchMaxDeg, -30, 30);
-        range("data.leftPitch", leftPitchMinDeg, leftPitchMaxDeg, -30, 30);
-        range("data.cameraHeight", cameraHeightMin, cameraHeightMax, 0.3, 20);
-        Hyper.positive("data.framesPerConfiguration", framesPerConfiguration);
-        Hyper.positive("data.supersampling", supersampling);
-        Hyper.nonNegative("data.noiseStd", noiseStd);
+        Hyper.positive("data.generate.width", width);
+        Hyper.positive("data.generate.height", height);
+        range("data.generate.fov", fovMinDeg, fovMaxDeg, 1, 170);
+        Hyper.inRange("data.generate.principalPointJitter", principalPointJitter, 0, 0.25, true, true);
+        range("data.generate.tx", txMin, txMax, -5, 5);
+        range("data.generate.ty", tyMin, tyMax, -5, 5);
+        range("data.generate.tz", tzMin, tzMax, -5, 5);
+        range("data.generate.pitch", pitchMinDeg, pitchMaxDeg, -30, 30);
+        range("data.generate.leftPitch", leftPitchMinDeg, leftPitchMaxDeg, -30, 30);
+        range("data.generate.cameraHeight", cameraHeightMin, cameraHeightMax, 0.3, 20);
+        Hyper.positive("data.generate.framesPerConfiguration", framesPerConfiguration);
+        Hyper.positive("data.generate.supersampling", supersampling);
+        Hyper.nonNegative("data.generate.noiseStd", noiseStd);
         double halfVerticalFov = Math.toDegrees(Math.atan(Math.tan(Math.toRadians(fovMinDeg / 2)) * height / width));
         double steepest = Math.max(Math.max(Math.abs(pitchMinDeg + leftPitchMinDeg),
                 Math.abs(pitchMaxDeg + leftPitchMaxDeg)), Math.max(Math.abs(leftPitchMinDeg),
                 Math.abs(leftPitchMaxDeg)));
         if (steepest >= halfVerticalFov) {
             // The horizon is what makes pitch and focal length observable: keep it in both views.
-            throw new IllegalArgumentException("data.pitchMax: a camera pitch of " + steepest + "° puts the horizon "
-                    + "out of view at the narrowest field of view (half vertical fov " + halfVerticalFov + "°)");
+            throw new IllegalArgumentException("data.generate.pitchMax: a camera pitch of " + steepest + "° puts the "
+                    + "horizon out of view at the narrowest field of view (half vertical fov " + halfVerticalFov + "°)");
         }
     }
 

@@ -46,19 +46,19 @@ public final class StereoShardReader implements Iterator<StereoPair>, Closeable 
         try {
             in = new DataInputStream(new BufferedInputStream(fs.open(path), 1 << 16));
         } catch (FileNotFoundException e) {
-            throw new CalibDataException("missing shard file " + path, e);
+            throw new CalibDataException(path, "missing shard file", e);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot open shard " + path, e);
         }
         try {
             int magic = in.readInt();
             if (magic != StereoShardFormat.MAGIC) {
-                throw new CalibDataException("not a stereo calibration shard (bad magic 0x"
-                        + Integer.toHexString(magic) + "): " + path);
+                throw new CalibDataException(path, "not a stereo calibration shard (bad magic 0x"
+                        + Integer.toHexString(magic) + ")");
             }
             int version = in.readInt();
             if (version != StereoShardFormat.VERSION) {
-                throw new CalibDataException("unsupported shard version " + version + " in " + path);
+                throw new CalibDataException(path, "unsupported shard version " + version);
             }
             int width = in.readInt();
             int height = in.readInt();
@@ -66,14 +66,14 @@ public final class StereoShardReader implements Iterator<StereoPair>, Closeable 
             int labels = in.readInt();
             if (width <= 0 || height <= 0 || width > 1 << 14 || height > 1 << 14 || channels != StereoPair.CHANNELS
                     || labels != CalibParam.COUNT) {
-                throw new CalibDataException("bad shard header in " + path + ": " + width + "x" + height + "x"
+                throw new CalibDataException(path, "bad shard header: " + width + "x" + height + "x"
                         + channels + " images, " + labels + " labels (expected 3 channels and " + CalibParam.COUNT
                         + " labels)");
             }
             return new StereoShardReader(path, in, width, height, labels);
         } catch (EOFException e) {
             closeQuietly(in);
-            throw new CalibDataException("truncated shard header in " + path, e);
+            throw new CalibDataException(path, "truncated shard header", e);
         } catch (IOException e) {
             closeQuietly(in);
             throw new UncheckedIOException("cannot read shard " + path, e);
@@ -81,6 +81,16 @@ public final class StereoShardReader implements Iterator<StereoPair>, Closeable 
             closeQuietly(in);
             throw e;
         }
+    }
+
+    /** Image width of every record in this shard (from the header). */
+    public int width() {
+        return width;
+    }
+
+    /** Image height of every record in this shard (from the header). */
+    public int height() {
+        return height;
     }
 
     /** Every record of the shard at {@code path}. */
@@ -117,17 +127,17 @@ public final class StereoShardReader implements Iterator<StereoPair>, Closeable 
             if (marker == StereoShardFormat.END) {
                 long count = in.readLong();
                 if (count != index) {
-                    throw new CalibDataException("shard " + path + " says it holds " + count + " records but "
+                    throw new CalibDataException(path, "the end marker says the shard holds " + count + " records but "
                             + index + " were read");
                 }
                 if (in.read() != -1) {
-                    throw new CalibDataException("unexpected bytes after the end of shard " + path);
+                    throw new CalibDataException(path, "unexpected bytes after the end of the shard");
                 }
                 done = true;
                 return null;
             }
             if (marker != StereoShardFormat.RECORD) {
-                throw new CalibDataException("bad record marker " + marker + " at record #" + index + " of " + path
+                throw new CalibDataException(path, "bad record marker " + marker + " at record #" + index
                         + " (after record '" + previousId + "')");
             }
             id = in.readUTF();
@@ -139,8 +149,8 @@ public final class StereoShardReader implements Iterator<StereoPair>, Closeable 
             byte[] right = readView(id, "right");
             for (CalibParam p : CalibParam.values()) {
                 if (!Float.isFinite(label[p.index()])) {
-                    throw new CalibDataException("non-finite label " + p.key() + "=" + label[p.index()]
-                            + " in record '" + id + "' (#" + index + ") of " + path);
+                    throw new CalibDataException(path, "non-finite label " + p.key() + "=" + label[p.index()]
+                            + " in record '" + id + "' (#" + index + ")");
                 }
             }
             StereoPair pair = new StereoPair(id, width, height, left, right, label);
@@ -148,7 +158,7 @@ public final class StereoShardReader implements Iterator<StereoPair>, Closeable 
             index++;
             return pair;
         } catch (EOFException e) {
-            throw new CalibDataException("truncated shard " + path + ": ends inside record #" + index
+            throw new CalibDataException(path, "truncated shard: ends inside record #" + index
                     + (id == null ? " (after record '" + previousId + "')" : " '" + id + "'")
                     + " or before its end marker", e);
         } catch (IOException e) {
@@ -161,8 +171,8 @@ public final class StereoShardReader implements Iterator<StereoPair>, Closeable 
         byte[] data = new byte[width * height * StereoPair.CHANNELS];
         in.readFully(data);
         if (StereoShardFormat.crc(data) != expected) {
-            throw new CalibDataException("corrupt " + which + " image in record '" + id + "' (#" + index + ") of "
-                    + path + ": CRC32 mismatch");
+            throw new CalibDataException(path, "corrupt " + which + " image in record '" + id + "' (#" + index
+                    + "): CRC32 mismatch");
         }
         return data;
     }

@@ -45,8 +45,8 @@ public final class StereoShardWriter implements Closeable {
 
     public void write(StereoPair pair) {
         if (pair.width() != width || pair.height() != height) {
-            throw new CalibDataException("record '" + pair.id() + "' is " + pair.width() + "x" + pair.height()
-                    + " but shard " + path + " holds " + width + "x" + height + " images");
+            throw new CalibDataException(path, "record '" + pair.id() + "' is " + pair.width() + "x" + pair.height()
+                    + " but the shard holds " + width + "x" + height + " images");
         }
         // StereoPair already rejects non-finite labels; the reader checks again because files can be edited.
         try {

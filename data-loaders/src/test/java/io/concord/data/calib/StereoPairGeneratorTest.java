@@ -131,7 +131,7 @@ class StereoPairGeneratorTest {
     @Test
     void configValidationNamesTheKey() {
         assertThatThrownBy(() -> new StereoRigConfig(32, 32, 50, 110, 0, 0.9, 0.8, 0.2, 0.7, 0, 0.5, -10, 10, -1, -1,
-                1.2, 1.8, 1, 2, 2)).hasMessageContaining("data.txMin");
+                1.2, 1.8, 1, 2, 2)).hasMessageContaining("data.generate.txMin");
         assertThatThrownBy(() -> new StereoRigConfig(32, 32, 50, 110, 0, 0, 0.8, 0.2, 0.7, 0, 0.5, -30, 30, -1, -1,
                 1.2, 1.8, 1, 2, 2)).hasMessageContaining("horizon");
         assertThatThrownBy(() -> new StereoPairGenerator(CONFIG, 1).generate(-1)).hasMessageContaining("index");

@@ -37,7 +37,9 @@ public final class ConcordKryoRegistrator implements KryoRegistrator {
             "[Lio.concord.core.model.LabeledVector;",
             "io.concord.core.loss.ExampleStateDelta",
             "io.concord.core.moe.MoeExample",
-            "io.concord.core.moe.RoutingTally"
+            "io.concord.core.moe.RoutingTally",
+            "io.concord.data.calib.StereoPair",
+            "[Lio.concord.data.calib.StereoPair;"
     );
 
     /** Classes other modules add (workloads); loaded if present so one registrator serves every job. */
