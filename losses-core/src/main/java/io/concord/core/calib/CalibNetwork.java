@@ -14,6 +14,7 @@ import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.learning.config.Adam;
+import org.nd4j.linalg.learning.config.IUpdater;
 import org.nd4j.linalg.lossfunctions.ILossFunction;
 
 /**
@@ -40,11 +41,20 @@ public final class CalibNetwork {
     }
 
     public static ComputationGraphConfiguration configuration(CalibNetConfig net, ILossFunction loss) {
+        return configuration(net, loss, new Adam(net.learningRate()));
+    }
+
+    /**
+     * As {@link #configuration(CalibNetConfig, ILossFunction)} with another DL4J updater (it only matters when DL4J
+     * itself trains the network, e.g. in its own training master; the Concord engine uses its own optimizer).
+     */
+    public static ComputationGraphConfiguration configuration(CalibNetConfig net, ILossFunction loss,
+                                                              IUpdater updater) {
         ComputationGraphConfiguration.GraphBuilder g = new NeuralNetConfiguration.Builder()
                 .seed(net.seed())
                 .dataType(net.dataType())
                 .weightInit(WeightInit.RELU)
-                .updater(new Adam(net.learningRate()))
+                .updater(updater)
                 .convolutionMode(ConvolutionMode.Same)
                 .graphBuilder();
         String trunkOut;
