@@ -85,6 +85,12 @@ record CalibData(JavaRDD<StereoPair> train, JavaRDD<StereoPair> test, int width,
         return (Seeds.mix(seed, SPLIT_SALT, id.hashCode(), id.length()) >>> 11) * 0x1.0p-53 < fraction;
     }
 
+    /** The pairs of {@code trainDir} and {@code testDir} (shard datasets), with their labels read. */
+    static CalibData read(JavaSparkContext sc, Path trainDir, Path testDir, String source) {
+        SerializableConfiguration conf = new SerializableConfiguration(sc.hadoopConfiguration());
+        return of(read(sc, trainDir, conf), read(sc, testDir, conf), trainDir, testDir, source, conf);
+    }
+
     private static CalibData of(JavaRDD<StereoPair> train, JavaRDD<StereoPair> test, Path trainDir, Path testDir,
                                 String source, SerializableConfiguration conf) {
         int[] size = imageSize(trainDir, conf.value(), null);
