@@ -13,6 +13,10 @@ public final class JobRegistry {
 
     static {
         register(new LogRegJob());
+        register(new io.concord.jobs.pref.PrefSftJob());
+        register(new io.concord.jobs.pref.PrefSampleJob());
+        register(new io.concord.jobs.pref.PrefAlignJob());
+        register(new io.concord.jobs.pref.PrefUnlearnJob());
     }
 
     private JobRegistry() {

@@ -34,6 +34,15 @@ public final class ConcordKryoRegistrator implements KryoRegistrator {
             "io.concord.engine.RoundInput",
             // records of losses-core / data-loaders
             "io.concord.core.model.LabeledVector",
+            // preference training (issue 6): token records of losses-core, text records of data-loaders
+            "io.concord.core.pref.PromptCompletion",
+            "io.concord.core.pref.PreferencePair",
+            "io.concord.core.pref.RankedResponses",
+            "io.concord.core.pref.UnlearningExample",
+            "io.concord.data.pref.TextPair",
+            "io.concord.data.pref.TextRanked",
+            "io.concord.data.pref.TofuQa",
+            "io.concord.data.pref.ArithmeticProblem",
             "[Lio.concord.core.model.LabeledVector;"
     );
 
