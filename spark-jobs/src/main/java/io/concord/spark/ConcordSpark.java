@@ -23,6 +23,10 @@ public final class ConcordSpark {
             Map.entry("spark.kryoserializer.buffer", "1m"),
             Map.entry("spark.kryoserializer.buffer.max", "2000m"),
             Map.entry("spark.driver.maxResultSize", "0"),
+            // Round records carry whole parameter vectors: send them as direct task results (one RPC message)
+            // instead of storing them in the executor's block manager and fetching them back.
+            Map.entry("spark.rpc.message.maxSize", "2000"),
+            Map.entry("spark.task.maxDirectResultSize", "2000m"),
             Map.entry("spark.plugins", ConcordSparkPlugin.class.getName()),
             Map.entry("spark.metrics.namespace", "${spark.app.name}"),
             Map.entry("spark.task.maxFailures", "4"),

@@ -21,7 +21,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Data on hdfs://, trained from it, checkpoints and outputs written back to hdfs://, then a crashed run resumed
  * from its hdfs:// checkpoint — all against an in-process MiniDFSCluster.
  */
-class HdfsTrainingIT {
+class HdfsTrainingTest {
 
     @TempDir
     static java.nio.file.Path base;
