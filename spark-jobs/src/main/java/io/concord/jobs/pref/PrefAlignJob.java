@@ -116,9 +116,10 @@ public final class PrefAlignJob implements Job<PrefAlignConfig> {
         JavaRDD<PreferencePair> entanglementPool = heldOutCount > 0 ? heldOutPairs : trainPairs;
         boolean groupLoss = PrefLosses.GROUP_LOSSES.contains(objective.name());
         JobResult result = groupLoss
-                ? train(ctx, config, setup, objective, frozen, train, evaluators, defaultMetric, entanglementPool)
+                ? train(ctx, config, setup, objective, frozen, train, evaluators, defaultMetric, entanglementPool,
+                        heldOutCount)
                 : train(ctx, config, setup, objective, frozen, trainPairs, evaluators, defaultMetric,
-                        entanglementPool);
+                        entanglementPool, heldOutCount);
         cached.forEach(r -> r.unpersist(false));
         return result;
     }
@@ -127,12 +128,14 @@ public final class PrefAlignJob implements Job<PrefAlignConfig> {
                                                              SequenceObjective objective, List<float[]> frozen,
                                                              JavaRDD<R> records, List<Evaluator> evaluators,
                                                              String defaultMetric,
-                                                             JavaRDD<PreferencePair> entanglementPool) {
+                                                             JavaRDD<PreferencePair> entanglementPool,
+                                                             long heldOutPairs) {
         PreferenceModel<R> model = new PreferenceModel<>(setup.lm(), objective, frozen);
         PrefTraining<R> training = new PrefTraining<>(ctx, model, setup.initial(), Components.optimizer(
                 config.optimizer()), config.train(), config.seed(), PrefTraining.combine(evaluators), config.eval(),
                 defaultMetric)
                 .detail("loss", config.loss().toString())
+                .detail("heldOutPairs", heldOutPairs)
                 .detail("init", setup.initFiles())
                 .detail("reference", config.reference() == null ? setup.initFiles() : config.reference().files());
         EntanglementListener<PreferencePair> entanglement = null;

@@ -5,6 +5,8 @@ import io.concord.config.ConfigException;
 import io.concord.core.pref.PreferenceLosses;
 import io.concord.core.pref.SequenceObjective;
 
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -24,6 +26,7 @@ final class PrefLosses {
     private PrefLosses() {
     }
 
+    /** Builds the loss; a key set to null ({@code --set loss.beta=null}) is treated as absent (its default). */
     static SequenceObjective create(ComponentSpec spec, Set<String> allowed, String jobHint) {
         if (spec == null || spec.name() == null) {
             throw new ConfigException("loss.name", "is required; one of " + new java.util.TreeSet<>(allowed));
@@ -33,8 +36,14 @@ final class PrefLosses {
             throw new ConfigException("loss.name", spec.name(), String.join(", ", new java.util.TreeSet<>(allowed))
                     + jobHint);
         }
+        Map<String, Object> params = new LinkedHashMap<>();
+        spec.params().forEach((k, v) -> {
+            if (v != null) {
+                params.put(k, v);
+            }
+        });
         try {
-            return PreferenceLosses.create("loss", spec.name(), spec.params());
+            return PreferenceLosses.create("loss", spec.name(), params);
         } catch (IllegalArgumentException e) {
             throw asConfig(e);
         }
