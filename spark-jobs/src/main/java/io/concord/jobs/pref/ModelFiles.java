@@ -7,7 +7,6 @@ import io.concord.core.pref.ModelSoup;
 import io.concord.data.DataException;
 import io.concord.data.pref.VocabularyFiles;
 import io.concord.engine.checkpoint.FloatArrays;
-import io.concord.job.TrainingRun;
 import io.concord.run.RunDirectory;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
@@ -134,10 +133,5 @@ public final class ModelFiles {
         } catch (IOException e) {
             throw new RunDirectory.OutputException("writing model/" + SHAPE + " failed: " + e.getMessage(), e);
         }
-    }
-
-    /** Writes a parameter vector under the run directory (used when a job saves a vector it did not train). */
-    public static void writeParams(RunDirectory dir, String relative, float[] params) {
-        TrainingRun.writeParams(dir, relative, params);
     }
 }

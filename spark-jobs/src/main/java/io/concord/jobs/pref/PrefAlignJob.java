@@ -90,11 +90,12 @@ public final class PrefAlignJob implements Job<PrefAlignConfig> {
                 ? PrefData.pairs(sc, d.pairs()).map(p -> new TextRanked(p.prompt(), List.of(p.chosen(), p.rejected()),
                         new double[] {1.0, 0.0}))
                 : PrefData.ranked(sc, d.ranked());
+        groups.cache();
         JavaRDD<RankedResponses> train = groups.filter(g -> !HeldOut.isHeldOut(g.prompt(), fraction))
                 .map(encoder::encode);
         JavaRDD<PreferencePair> heldOutPairs = groups.filter(g -> HeldOut.isHeldOut(g.prompt(), fraction))
                 .map(encoder::encode).flatMap(g -> g.pairs().iterator()).cache();
-        List<JavaRDD<?>> cached = new ArrayList<>(List.of(heldOutPairs));
+        List<JavaRDD<?>> cached = new ArrayList<>(List.of(groups, heldOutPairs));
 
         List<Evaluator> evaluators = new ArrayList<>();
         long heldOutCount = heldOutPairs.count();
