@@ -19,6 +19,7 @@ import io.concord.config.ConfigException;
  * @param checkpointEvery       write a checkpoint every k rounds (0 = only at the end)
  * @param keepCheckpoints       how many of the newest checkpoints to keep
  * @param storageLevel          Spark storage level of the cached shards
+ * @param clipNorm              clip the reduced gradient to this global L2 norm before each step (0 = off)
  * @param injectFault           testing aid: the first attempt of this (round, partition) task throws after
  *                              computing, to prove retries never double count
  */
@@ -35,6 +36,7 @@ public record EngineConfig(
         Integer checkpointEvery,
         Integer keepCheckpoints,
         String storageLevel,
+        Double clipNorm,
         FaultInjection injectFault) implements java.io.Serializable {
 
     public EngineConfig {
@@ -49,6 +51,10 @@ public record EngineConfig(
         checkpointEvery = atLeast("train.checkpointEvery", checkpointEvery, 10, 0);
         keepCheckpoints = atLeast("train.keepCheckpoints", keepCheckpoints, 3, 1);
         storageLevel = storageLevel == null ? "MEMORY_AND_DISK_SER" : storageLevel;
+        clipNorm = clipNorm == null ? 0.0 : clipNorm;
+        if (!(clipNorm >= 0) || Double.isInfinite(clipNorm)) {
+            throw new ConfigException("train.clipNorm", clipNorm, "a number >= 0 (0 = no clipping)");
+        }
         try {
             org.apache.spark.storage.StorageLevel.fromString(storageLevel);
         } catch (IllegalArgumentException e) {
@@ -62,42 +68,42 @@ public record EngineConfig(
     }
 
     public static EngineConfig defaults() {
-        return new EngineConfig(null, null, null, null, null, null, null, null, null, null, null, null);
+        return new EngineConfig(null, null, null, null, null, null, null, null, null, null, null, null, null);
     }
 
     public EngineConfig withSync(SyncMode mode, int steps) {
         return new EngineConfig(mode, rounds, partitions, batchSize, steps, averageOptimizerState, aggregationDepth,
-                shuffle, checkpointEvery, keepCheckpoints, storageLevel, injectFault);
+                shuffle, checkpointEvery, keepCheckpoints, storageLevel, clipNorm, injectFault);
     }
 
     public EngineConfig withRounds(int newRounds) {
         return new EngineConfig(sync, newRounds, partitions, batchSize, localSteps, averageOptimizerState,
-                aggregationDepth, shuffle, checkpointEvery, keepCheckpoints, storageLevel, injectFault);
+                aggregationDepth, shuffle, checkpointEvery, keepCheckpoints, storageLevel, clipNorm, injectFault);
     }
 
     public EngineConfig withPartitions(int newPartitions) {
         return new EngineConfig(sync, rounds, newPartitions, batchSize, localSteps, averageOptimizerState,
-                aggregationDepth, shuffle, checkpointEvery, keepCheckpoints, storageLevel, injectFault);
+                aggregationDepth, shuffle, checkpointEvery, keepCheckpoints, storageLevel, clipNorm, injectFault);
     }
 
     public EngineConfig withBatchSize(int newBatchSize) {
         return new EngineConfig(sync, rounds, partitions, newBatchSize, localSteps, averageOptimizerState,
-                aggregationDepth, shuffle, checkpointEvery, keepCheckpoints, storageLevel, injectFault);
+                aggregationDepth, shuffle, checkpointEvery, keepCheckpoints, storageLevel, clipNorm, injectFault);
     }
 
     public EngineConfig withFault(FaultInjection fault) {
         return new EngineConfig(sync, rounds, partitions, batchSize, localSteps, averageOptimizerState,
-                aggregationDepth, shuffle, checkpointEvery, keepCheckpoints, storageLevel, fault);
+                aggregationDepth, shuffle, checkpointEvery, keepCheckpoints, storageLevel, clipNorm, fault);
     }
 
     public EngineConfig withCheckpointEvery(int every) {
         return new EngineConfig(sync, rounds, partitions, batchSize, localSteps, averageOptimizerState,
-                aggregationDepth, shuffle, every, keepCheckpoints, storageLevel, injectFault);
+                aggregationDepth, shuffle, every, keepCheckpoints, storageLevel, clipNorm, injectFault);
     }
 
     public EngineConfig withAggregationDepth(int depth) {
         return new EngineConfig(sync, rounds, partitions, batchSize, localSteps, averageOptimizerState, depth,
-                shuffle, checkpointEvery, keepCheckpoints, storageLevel, injectFault);
+                shuffle, checkpointEvery, keepCheckpoints, storageLevel, clipNorm, injectFault);
     }
 
     /** Optimizer steps one round makes on each partition. */

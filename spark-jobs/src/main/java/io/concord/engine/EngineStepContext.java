@@ -61,7 +61,7 @@ public final class EngineStepContext implements StepContext {
         int i = index(statistic);
         return (S) switch (statistic.freshness()) {
             case TWO_PASS -> twoPass == null ? null : twoPass[i];
-            case STALE_BY_ONE_ROUND -> stale == null ? null : stale[i];
+            case STALE_BY_ONE_ROUND, CUMULATIVE -> stale == null ? null : stale[i];
             case REPORT_ONLY -> throw new IllegalStateException("statistic '" + statistic.name()
                     + "' is REPORT_ONLY and cannot be read by the loss");
         };
@@ -71,6 +71,16 @@ public final class EngineStepContext implements StepContext {
     @SuppressWarnings("unchecked")
     public <S> S local(GlobalStatistic<S> statistic) {
         return (S) locals[index(statistic)];
+    }
+
+    /**
+     * A context for curvature estimation at {@code step}: same statistics, but its own random stream (independent of
+     * the gradient pass's draws) and scratch locals.
+     */
+    public EngineStepContext curvatureContext(long atStep) {
+        EngineStepContext c = new EngineStepContext(io.concord.core.util.Seeds.mix(seed, 0xC0A7L), partition,
+                statistics, twoPass, stale, statistics.zeros());
+        return c.atStep(atStep);
     }
 
     public Object[] locals() {

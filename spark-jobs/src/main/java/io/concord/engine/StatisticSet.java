@@ -87,17 +87,42 @@ public final class StatisticSet implements Serializable {
         return left;
     }
 
-    /** A deep copy of the values of the statistics with the given freshness; others are null. */
+    /**
+     * What a round's loss may read of the values carried from earlier rounds: deep copies of the stale-by-one-round
+     * values, and the cumulative values as they are ({@link GlobalStatistic#accumulate} never mutates them). Other
+     * entries are null.
+     */
     @SuppressWarnings({"unchecked", "rawtypes"})
-    public Object[] snapshot(Object[] values, GlobalStatistic.Freshness freshness) {
+    public Object[] carriedSnapshot(Object[] values) {
         Object[] out = new Object[statistics.size()];
         if (values == null) {
             return out;
         }
         for (int i = 0; i < out.length; i++) {
             GlobalStatistic s = statistics.get(i);
-            if (s.freshness() == freshness && values[i] != null) {
+            if (values[i] == null) {
+                continue;
+            }
+            if (s.freshness() == GlobalStatistic.Freshness.STALE_BY_ONE_ROUND) {
                 out[i] = s.copy(values[i]);
+            } else if (s.freshness() == GlobalStatistic.Freshness.CUMULATIVE) {
+                out[i] = values[i];
+            }
+        }
+        return out;
+    }
+
+    /**
+     * The values to carry into the next round: this round's merged values, except that cumulative statistics
+     * accumulate onto what was carried before.
+     */
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    public Object[] carryForward(Object[] previous, Object[] round) {
+        Object[] out = round.clone();
+        for (int i = 0; i < out.length; i++) {
+            GlobalStatistic s = statistics.get(i);
+            if (s.freshness() == GlobalStatistic.Freshness.CUMULATIVE) {
+                out[i] = s.accumulate(previous == null ? null : previous[i], round[i]);
             }
         }
         return out;

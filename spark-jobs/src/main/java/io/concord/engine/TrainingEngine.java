@@ -8,6 +8,7 @@ import io.concord.engine.checkpoint.Checkpointer;
 import io.concord.engine.metrics.ExecutorTrainingMetrics;
 import io.concord.engine.metrics.RunMetrics;
 import io.concord.engine.stat.StatisticAccumulator;
+import io.concord.engine.sync.OptimizerSteps;
 import io.concord.engine.sync.RoundWork;
 import io.concord.engine.sync.SyncStrategy;
 import org.apache.spark.TaskContext;
@@ -41,9 +42,19 @@ public final class TrainingEngine<R> {
 
     public TrainingEngine(JavaSparkContext sc, Model<R> model, Optimizer optimizer, EngineConfig config,
                           StatisticSet statistics, long seed, RunMetrics metrics) {
+        this(sc, model, optimizer, config, statistics, seed, metrics, model);
+    }
+
+    /**
+     * @param curvature what a curvature optimizer (Sophia) gets its estimates from: a
+     *                  {@code SampledLabelGradientModel} / {@code HessianVectorProductModel} (often the model itself)
+     */
+    public TrainingEngine(JavaSparkContext sc, Model<R> model, Optimizer optimizer, EngineConfig config,
+                          StatisticSet statistics, long seed, RunMetrics metrics, Object curvature) {
         this.sc = Objects.requireNonNull(sc, "sc");
         this.work = new RoundWork<>(model, optimizer, new BatchPlan(seed, config.batchSize(), config.shuffle()),
-                config, statistics, seed);
+                config, statistics, seed, curvature);
+        io.concord.engine.sync.OptimizerSteps.checkCompatible(work);
         this.sync = SyncStrategy.of(config.sync());
         this.metrics = metrics == null ? RunMetrics.detached() : metrics;
         if (statistics.has(Freshness.TWO_PASS) && !(model instanceof StatisticsProducer)) {
@@ -100,7 +111,7 @@ public final class TrainingEngine<R> {
         long t0 = System.nanoTime();
 
         float[] shippedState = sync.shipsOptimizerState(work) ? state.optimizerState() : null;
-        Object[] stale = statistics.snapshot(state.statistics(), Freshness.STALE_BY_ONE_ROUND);
+        Object[] stale = statistics.carriedSnapshot(state.statistics());
         Broadcast<RoundInput> input = sc.broadcast(new RoundInput(round, state.params(), shippedState, stale));
         long t1 = System.nanoTime();
 
@@ -128,9 +139,13 @@ public final class TrainingEngine<R> {
             }
         }
         double loss = sync.apply(work, merged, state, round);
-        state.setStatistics(roundStatistics);
+        state.setStatistics(statistics.carryForward(state.statistics(), roundStatistics));
         state.advance();
         long t4 = System.nanoTime();
+        if (sync.mode() == SyncMode.GLOBAL_BATCH && OptimizerSteps.wantsCurvature(work, round + 1L)) {
+            curvaturePass(shards, state, round);
+        }
+        long t5 = System.nanoTime();
 
         Map<String, Double> timings = new LinkedHashMap<>();
         double computeMs = merged.computeNanosMax() / 1e6;
@@ -139,7 +154,8 @@ public final class TrainingEngine<R> {
         timings.put("compute", computeMs);
         timings.put("aggregate", Math.max(0.0, (t3 - t2) / 1e6 - computeMs));
         timings.put("update", (t4 - t3) / 1e6);
-        timings.put("round", (t4 - t0) / 1e6);
+        timings.put("curvature", (t5 - t4) / 1e6);
+        timings.put("round", (t5 - t0) / 1e6);
         if (!Double.isFinite(loss)) {
             throw new NonFiniteLossException(round, loss);
         }
@@ -197,6 +213,30 @@ public final class TrainingEngine<R> {
         });
         Object[] value = accumulator.value();
         return value == null ? work.statistics().zeros() : value;
+    }
+
+    /**
+     * Global-batch curvature estimate for Sophia after step {@code round + 1}: every partition adds its contribution
+     * at the updated parameters on the round's batch; the driver folds the global mean into the optimizer state.
+     */
+    private void curvaturePass(JavaRDD<Shard<R>> shards, TrainingState state, int round) {
+        final RoundWork<R> w = work;
+        final long t = round + 1L;
+        Broadcast<float[]> params = sc.broadcast(state.params());
+        JavaRDD<RoundRecord> contributions = shards.mapPartitions(it -> {
+            Shard<R> shard = single(it);
+            EngineStepContext ctx = new EngineStepContext(w.seed(), shard.partition(), w.statistics(), null, null,
+                    w.statistics().zeros());
+            float[] sum = new float[params.value().length];
+            double weight = OptimizerSteps.accumulateCurvature(w, params.value(), w.plan().batch(shard, round), sum,
+                    ctx.curvatureContext(round), t);
+            return List.of(new RoundRecord(sum, null, weight, 0.0, 0, null, 0)).iterator();
+        });
+        final StatisticSet statistics = w.statistics();
+        RoundRecord merged = OrderedReduce.reduce(contributions, (a, b) -> a.merge(b, statistics), 1,
+                RoundRecord.class);
+        params.destroy();
+        OptimizerSteps.foldCurvature(w, merged.vector(), merged.weight(), state.optimizerState(), t);
     }
 
     private static <R> Shard<R> single(Iterator<Shard<R>> it) {

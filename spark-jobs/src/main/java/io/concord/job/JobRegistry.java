@@ -1,6 +1,7 @@
 package io.concord.job;
 
 import io.concord.jobs.logreg.LogRegJob;
+import io.concord.jobs.moe.MoeJob;
 
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -13,6 +14,7 @@ public final class JobRegistry {
 
     static {
         register(new LogRegJob());
+        register(new MoeJob());
         register(new io.concord.jobs.pref.PrefSftJob());
         register(new io.concord.jobs.pref.PrefSampleJob());
         register(new io.concord.jobs.pref.PrefAlignJob());

@@ -67,9 +67,16 @@ public final class TrainingRun {
     public static <R> Outcome<R> train(JobContext ctx, Model<R> model, Optimizer optimizer, EngineConfig train,
                                        long seed, StatisticSet statistics, JavaRDD<Shard<R>> shards,
                                        RoundListener listener) {
+        return train(ctx, model, optimizer, train, seed, statistics, shards, listener, model);
+    }
+
+    /** As above, with the curvature source a curvature optimizer (Sophia) needs when it is not the model. */
+    public static <R> Outcome<R> train(JobContext ctx, Model<R> model, Optimizer optimizer, EngineConfig train,
+                                       long seed, StatisticSet statistics, JavaRDD<Shard<R>> shards,
+                                       RoundListener listener, Object curvature) {
         RunDirectory dir = ctx.runDir();
         TrainingEngine<R> engine = new TrainingEngine<>(ctx.jsc(), model, optimizer, train, statistics, seed,
-                ctx.metrics());
+                ctx.metrics(), curvature);
         CheckpointStore checkpoints = new CheckpointStore(dir.checkpointPath(), ctx.hadoopConf(), statistics, seed,
                 train.checkpointEvery(), train.keepCheckpoints());
         TrainingState state = engine.initialState();

@@ -18,6 +18,8 @@ import java.util.Set;
 public final class MetricsLog {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** Statistics larger than this (or not plain arrays) are logged by type only. */
+    private static final int MAX_LOGGED = 4096;
 
     private final List<RoundSummary> rounds = new ArrayList<>();
 
@@ -62,7 +64,15 @@ public final class MetricsLog {
             r.metrics().forEach(m::put);
             ObjectNode s = node.putObject("statistics");
             for (Map.Entry<String, Object> e : r.statistics().entrySet()) {
-                s.set(e.getKey(), JSON.valueToTree(e.getValue()));
+                Object v = e.getValue();
+                boolean smallArray = (v instanceof long[] a && a.length <= MAX_LOGGED)
+                        || (v instanceof double[] d && d.length <= MAX_LOGGED)
+                        || (v instanceof float[] f && f.length <= MAX_LOGGED);
+                if (smallArray) {
+                    s.set(e.getKey(), JSON.valueToTree(v));
+                } else {
+                    s.put(e.getKey(), v.getClass().getSimpleName());
+                }
             }
             sb.append(node).append('\n');
         }

@@ -67,7 +67,7 @@ public record GaussianClasses(int dimension, int numClasses, double separation, 
         if (noisy && flip < labelNoise) {
             label = other >= label ? other + 1 : other;
         }
-        return new LabeledVector(x, label);
+        return new LabeledVector(x, label, index);
     }
 
     private float[][] centres(long seed) {

@@ -29,8 +29,14 @@ public final class LabeledVectorCsv {
     private LabeledVectorCsv() {
     }
 
-    /** Parses one line; {@code source} and {@code lineNumber} only label errors. */
+    /** Parses one line; {@code source} and {@code lineNumber} only label errors. The example id is -1. */
     public static LabeledVector parseLine(String line, String source, long lineNumber, int expectedDimension) {
+        return parseLine(line, source, lineNumber, expectedDimension, -1L);
+    }
+
+    /** Parses one line into an example with the given id. */
+    public static LabeledVector parseLine(String line, String source, long lineNumber, int expectedDimension,
+                                          long id) {
         String[] parts = line.split(",", -1);
         if (parts.length < 2) {
             throw new DataException(source, lineNumber, "expected 'label,x1,...,xd', got '" + abbreviate(line) + "'");
@@ -60,7 +66,7 @@ public final class LabeledVectorCsv {
             throw new DataException(source, lineNumber, "has " + x.length + " features, expected "
                     + expectedDimension);
         }
-        return new LabeledVector(x, label);
+        return new LabeledVector(x, label, id);
     }
 
     public static boolean isSkippable(String line) {
@@ -68,30 +74,44 @@ public final class LabeledVectorCsv {
         return t.isEmpty() || t.startsWith("#") || t.regionMatches(true, 0, "label", 0, 5);
     }
 
-    /** Reads every example under {@code path} on the driver (small data, tests, evaluation sets). */
+    /** Bits of an example id that hold the line number; the file's ordinal in its directory is above them. */
+    public static final int LINE_BITS = 40;
+
+    /**
+     * Reads every example under {@code path} on the driver (small data, tests, evaluation sets). Example ids are
+     * {@code fileOrdinal << 40 | lineNumber}: stable across runs and partitionings.
+     */
     public static List<LabeledVector> read(Path path, Configuration conf) {
         List<LabeledVector> out = new ArrayList<>();
-        int dimension = -1;
-        for (Path file : files(path, conf)) {
-            try (BufferedReader reader = new BufferedReader(new InputStreamReader(
-                    file.getFileSystem(conf).open(file), StandardCharsets.UTF_8))) {
-                String line;
-                long n = 0;
-                while ((line = reader.readLine()) != null) {
-                    n++;
-                    if (isSkippable(line)) {
-                        continue;
-                    }
-                    LabeledVector v = parseLine(line, file.toString(), n, dimension);
-                    dimension = v.dimension();
-                    out.add(v);
-                }
-            } catch (IOException e) {
-                throw new DataException(file.toString(), "cannot read: " + e.getMessage(), e);
-            }
+        List<Path> files = files(path, conf);
+        for (int f = 0; f < files.size(); f++) {
+            out.addAll(readFile(files.get(f), conf, f));
         }
         if (out.isEmpty()) {
             throw new DataException(path.toString(), "no examples found (the dataset is empty)");
+        }
+        return out;
+    }
+
+    /** Reads one file; {@code fileOrdinal} is its index among the dataset's files (for example ids). */
+    public static List<LabeledVector> readFile(Path file, Configuration conf, int fileOrdinal) {
+        List<LabeledVector> out = new ArrayList<>();
+        int dimension = -1;
+        try (BufferedReader reader = new BufferedReader(new InputStreamReader(
+                file.getFileSystem(conf).open(file), StandardCharsets.UTF_8))) {
+            String line;
+            long n = 0;
+            while ((line = reader.readLine()) != null) {
+                n++;
+                if (isSkippable(line)) {
+                    continue;
+                }
+                LabeledVector v = parseLine(line, file.toString(), n, dimension, ((long) fileOrdinal << LINE_BITS) | n);
+                dimension = v.dimension();
+                out.add(v);
+            }
+        } catch (IOException e) {
+            throw new DataException(file.toString(), "cannot read: " + e.getMessage(), e);
         }
         return out;
     }

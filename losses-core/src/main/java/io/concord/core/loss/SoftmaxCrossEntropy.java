@@ -1,14 +1,11 @@
 package io.concord.core.loss;
 
-import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.ops.transforms.Transforms;
-
 /**
  * Cross-entropy of softmax(logits) against target distributions (one-hot or soft rows):
- * {@code ℓ = −Σ_c y_c log softmax(z)_c}, gradient {@code softmax(z)·Σ_c y_c − y}. Max-shifted, so finite for any
- * finite logits.
+ * {@code ℓ = −Σ_c y_c log softmax(z)_c}, gradient {@code softmax(z)·Σ_c y_c − y}. Max-shifted and computed in float64,
+ * so finite for any finite logits.
  */
-public final class SoftmaxCrossEntropy implements Loss {
+public final class SoftmaxCrossEntropy extends RowLoss {
 
     public static final SoftmaxCrossEntropy INSTANCE = new SoftmaxCrossEntropy();
     private static final long serialVersionUID = 1L;
@@ -22,21 +19,11 @@ public final class SoftmaxCrossEntropy implements Loss {
     }
 
     @Override
-    public double valueAndGradient(INDArray outputs, INDArray targets, INDArray gradOut) {
-        INDArray shifted = outputs.subColumnVector(outputs.max(1).reshape(outputs.rows(), 1));
-        INDArray expd = Transforms.exp(shifted, true);
-        INDArray sumExp = expd.sum(true, 1);
-        INDArray logSumExp = Transforms.log(sumExp, true);
-        INDArray logProb = shifted.subColumnVector(logSumExp);
-        double value = -targets.mul(logProb).sumNumber().doubleValue();
-        INDArray prob = expd.diviColumnVector(sumExp);
-        INDArray targetMass = targets.sum(true, 1);
-        gradOut.assign(prob.muliColumnVector(targetMass).subi(targets));
-        return value;
+    double row(double[] x, double[] y, double[] g, int offset, int k, int row, double[] scratch) {
+        return crossEntropyRow(x, y, g, offset, k, 1.0);
     }
 
     private Object readResolve() {
         return INSTANCE;
     }
-
 }

@@ -11,8 +11,9 @@ import java.util.Objects;
 import java.util.SplittableRandom;
 
 /**
- * Multinomial logistic regression (the engine's proving ground): logits {@code z = W·x + b}, any {@link Loss} over the
- * logits (cross-entropy by default), optional L2 penalty {@code (λ/2)·‖W‖²} per optimizer step.
+ * Multinomial logistic regression (the engine's proving ground): logits {@code z = W·x + b}, any loss over the
+ * logits ({@link LogitObjective}: plain, randomized or with per-example state; cross-entropy by default), optional L2
+ * penalty {@code (λ/2)·‖W‖²} per optimizer step.
  *
  * <p>Parameter layout: {@code W} row-major ({@code numClasses × dimension}), then {@code b}. Arithmetic is in double
  * and rounded to float once per batch, so sums over differently split batches agree to float precision.
@@ -23,18 +24,31 @@ public final class LinearClassifier implements Model<LabeledVector> {
 
     private final int dimension;
     private final int numClasses;
-    private final Loss loss;
+    private final LogitObjective objective;
     private final double l2;
 
     public LinearClassifier(int dimension, int numClasses, Loss loss, double l2) {
+        this(dimension, numClasses, new LogitObjective.Plain(loss), l2);
+    }
+
+    public LinearClassifier(int dimension, int numClasses, LogitObjective objective, double l2) {
         if (dimension <= 0 || numClasses < 2) {
             throw new IllegalArgumentException("need dimension > 0 and numClasses >= 2, got " + dimension + ", "
                     + numClasses);
         }
         this.dimension = dimension;
         this.numClasses = numClasses;
-        this.loss = Objects.requireNonNull(loss, "loss");
+        this.objective = Objects.requireNonNull(objective, "objective");
         this.l2 = l2;
+    }
+
+    /** The statistics the objective needs (per-example state), to register with the engine. */
+    public java.util.List<io.concord.core.stat.GlobalStatistic<?>> statistics() {
+        return objective.statistics();
+    }
+
+    public LogitObjective objective() {
+        return objective;
     }
 
     public int dimension() {
@@ -78,6 +92,24 @@ public final class LinearClassifier implements Model<LabeledVector> {
         return z;
     }
 
+    /** Class probabilities softmax(z) of one example (max-shifted), in double. */
+    public double[] probabilities(float[] params, float[] x) {
+        double[] z = logits(params, x);
+        double max = Double.NEGATIVE_INFINITY;
+        for (double v : z) {
+            max = Math.max(max, v);
+        }
+        double sum = 0.0;
+        for (int c = 0; c < z.length; c++) {
+            z[c] = Math.exp(z[c] - max);
+            sum += z[c];
+        }
+        for (int c = 0; c < z.length; c++) {
+            z[c] /= sum;
+        }
+        return z;
+    }
+
     public int predict(float[] params, float[] x) {
         double[] z = logits(params, x);
         int best = 0;
@@ -109,7 +141,7 @@ public final class LinearClassifier implements Model<LabeledVector> {
         INDArray logitArray = Nd4j.create(logitData, new long[] {n, numClasses}, DataType.DOUBLE);
         INDArray targets = Nd4j.create(targetData, new long[] {n, numClasses}, DataType.DOUBLE);
         INDArray dLogits = Nd4j.zeros(DataType.DOUBLE, n, numClasses);
-        double lossSum = loss.valueAndGradient(logitArray, targets, dLogits);
+        double lossSum = objective.valueAndGradient(logitArray, targets, batch, dLogits, ctx);
         double[] dz = dLogits.data().asDouble();
 
         double[] gw = new double[numClasses * dimension + numClasses];

@@ -8,10 +8,14 @@ import java.util.Arrays;
  * task-loss sums. Everything is a sum, so tallies of disjoint token sets {@link #merge} into the tally of their
  * union, in any order; metrics are derived afterwards by {@link #layer(int)}.
  *
- * <p>Plain arrays and ints only, so Kryo serialises it with its default field serializer. Tokens whose domain is
+ * <p>Plain arrays and ints only, so Kryo serialises it with its default field serializer. It is also
+ * {@link java.io.Serializable}: as part of a TWO_PASS round's statistics it rides in the engine's statistics-pass
+ * accumulator, whose task-side updates Spark returns with Java serialization. Tokens whose domain is
  * unknown or outside {@code [0, numDomains)} count in the totals but not in the per-domain tables.
  */
-public final class RoutingTally {
+public final class RoutingTally implements java.io.Serializable {
+
+    private static final long serialVersionUID = 1L;
 
     private final int numLayers;
     private final int numExperts;

@@ -1,15 +1,24 @@
 package io.concord.core.optim;
 
 /**
- * Adam and AdamW exactly as {@code torch.optim.Adam}/{@code AdamW} compute them (bias-corrected moments, eps added to
- * the bias-corrected square root). With {@code decoupled} the weight decay is AdamW's {@code θ ← θ − lr·λ·θ} applied
- * before the moment update; otherwise it is Adam's coupled L2 ({@code g ← g + λθ}).
- *
+ * Adam and AdamW. Two conventions, which give different numbers for the same hyperparameters:
+ * <ul>
+ *   <li>{@link Convention#TORCH} (default): exactly as {@code torch.optim.Adam}/{@code AdamW} compute them —
+ *   bias-corrected moments, eps added to the bias-corrected square root {@code √v̂ + eps}; with {@code decoupled} the
+ *   weight decay is AdamW's {@code θ ← θ − lr·λ·θ} applied <em>before</em> the moment update, otherwise Adam's coupled
+ *   L2 ({@code g ← g + λθ}). FRUGAL's {@code adamw.py} is numerically identical to this.</li>
+ *   <li>{@link Convention#HF}: the HuggingFace-style AdamW used by Fira — {@code denom = √v + eps} (eps not bias
+ *   corrected), {@code step = lr·√(1−β2^t)/(1−β1^t)}, and decoupled weight decay applied <em>after</em> the update, on
+ *   the updated θ. Requires {@code decoupled}.</li>
+ * </ul>
  * <p>State layout: {@code [m(0..n-1), v(0..n-1)]}.
  */
 public final class Adam implements Optimizer {
 
-    private static final long serialVersionUID = 1L;
+    private static final long serialVersionUID = 2L;
+
+    /** Where eps and the decoupled weight decay go; see the class comment. */
+    public enum Convention { TORCH, HF }
 
     private final double learningRate;
     private final double beta1;
@@ -17,19 +26,30 @@ public final class Adam implements Optimizer {
     private final double eps;
     private final double weightDecay;
     private final boolean decoupled;
+    private final Convention convention;
 
     public Adam(double learningRate, double beta1, double beta2, double eps, double weightDecay, boolean decoupled) {
+        this(learningRate, beta1, beta2, eps, weightDecay, decoupled, Convention.TORCH);
+    }
+
+    public Adam(double learningRate, double beta1, double beta2, double eps, double weightDecay, boolean decoupled,
+                Convention convention) {
         Hyper.positive("optimizer.lr", learningRate);
         Hyper.inRange("optimizer.beta1", beta1, 0.0, 1.0, true, false);
         Hyper.inRange("optimizer.beta2", beta2, 0.0, 1.0, true, false);
         Hyper.positive("optimizer.eps", eps);
         Hyper.nonNegative("optimizer.weightDecay", weightDecay);
+        if (convention == Convention.HF && !decoupled) {
+            throw new IllegalArgumentException("optimizer.convention: hf applies decoupled weight decay after the "
+                    + "update; coupled L2 (adam) is only available with the torch convention");
+        }
         this.learningRate = learningRate;
         this.beta1 = beta1;
         this.beta2 = beta2;
         this.eps = eps;
         this.weightDecay = weightDecay;
         this.decoupled = decoupled;
+        this.convention = convention;
     }
 
     /** torch.optim.Adam defaults with the given learning rate. */
@@ -47,6 +67,10 @@ public final class Adam implements Optimizer {
         return decoupled ? "adamw" : "adam";
     }
 
+    public Convention convention() {
+        return convention;
+    }
+
     @Override
     public int stateSize(int numParams) {
         return 2 * numParams;
@@ -54,27 +78,22 @@ public final class Adam implements Optimizer {
 
     @Override
     public void step(float[] params, float[] grad, float[] state, long t) {
+        AdamKernel kernel = convention == Convention.TORCH
+                ? AdamKernel.torch(learningRate, beta1, beta2, eps, t)
+                : AdamKernel.hf(learningRate, beta1, beta2, eps, t);
         final int n = params.length;
-        final double bc1 = 1.0 - Math.pow(beta1, t);
-        final double bc2 = 1.0 - Math.pow(beta2, t);
-        final float stepSize = (float) (learningRate / bc1);
-        final float invSqrtBc2 = (float) (1.0 / Math.sqrt(bc2));
-        final float b1 = (float) beta1;
-        final float b2 = (float) beta2;
-        final float oneMinusB1 = (float) (1.0 - beta1);
-        final float oneMinusB2 = (float) (1.0 - beta2);
-        final float e = (float) eps;
-        final float decay = decoupled ? (float) (1.0 - learningRate * weightDecay) : 1.0f;
+        final float decay = (float) (1.0 - learningRate * weightDecay);
         final float l2 = decoupled ? 0.0f : (float) weightDecay;
+        final boolean decayBefore = decoupled && convention == Convention.TORCH;
+        final boolean decayAfter = convention == Convention.HF;
         for (int i = 0; i < n; i++) {
             float p = params[i];
             float g = grad[i] + l2 * p;
-            p *= decay;
-            float m = b1 * state[i] + oneMinusB1 * g;
-            float v = b2 * state[n + i] + oneMinusB2 * g * g;
-            state[i] = m;
-            state[n + i] = v;
-            params[i] = p - stepSize * m / ((float) Math.sqrt(v) * invSqrtBc2 + e);
+            if (decayBefore) {
+                p *= decay;
+            }
+            p += kernel.update(g, state, i, n + i);
+            params[i] = decayAfter ? p * decay : p;
         }
     }
 }

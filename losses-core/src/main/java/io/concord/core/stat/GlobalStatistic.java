@@ -28,12 +28,26 @@ public interface GlobalStatistic<S> extends Serializable {
     /** When the merged value is available to the loss. */
     Freshness freshness();
 
+    /**
+     * For {@link Freshness#CUMULATIVE} statistics: the value carried into the next round from the value carried so far
+     * ({@code previous}, null before the first round; never mutated) and this round's merged value. The default
+     * merges them; statistics whose contributions supersede older ones (per-example state) compact instead.
+     */
+    default S accumulate(S previous, S current) {
+        return previous == null ? current : merge(copy(previous), current);
+    }
+
     /** When a statistic's merged value is available to the loss computation. */
     enum Freshness {
         /** A forward-only statistics pass runs first; the loss pass sees this round's exact merged value. */
         TWO_PASS,
         /** The loss pass sees the previous round's merged value (null in the first round). */
         STALE_BY_ONE_ROUND,
+        /**
+         * The loss pass sees the value accumulated over all previous rounds ({@link #accumulate}): running totals,
+         * per-example state tables. Null in the first round.
+         */
+        CUMULATIVE,
         /** Collected for reporting only; never read by the loss. */
         REPORT_ONLY
     }

@@ -39,6 +39,8 @@ public final class CheckpointStore implements Checkpointer {
     private static final Logger LOG = LoggerFactory.getLogger(CheckpointStore.class);
     private static final Pattern NAME = Pattern.compile("round-(\\d{8})");
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String STATISTICS_SER = "statistics.ser";
+    private static final String SERIALIZED = "java-serialized";
 
     private final Path directory;
     private final Configuration hadoopConf;
@@ -86,8 +88,15 @@ public final class CheckpointStore implements Checkpointer {
             try (FSDataOutputStream out = fs.create(new Path(tmp, "optimizer.bin"), true)) {
                 FloatArrays.write(out, state.optimizerState());
             }
+            Map<String, Object> opaque = new LinkedHashMap<>();
             try (FSDataOutputStream out = fs.create(new Path(tmp, "state.json"), true)) {
-                JSON.writerWithDefaultPrettyPrinter().writeValue((java.io.OutputStream) out, describe(state));
+                JSON.writerWithDefaultPrettyPrinter().writeValue((java.io.OutputStream) out, describe(state, opaque));
+            }
+            if (!opaque.isEmpty()) {
+                try (java.io.ObjectOutputStream out = new java.io.ObjectOutputStream(
+                        fs.create(new Path(tmp, STATISTICS_SER), true))) {
+                    out.writeObject(new LinkedHashMap<>(opaque));
+                }
             }
             if (!fs.rename(tmp, finalPath)) {
                 throw new IOException("could not rename " + tmp + " to " + finalPath);
@@ -137,7 +146,19 @@ public final class CheckpointStore implements Checkpointer {
             Iterator<Map.Entry<String, JsonNode>> fields = meta.path("statistics").fields();
             while (fields.hasNext()) {
                 Map.Entry<String, JsonNode> e = fields.next();
-                byName.put(e.getKey(), decode(e.getValue(), checkpoint));
+                if (!e.getValue().path("type").asText().equals(SERIALIZED)) {
+                    byName.put(e.getKey(), decode(e.getValue(), checkpoint));
+                }
+            }
+            Path serialized = new Path(checkpoint, STATISTICS_SER);
+            if (fs.exists(serialized)) {
+                try (java.io.ObjectInputStream in = new java.io.ObjectInputStream(fs.open(serialized))) {
+                    @SuppressWarnings("unchecked")
+                    Map<String, Object> opaque = (Map<String, Object>) in.readObject();
+                    byName.putAll(opaque);
+                } catch (ClassNotFoundException e) {
+                    throw new IOException(serialized + ": " + e.getMessage(), e);
+                }
             }
             Map<String, Double> bookkeeping = new LinkedHashMap<>();
             meta.path("bookkeeping").fields().forEachRemaining(e -> bookkeeping.put(e.getKey(), e.getValue().asDouble()));
@@ -149,7 +170,7 @@ public final class CheckpointStore implements Checkpointer {
         }
     }
 
-    private ObjectNode describe(TrainingState state) {
+    private ObjectNode describe(TrainingState state, Map<String, Object> opaque) {
         ObjectNode root = JSON.createObjectNode();
         root.put("round", state.nextRound());
         root.put("seed", seed);
@@ -157,7 +178,17 @@ public final class CheckpointStore implements Checkpointer {
         root.put("optimizerStateSize", state.optimizerState().length);
         root.put("rng", "stateless: streams are functions of (seed, step, partition)");
         ObjectNode stats = root.putObject("statistics");
-        statistics.byName(state.statistics()).forEach((name, value) -> stats.set(name, encode(value)));
+        statistics.byName(state.statistics()).forEach((name, value) -> {
+            if (value instanceof long[] || value instanceof double[] || value instanceof float[]) {
+                stats.set(name, encode(value));
+            } else if (value instanceof java.io.Serializable) {
+                opaque.put(name, value);
+                stats.putObject(name).put("type", SERIALIZED).put("file", STATISTICS_SER);
+            } else {
+                throw new IllegalArgumentException("cannot checkpoint statistic '" + name + "' of type "
+                        + value.getClass().getName() + ": use long[], double[], float[] or a Serializable type");
+            }
+        });
         ObjectNode book = root.putObject("bookkeeping");
         state.bookkeeping().forEach(book::put);
         return root;

@@ -34,6 +34,7 @@ public final class ConcordKryoRegistrator implements KryoRegistrator {
             "io.concord.engine.RoundInput",
             // records of losses-core / data-loaders
             "io.concord.core.model.LabeledVector",
+            "[Lio.concord.core.model.LabeledVector;",
             // preference training (issue 6): token records of losses-core, text records of data-loaders
             "io.concord.core.pref.PromptCompletion",
             "io.concord.core.pref.PreferencePair",
@@ -43,7 +44,9 @@ public final class ConcordKryoRegistrator implements KryoRegistrator {
             "io.concord.data.pref.TextRanked",
             "io.concord.data.pref.TofuQa",
             "io.concord.data.pref.ArithmeticProblem",
-            "[Lio.concord.core.model.LabeledVector;"
+            "io.concord.core.loss.ExampleStateDelta",
+            "io.concord.core.moe.MoeExample",
+            "io.concord.core.moe.RoutingTally"
     );
 
     /** Classes other modules add (workloads); loaded if present so one registrator serves every job. */

@@ -17,7 +17,8 @@ import java.util.concurrent.TimeUnit;
  */
 public final class RunMetrics implements AutoCloseable {
 
-    public static final String[] PHASES = {"broadcast", "statsPass", "compute", "aggregate", "update", "round"};
+    public static final String[] PHASES = {"broadcast", "statsPass", "compute", "aggregate", "update", "curvature",
+        "round"};
 
     private final MetricRegistry registry = new MetricRegistry();
     private final ProgressReporter progress;

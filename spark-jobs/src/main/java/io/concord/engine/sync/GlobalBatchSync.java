@@ -59,7 +59,8 @@ public final class GlobalBatchSync implements SyncStrategy {
         }
         float[] params = state.params();
         double regularizer = model.regularize(params, grad);
-        work.optimizer().step(params, grad, state.optimizerState(), round + 1L);
-        return merged.lossSum() * scale + regularizer;
+        double loss = merged.lossSum() * scale + regularizer;
+        OptimizerSteps.step(work, params, grad, state.optimizerState(), round + 1L, loss);
+        return loss;
     }
 }

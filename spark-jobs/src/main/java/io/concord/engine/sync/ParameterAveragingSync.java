@@ -18,6 +18,9 @@ import java.util.List;
  * the driver divides by the total weight. With one local step and plain SGD this equals one machine stepping on the
  * union batch (DL4J's classic equivalence).
  *
+ * <p>Curvature optimizers (Sophia) estimate curvature on each partition's own batch here (a per-partition mean, not
+ * the global mean that global-batch mode computes); the estimates meet when the state is averaged.
+ *
  * <p>Optimizer step counters are global ({@code round·localSteps + k + 1}) when state is averaged, so bias
  * corrections continue across rounds; with {@code averageOptimizerState: false} each round starts from a fresh state
  * and counts from 1.
@@ -64,8 +67,17 @@ public final class ParameterAveragingSync implements SyncStrategy {
                     grad[i] *= s;
                 }
             }
-            model.regularize(params, grad);
-            work.optimizer().step(params, grad, state, averageState ? step + 1 : k + 1L);
+            double regularizer = model.regularize(params, grad);
+            long t = averageState ? step + 1 : k + 1L;
+            double meanLoss = loss.lossSum() / (model.reduction() == Model.Reduction.MEAN ? loss.weight() : 1.0);
+            OptimizerSteps.step(work, params, grad, state, t, meanLoss + regularizer);
+            if (OptimizerSteps.wantsCurvature(work, t)) {
+                // Local estimate on this partition's batch; averaged with the state after the round.
+                float[] curvature = new float[params.length];
+                double w = OptimizerSteps.accumulateCurvature(work, params, batch, curvature,
+                        ctx.curvatureContext(step), t);
+                OptimizerSteps.foldCurvature(work, curvature, w, state, t);
+            }
             weight += loss.weight();
             lossSum += loss.lossSum();
             examples += batch.size();

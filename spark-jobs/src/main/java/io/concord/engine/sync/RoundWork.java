@@ -10,8 +10,9 @@ import java.io.Serializable;
 
 /**
  * The fixed ingredients of every round, shipped once in the task closure: model, optimizer, batch plan, engine
- * config, statistics and seed.
+ * config, statistics, seed, and the curvature source a curvature optimizer (Sophia) needs (the model itself, or a
+ * companion object; null when unused).
  */
 public record RoundWork<R>(Model<R> model, Optimizer optimizer, BatchPlan plan, EngineConfig config,
-                           StatisticSet statistics, long seed) implements Serializable {
+                           StatisticSet statistics, long seed, Object curvature) implements Serializable {
 }

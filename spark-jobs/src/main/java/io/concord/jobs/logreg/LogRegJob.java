@@ -1,6 +1,7 @@
 package io.concord.jobs.logreg;
 
-import io.concord.core.loss.Loss;
+import io.concord.core.optim.LinearSoftmaxCurvature;
+import io.concord.core.optim.MatrixBlock;
 import io.concord.core.model.LabeledVector;
 import io.concord.core.model.LinearClassifier;
 import io.concord.core.model.Model;
@@ -65,9 +66,15 @@ public final class LogRegJob implements Job<LogRegConfig> {
 
     @Override
     public void validate(LogRegConfig config) {
-        Components.optimizer(config.optimizer());
+        Components.optimizer(config.optimizer(), List.of(new MatrixBlock(0, 2, 1)));
         if (config.model().type().equals("linear")) {
-            Components.classificationLoss(config.loss());
+            Components.loss(config.loss(), "cross-entropy");
+            if (config.data().generate() != null) {
+                Components.logitObjective(config.loss(), config.data().generate().classes());
+            }
+        } else if (config.loss() != null) {
+            throw new io.concord.config.ConfigException("loss", "model.type: mlp trains with the DL4J network's own "
+                    + "output layer loss; remove the loss section or use model.type: linear");
         }
     }
 
@@ -89,7 +96,11 @@ public final class LogRegJob implements Job<LogRegConfig> {
                 : data.train.map(LabeledVector::label).reduce(Math::max) + 1;
         int dimension = data.train.first().dimension();
         Model<LabeledVector> model = model(config, dimension, numClasses);
-        Optimizer optimizer = Components.optimizer(config.optimizer());
+        Optimizer optimizer = Components.optimizer(config.optimizer(),
+                List.of(new MatrixBlock(0, numClasses, dimension)));
+        StatisticSet statistics = model instanceof LinearClassifier linear
+                ? new StatisticSet(linear.statistics()) : StatisticSet.empty();
+        Object curvature = model instanceof LinearClassifier linear ? new LinearSoftmaxCurvature(linear) : model;
 
         JavaRDD<Shard<LabeledVector>> shards = TrainingRun.shard(ctx, data.train, config.train(), config.seed(),
                 data.source);
@@ -99,7 +110,7 @@ public final class LogRegJob implements Job<LogRegConfig> {
                 (params, round) -> evaluate(sc, data.test, params, predictor, numClasses),
                 config.eval(), "accuracy", config.train().rounds(), ctx.runDir());
         TrainingRun.Outcome<LabeledVector> outcome = TrainingRun.train(ctx, model, optimizer, config.train(),
-                config.seed(), StatisticSet.empty(), shards, evaluation);
+                config.seed(), statistics, shards, evaluation, curvature);
 
         Map<String, Double> metrics = new LinkedHashMap<>(evaluate(sc, data.test, outcome.state().params(),
                 predictor, numClasses));
@@ -122,8 +133,8 @@ public final class LogRegJob implements Job<LogRegConfig> {
                     .build();
             return Dl4jNetworkModel.of(conf, LabeledVectorBatches.oneHot(numClasses));
         }
-        Loss loss = Components.classificationLoss(config.loss());
-        return new LinearClassifier(dimension, numClasses, loss, config.model().l2());
+        return new LinearClassifier(dimension, numClasses, Components.logitObjective(config.loss(), numClasses),
+                config.model().l2());
     }
 
     /** Predicts class probabilities for a batch; lives on executors. */
@@ -136,7 +147,7 @@ public final class LogRegJob implements Job<LogRegConfig> {
             return (params, batch) -> {
                 double[][] out = new double[batch.size()][];
                 for (int i = 0; i < batch.size(); i++) {
-                    out[i] = softmax(linear.logits(params, batch.get(i).features()));
+                    out[i] = linear.probabilities(params, batch.get(i).features());
                 }
                 return out;
             };
@@ -208,12 +219,15 @@ public final class LogRegJob implements Job<LogRegConfig> {
 
     /** Reads CSV files in parallel, one task per file, so parse errors name file and line. */
     static JavaRDD<LabeledVector> readCsv(JavaSparkContext sc, String path) {
-        List<String> files = LabeledVectorCsv.files(new Path(path), sc.hadoopConfiguration()).stream()
-                .map(Path::toString).toList();
+        List<Path> files = LabeledVectorCsv.files(new Path(path), sc.hadoopConfiguration());
+        List<Tuple2<Integer, String>> indexed = new ArrayList<>();
+        for (int f = 0; f < files.size(); f++) {
+            indexed.add(new Tuple2<>(f, files.get(f).toString()));
+        }
         org.apache.spark.util.SerializableConfiguration conf =
                 new org.apache.spark.util.SerializableConfiguration(sc.hadoopConfiguration());
-        return sc.parallelize(files, files.size()).flatMap(
-                f -> LabeledVectorCsv.read(new Path(f), conf.value()).iterator());
+        return sc.parallelize(indexed, indexed.size()).flatMap(
+                f -> LabeledVectorCsv.readFile(new Path(f._2()), conf.value(), f._1()).iterator());
     }
 
     private static JavaRDD<long[]> slices(JavaSparkContext sc, int total) {
@@ -224,22 +238,5 @@ public final class LogRegJob implements Job<LogRegConfig> {
             slices.add(new long[] {from, Math.min(per, total - from)});
         }
         return sc.parallelize(slices, slices.size());
-    }
-
-    private static double[] softmax(double[] z) {
-        double max = Double.NEGATIVE_INFINITY;
-        for (double v : z) {
-            max = Math.max(max, v);
-        }
-        double sum = 0;
-        double[] p = new double[z.length];
-        for (int i = 0; i < z.length; i++) {
-            p[i] = Math.exp(z[i] - max);
-            sum += p[i];
-        }
-        for (int i = 0; i < z.length; i++) {
-            p[i] /= sum;
-        }
-        return p;
     }
 }
