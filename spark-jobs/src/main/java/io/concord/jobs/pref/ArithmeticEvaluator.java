@@ -1,6 +1,7 @@
 package io.concord.jobs.pref;
 
 import io.concord.core.pref.GruLanguageModel;
+import io.concord.data.pref.AnswerChecker;
 import io.concord.data.pref.ArithmeticProblem;
 import io.concord.data.pref.TextEncoder;
 import org.apache.spark.api.java.JavaRDD;
@@ -48,7 +49,7 @@ final class ArithmeticEvaluator implements Serializable {
             String text = encoder.vocabulary().decode(answer);
             s[0] += 1;
             s[1] += p.isCorrect(text) ? 1 : 0;
-            s[2] += io.concord.data.pref.AnswerChecker.extract(text).isPresent() ? 1 : 0;
+            s[2] += AnswerChecker.extract(text).isPresent() ? 1 : 0;
         }
         return s;
     }

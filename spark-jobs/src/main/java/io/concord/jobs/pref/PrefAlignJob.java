@@ -8,6 +8,7 @@ import io.concord.core.pref.SequenceGroup;
 import io.concord.core.pref.SequenceObjective;
 import io.concord.data.pref.TextEncoder;
 import io.concord.data.pref.TextRanked;
+import io.concord.data.vector.LabeledVectorCsv;
 import io.concord.job.Components;
 import io.concord.job.Evaluator;
 import io.concord.job.Job;
@@ -61,7 +62,7 @@ public final class PrefAlignJob implements Job<PrefAlignConfig> {
 
     @Override
     public void checkInputs(PrefAlignConfig config, Configuration hadoopConf) {
-        io.concord.data.vector.LabeledVectorCsv.files(new Path(config.data().path()), hadoopConf);
+        LabeledVectorCsv.files(new Path(config.data().path()), hadoopConf);
         ModelFiles.checkExists(config.init(), "init", hadoopConf);
         if (config.reference() != null) {
             ModelFiles.checkExists(config.reference(), "reference", hadoopConf);

@@ -2,15 +2,16 @@ package io.concord.jobs.pref;
 
 import io.concord.config.ConfigException;
 import io.concord.core.optim.Optimizer;
-import io.concord.core.pref.CharVocabulary;
 import io.concord.core.pref.PreferenceModel;
 import io.concord.core.pref.PreferencePair;
 import io.concord.core.pref.PromptCompletion;
 import io.concord.core.pref.SftLoss;
 import io.concord.data.pref.ArithmeticProblem;
+import io.concord.data.pref.ChatTemplate;
 import io.concord.data.pref.TextEncoder;
 import io.concord.data.pref.TextPair;
 import io.concord.data.pref.TofuQa;
+import io.concord.data.vector.LabeledVectorCsv;
 import io.concord.job.Components;
 import io.concord.job.Evaluator;
 import io.concord.job.Job;
@@ -59,10 +60,10 @@ public final class PrefSftJob implements Job<PrefSftConfig> {
     public void checkInputs(PrefSftConfig config, Configuration hadoopConf) {
         PrefSftConfig.Data d = config.data();
         if (d.source().equals("pairs")) {
-            io.concord.data.vector.LabeledVectorCsv.files(new Path(d.path()), hadoopConf);
+            LabeledVectorCsv.files(new Path(d.path()), hadoopConf);
         } else if (d.source().equals("tofu")) {
             for (String split : d.splits()) {
-                io.concord.data.vector.LabeledVectorCsv.files(new Path(d.path(), split + ".json"), hadoopConf);
+                LabeledVectorCsv.files(new Path(d.path(), split + ".json"), hadoopConf);
             }
         }
         if (config.init() != null) {
@@ -153,7 +154,7 @@ public final class PrefSftJob implements Job<PrefSftConfig> {
     private static Source tofu(JavaSparkContext sc, PrefSftConfig.Data d) {
         JavaRDD<TofuQa> qa = PrefData.tofu(sc, d.path(), d.splits());
         return new Source("TOFU " + d.path() + " " + d.splits(),
-                qa.flatMap(q -> List.of(io.concord.data.pref.ChatTemplate.question(q.question()), q.answer())
+                qa.flatMap(q -> List.of(ChatTemplate.question(q.question()), q.answer())
                         .iterator()), "tofu.loglik") {
             @Override
             JavaRDD<PromptCompletion> records(TextEncoder encoder) {

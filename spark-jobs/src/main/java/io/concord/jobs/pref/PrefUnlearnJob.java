@@ -6,6 +6,7 @@ import io.concord.core.pref.UnlearningExample;
 import io.concord.core.pref.UnlearningLoss;
 import io.concord.core.util.Seeds;
 import io.concord.data.pref.TextEncoder;
+import io.concord.data.vector.LabeledVectorCsv;
 import io.concord.job.Components;
 import io.concord.job.Evaluator;
 import io.concord.job.Job;
@@ -56,7 +57,7 @@ public final class PrefUnlearnJob implements Job<PrefUnlearnConfig> {
     public void checkInputs(PrefUnlearnConfig config, Configuration hadoopConf) {
         PrefUnlearnConfig.Data d = config.data();
         for (String split : List.of(d.forget(), d.retain(), d.evalRetain())) {
-            io.concord.data.vector.LabeledVectorCsv.files(new Path(d.path(), split + ".json"), hadoopConf);
+            LabeledVectorCsv.files(new Path(d.path(), split + ".json"), hadoopConf);
         }
         ModelFiles.checkExists(config.init(), "init", hadoopConf);
         if (config.reference() != null) {
