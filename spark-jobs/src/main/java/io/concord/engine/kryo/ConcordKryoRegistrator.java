@@ -49,9 +49,6 @@ public final class ConcordKryoRegistrator implements KryoRegistrator {
             "io.concord.core.moe.RoutingTally"
     );
 
-    /** Classes other modules add (workloads); loaded if present so one registrator serves every job. */
-    public static final List<String> OPTIONAL_CLASSES = List.of();
-
     @Override
     public void registerClasses(Kryo kryo) {
         // ND4J arrays hold off-heap buffers that field serialization would lose (DL4J's "cryptic NPE"); the
@@ -63,12 +60,6 @@ public final class ConcordKryoRegistrator implements KryoRegistrator {
         }
         for (String name : CLASSES) {
             kryo.register(load(name, true));
-        }
-        for (String name : OPTIONAL_CLASSES) {
-            Class<?> c = load(name, false);
-            if (c != null) {
-                kryo.register(c);
-            }
         }
     }
 
@@ -82,5 +73,4 @@ public final class ConcordKryoRegistrator implements KryoRegistrator {
             return null;
         }
     }
-
 }
