@@ -16,6 +16,10 @@ public final class JobRegistry {
     static {
         register(new LogRegJob());
         register(new MoeJob());
+        register(new io.concord.jobs.pref.PrefSftJob());
+        register(new io.concord.jobs.pref.PrefSampleJob());
+        register(new io.concord.jobs.pref.PrefAlignJob());
+        register(new io.concord.jobs.pref.PrefUnlearnJob());
         register(new CalibJob());
     }
 
