@@ -55,11 +55,11 @@ import java.util.TreeMap;
  * <ol>
  *   <li>Table 1 — held-out MAE per parameter of the median predictor, supervised-only and supervised + UGCL, trained
  *       through the Concord engine (parameter averaging) with equal budgets: same seeds, initialisation, shards,
- *       batch order, rounds and optimizer (Adam with a ×0.1 step decay after 75% of the steps), per seed and mean;</li>
+ *       batch order, rounds and optimizer (Adam, ×0.1 step decay after 75% of the steps), per seed and mean;</li>
  *   <li>Table 2 — the same network and loss (supervised + UGCL), data, partitions, batch per worker, averaging
  *       frequency, initial parameters and optimizer (Adam, constant rate, averaged state) trained by the Concord
- *       engine and by DL4J's own {@link ParameterAveragingTrainingMaster}, one after the other in this process:
- *       examples/s and held-out MAE, plus where each spends its time.</li>
+ *       engine and by DL4J's own {@link ParameterAveragingTrainingMaster}, epoch by epoch alternately in one Spark
+ *       context: examples/s and held-out MAE, plus where each spends its time.</li>
  * </ol>
  * Arguments {@code key=value}; see {@link Options}. Prints both tables and writes them to {@code out/tables.md}.
  */
