@@ -56,7 +56,7 @@ public final class CalibJob implements Job<CalibJobConfig> {
         if (!CalibJobConfig.metricNames().contains(metric)) {
             throw new ConfigException("eval.metric", metric, String.join(", ", CalibJobConfig.metricNames()));
         }
-        if (!config.eval().mode().equals("min")) {
+        if (!config.eval().modeOr("min").equals("min")) {
             throw new ConfigException("eval.mode", config.eval().mode(), "min (" + metric + " is an error: lower is "
                     + "better)");
         }
@@ -95,7 +95,7 @@ public final class CalibJob implements Job<CalibJobConfig> {
             double[] mae = evaluator.mae(params);
             report.add(round + 1, mae);
             return CalibEvaluator.metrics(mae, medianMae);
-        }, config.eval(), CalibJobConfig.RELATIVE_MAE, config.train().rounds(), ctx.runDir());
+        }, config.eval(), CalibJobConfig.RELATIVE_MAE, "min", config.train().rounds(), ctx.runDir());
         TrainingRun.Outcome<StereoPair> outcome = TrainingRun.train(ctx, model.model(), optimizer, config.train(),
                 config.seed(), StatisticSet.empty(), shards, evaluation);
 
