@@ -7,7 +7,7 @@ import io.concord.config.ConfigException;
  *
  * @param every    evaluate after every n-th round and after the last one (0 = only at the end)
  * @param metric   metric that decides "best" and early stopping (null = the job's default)
- * @param mode     {@code max} or {@code min}: whether larger is better
+ * @param mode     {@code max} or {@code min}: whether larger is better (null = the job's default for its metric)
  * @param patience stop after this many evaluations without improvement (0 = never stop early)
  */
 public record EvalSection(Integer every, String metric, String mode, Integer patience) {
@@ -17,8 +17,7 @@ public record EvalSection(Integer every, String metric, String mode, Integer pat
         if (every < 0) {
             throw new ConfigException("eval.every", every, "an integer >= 0");
         }
-        mode = mode == null ? "max" : mode;
-        if (!mode.equals("max") && !mode.equals("min")) {
+        if (mode != null && !mode.equals("max") && !mode.equals("min")) {
             throw new ConfigException("eval.mode", mode, "max, min");
         }
         patience = patience == null ? 0 : patience;
@@ -33,5 +32,9 @@ public record EvalSection(Integer every, String metric, String mode, Integer pat
 
     public String metricOr(String defaultMetric) {
         return metric == null ? defaultMetric : metric;
+    }
+
+    public String modeOr(String defaultMode) {
+        return mode == null ? defaultMode : mode;
     }
 }

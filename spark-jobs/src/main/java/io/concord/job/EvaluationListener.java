@@ -28,6 +28,7 @@ public final class EvaluationListener implements RoundListener {
     private final Evaluator evaluator;
     private final EvalSection section;
     private final String metric;
+    private final boolean higherIsBetter;
     private final int totalRounds;
     private final RunDirectory runDir;
     private Map<String, Double> lastMetrics = Map.of();
@@ -35,9 +36,16 @@ public final class EvaluationListener implements RoundListener {
 
     public EvaluationListener(Evaluator evaluator, EvalSection section, String defaultMetric, int totalRounds,
                               RunDirectory runDir) {
+        this(evaluator, section, defaultMetric, "max", totalRounds, runDir);
+    }
+
+    /** @param defaultMode {@code max} or {@code min} for the job's metric when {@code eval.mode} is not set */
+    public EvaluationListener(Evaluator evaluator, EvalSection section, String defaultMetric, String defaultMode,
+                              int totalRounds, RunDirectory runDir) {
         this.evaluator = evaluator;
         this.section = section;
         this.metric = section.metricOr(defaultMetric);
+        this.higherIsBetter = section.modeOr(defaultMode).equals("max");
         this.totalRounds = totalRounds;
         this.runDir = runDir;
     }
@@ -58,7 +66,7 @@ public final class EvaluationListener implements RoundListener {
         }
         Map<String, Double> book = state.bookkeeping();
         Double best = book.get(BEST);
-        boolean better = best == null || (section.mode().equals("max") ? value > best : value < best);
+        boolean better = best == null || (higherIsBetter ? value > best : value < best);
         if (better) {
             book.put(BEST, value);
             book.put(BEST_ROUND, (double) summary.round());

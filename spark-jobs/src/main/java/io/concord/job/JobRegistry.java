@@ -1,6 +1,7 @@
 package io.concord.job;
 
 import io.concord.jobs.als.AlsJob;
+import io.concord.jobs.calib.CalibJob;
 import io.concord.jobs.logreg.LogRegJob;
 import io.concord.jobs.moe.MoeJob;
 import io.concord.jobs.ultragcn.UltraGcnJob;
@@ -17,6 +18,11 @@ public final class JobRegistry {
     static {
         register(new LogRegJob());
         register(new MoeJob());
+        register(new io.concord.jobs.pref.PrefSftJob());
+        register(new io.concord.jobs.pref.PrefSampleJob());
+        register(new io.concord.jobs.pref.PrefAlignJob());
+        register(new io.concord.jobs.pref.PrefUnlearnJob());
+        register(new CalibJob());
         register(new UltraGcnJob());
         register(new AlsJob());
     }

@@ -40,23 +40,31 @@ public final class ConcordKryoRegistrator implements KryoRegistrator {
             "io.concord.core.ultragcn.Adjacency",
             "io.concord.core.ultragcn.NeighbourRows",
             "io.concord.core.metric.RankingAccumulator",
-            "org.apache.spark.ml.recommendation.ALS$NormalEquation",
-            "org.apache.spark.ml.recommendation.ALS$Rating$mcI$sp",
-            // Spark MLlib ALS (the als job): rating blocks and in/out blocks shuffled between sweeps
+            // Spark MLlib ALS (the als job): ratings, rating and in-blocks shuffled between sweeps, normal equations
             "org.apache.spark.ml.recommendation.ALS$Rating",
+            "org.apache.spark.ml.recommendation.ALS$Rating$mcI$sp",
             "[Lorg.apache.spark.ml.recommendation.ALS$Rating;",
             "org.apache.spark.ml.recommendation.ALS$RatingBlock",
             "org.apache.spark.ml.recommendation.ALS$InBlock",
+            "org.apache.spark.ml.recommendation.ALS$NormalEquation",
             // records of losses-core / data-loaders
             "io.concord.core.model.LabeledVector",
             "[Lio.concord.core.model.LabeledVector;",
+            // preference training (issue 6): token records of losses-core, text records of data-loaders
+            "io.concord.core.pref.PromptCompletion",
+            "io.concord.core.pref.PreferencePair",
+            "io.concord.core.pref.RankedResponses",
+            "io.concord.core.pref.UnlearningExample",
+            "io.concord.data.pref.TextPair",
+            "io.concord.data.pref.TextRanked",
+            "io.concord.data.pref.TofuQa",
+            "io.concord.data.pref.ArithmeticProblem",
             "io.concord.core.loss.ExampleStateDelta",
             "io.concord.core.moe.MoeExample",
-            "io.concord.core.moe.RoutingTally"
+            "io.concord.core.moe.RoutingTally",
+            "io.concord.data.calib.StereoPair",
+            "[Lio.concord.data.calib.StereoPair;"
     );
-
-    /** Classes other modules add (workloads); loaded if present so one registrator serves every job. */
-    public static final List<String> OPTIONAL_CLASSES = List.of();
 
     @Override
     public void registerClasses(Kryo kryo) {
@@ -70,12 +78,6 @@ public final class ConcordKryoRegistrator implements KryoRegistrator {
         for (String name : CLASSES) {
             kryo.register(load(name, true));
         }
-        for (String name : OPTIONAL_CLASSES) {
-            Class<?> c = load(name, false);
-            if (c != null) {
-                kryo.register(c);
-            }
-        }
     }
 
     private static Class<?> load(String name, boolean required) {
@@ -88,5 +90,4 @@ public final class ConcordKryoRegistrator implements KryoRegistrator {
             return null;
         }
     }
-
 }

@@ -14,7 +14,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.api.MultiDataSet;
 import org.nd4j.linalg.factory.Nd4j;
 
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -22,8 +24,8 @@ import java.util.Objects;
  * parameter vector is Concord's parameter vector, and its backprop gradient is Concord's gradient. DL4J layers, graph
  * vertices and custom loss functions therefore train through the Concord engine unchanged.
  *
- * <p>The network travels as its JSON configuration; each executor thread builds its own instance once (DL4J networks
- * are not thread-safe). DL4J's {@code computeGradientAndScore} reports the minibatch-MEAN score but the minibatch-SUMMED
+ * <p>The network travels as its JSON configuration; each executor thread builds its own instance once and keeps it
+ * across tasks (DL4J networks are not thread-safe; building one per task would dominate small rounds). DL4J's {@code computeGradientAndScore} reports the minibatch-MEAN score but the minibatch-SUMMED
  * gradient (with {@code miniBatch(true)} its updater divides by the batch size later); this adapter returns the summed
  * loss and the summed gradient, so the engine's mean reduction matches DL4J's own training. Regularisation configured on DL4J layers is applied by DL4J's updater and is
  * therefore <em>not</em> part of this gradient: configure weight decay on the Concord optimizer instead.
@@ -34,11 +36,22 @@ public final class Dl4jNetworkModel<R> implements Model<R> {
 
     private static final long serialVersionUID = 1L;
 
+    /**
+     * Built networks per executor thread, by configuration. A model object is deserialized afresh for every task, so
+     * a cache on the instance would rebuild the network every round; executor threads outlive tasks.
+     */
+    private static final ThreadLocal<Map<String, NeuralNetwork>> NETWORKS =
+            ThreadLocal.withInitial(() -> new LinkedHashMap<>(4, 0.75f, true) {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<String, NeuralNetwork> eldest) {
+                    return size() > 4;
+                }
+            });
+
     private final String configJson;
     private final boolean graph;
     private final BatchConverter<R> converter;
     private final int numParams;
-    private transient ThreadLocal<NeuralNetwork> networks;
 
     private Dl4jNetworkModel(String configJson, boolean graph, BatchConverter<R> converter) {
         this.configJson = configJson;
@@ -145,14 +158,7 @@ public final class Dl4jNetworkModel<R> implements Model<R> {
     }
 
     private NeuralNetwork threadNetwork() {
-        if (networks == null) {
-            synchronized (this) {
-                if (networks == null) {
-                    networks = ThreadLocal.withInitial(this::build);
-                }
-            }
-        }
-        return networks.get();
+        return NETWORKS.get().computeIfAbsent(configJson, json -> build());
     }
 
     /** Turns a batch of records into DL4J features/labels (and masks). */
