@@ -1,8 +1,10 @@
 package io.concord.job;
 
+import io.concord.jobs.als.AlsJob;
 import io.concord.jobs.calib.CalibJob;
 import io.concord.jobs.logreg.LogRegJob;
 import io.concord.jobs.moe.MoeJob;
+import io.concord.jobs.ultragcn.UltraGcnJob;
 
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -21,6 +23,8 @@ public final class JobRegistry {
         register(new io.concord.jobs.pref.PrefAlignJob());
         register(new io.concord.jobs.pref.PrefUnlearnJob());
         register(new CalibJob());
+        register(new UltraGcnJob());
+        register(new AlsJob());
     }
 
     private JobRegistry() {

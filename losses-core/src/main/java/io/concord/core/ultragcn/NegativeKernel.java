@@ -15,26 +15,20 @@ import java.util.Arrays;
  *
  * <p>Not thread-safe: one instance per thread (it owns its scratch buffers).
  */
-public final class NegativeKernel {
+public final class NegativeKernel implements NegativeTermKernel {
 
     /** Item-row bytes per bucket: 256 KiB of embeddings plus as much of gradient rows fits a 1 MiB+ L2. */
-    private static final int BUCKET_BYTES = 256 * 1024;
+    static final int BUCKET_BYTES = 256 * 1024;
 
     private final int dim;
-    private final int numItems;
     private final int itemsPerBucket;
     private final int itemBase;
-    private final int bucketShift;
-    private final int numBuckets;
     private final float w3;
     private final float w4;
     private final float[] userBeta;
     private final float[] itemBeta;
 
-    private int[] sorted = new int[0];
-    private int[] bucketStart;
-    private int[] cursor;
-    private int[] runEnd = new int[0];
+    private final NegativePairs pairs;
     private float[] coef = new float[0];
 
     /**
@@ -56,59 +50,39 @@ public final class NegativeKernel {
             throw new IllegalArgumentException("dim, numUsers, numItems and itemsPerBucket must be > 0");
         }
         this.dim = dim;
-        this.numItems = numItems;
         this.itemBase = numUsers * dim;
         int rowsPerBucket = Integer.highestOneBit(itemsPerBucket);
         this.itemsPerBucket = rowsPerBucket;
-        this.bucketShift = Integer.numberOfTrailingZeros(rowsPerBucket);
-        this.numBuckets = ((numItems - 1) >> bucketShift) + 1;
+        this.pairs = new NegativePairs(numItems, rowsPerBucket);
         this.w3 = (float) w3;
         this.w4 = w4 > 0 ? (float) w4 : 0f;
         this.userBeta = weights.userBetas();
         this.itemBeta = weights.itemBetas();
-        this.bucketStart = new int[numBuckets + 1];
-        this.cursor = new int[numBuckets];
     }
 
+    @Override
     public int itemsPerBucket() {
         return itemsPerBucket;
     }
 
-    /**
-     * Adds the negative terms of {@code count} batch rows into the gradients and returns their loss.
-     *
-     * @param params    flat parameters [user rows, item rows]
-     * @param grad      flat gradient, item rows receive their terms here
-     * @param users     user id of each batch row
-     * @param count     number of batch rows
-     * @param userRows  {@code count × dim} copy of the rows' user embeddings
-     * @param userGrad  {@code count × dim} per-row user gradient accumulators (added to)
-     * @param negatives {@code count × r} sampled item ids, row-major
-     * @param r         negatives per row
-     * @param scale     {@code negative_weight / R}
-     */
+    @Override
     public double accumulate(float[] params, float[] grad, int[] users, int count, float[] userRows, float[] userGrad,
                              int[] negatives, int r, float scale) {
-        int total = count * r;
-        if (sorted.length < total) {
-            sorted = new int[total];
-        }
-        if (runEnd.length < numBuckets * count) {
-            runEnd = new int[numBuckets * count];
-        }
         if (coef.length < r) {
             coef = new float[r];
         }
-        bucketPairs(negatives, count, r);
+        NegativePairs sortedPairs = this.pairs;
+        sortedPairs.sort(negatives, count, r);
         double loss = 0.0;
         final int d = dim;
         final int d8 = d & ~7;
-        final int[] pairs = sorted;
+        final int[] pairs = sortedPairs.items();
         final float[] sc = coef;
+        final int numBuckets = sortedPairs.numBuckets();
         for (int k = 0; k < numBuckets; k++) {
-            int p0 = bucketStart[k];
+            int p0 = sortedPairs.bucketStart(k);
             for (int b = 0; b < count; b++) {
-                int p1 = runEnd[k * count + b];
+                int p1 = sortedPairs.runEnd(k, b);
                 int m = p1 - p0;
                 if (m == 0) {
                     continue;
@@ -223,40 +197,5 @@ public final class NegativeKernel {
         float z2 = z * z;
         return 2f * z * (1f + z2 * (0.33333334f + z2 * (0.2f + z2 * (0.14285715f + z2 * (0.11111111f
                 + z2 * (0.09090909f + z2 * 0.07692308f))))));
-    }
-
-    /**
-     * Counting sort of the pairs by item bucket, stable, so inside a bucket the pairs stay in batch-row order; records
-     * where each (bucket, row) run ends.
-     */
-    private void bucketPairs(int[] negatives, int count, int r) {
-        final int shift = bucketShift;
-        final int nb = numBuckets;
-        int[] start = bucketStart;
-        Arrays.fill(start, 0);
-        int total = count * r;
-        for (int t = 0; t < total; t++) {
-            int j = negatives[t];
-            if (j < 0 || j >= numItems) {
-                throw new IllegalArgumentException("negative item " + j + " outside [0, " + numItems + ")");
-            }
-            start[(j >> shift) + 1]++;
-        }
-        for (int k = 0; k < nb; k++) {
-            start[k + 1] += start[k];
-        }
-        int[] cur = cursor;
-        System.arraycopy(start, 0, cur, 0, nb);
-        int[] out = sorted;
-        int[] ends = runEnd;
-        for (int b = 0, t = 0; b < count; b++) {
-            for (int end = t + r; t < end; t++) {
-                int j = negatives[t];
-                out[cur[j >> shift]++] = j;
-            }
-            for (int k = 0; k < nb; k++) {
-                ends[k * count + b] = cur[k];
-            }
-        }
     }
 }

@@ -73,7 +73,7 @@ public final class UltraGcnModel implements Model<Interaction> {
             throw new IllegalArgumentException("need numUsers > 0 and numItems > 0, got " + numUsers + ", "
                     + numItems);
         }
-        if ((long) (numUsers + (long) numItems) * objective.embeddingDim() > Integer.MAX_VALUE - 8) {
+        if ((numUsers + (long) numItems) * objective.embeddingDim() > Integer.MAX_VALUE - 8) {
             throw new IllegalArgumentException("(numUsers + numItems) × embedding_dim = "
                     + (numUsers + (long) numItems) * objective.embeddingDim()
                     + " parameters do not fit one Java array");
@@ -316,9 +316,8 @@ public final class UltraGcnModel implements Model<Interaction> {
     /** Per-thread scratch buffers, grown on demand. */
     private final class Workspace {
         final NegativeSampler sampler = new NegativeSampler(numItems, excluded);
-        final NegativeKernel kernel = itemsPerBucket > 0
-                ? new NegativeKernel(dim, numUsers, numItems, w3, w4, weights, itemsPerBucket)
-                : new NegativeKernel(dim, numUsers, numItems, w3, w4, weights);
+        final NegativeTermKernel kernel = NegativeTermKernel.create(dim, numUsers, numItems, w3, w4, weights,
+                itemsPerBucket);
         int[] users = new int[0];
         int[] items = new int[0];
         int[] negatives = new int[0];

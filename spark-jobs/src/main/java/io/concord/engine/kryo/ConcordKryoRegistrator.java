@@ -32,6 +32,21 @@ public final class ConcordKryoRegistrator implements KryoRegistrator {
             "io.concord.engine.Shard",
             "io.concord.engine.RoundRecord",
             "io.concord.engine.RoundInput",
+            // ultragcn / als: positives, the broadcast model and its tables, neighbour blocks, ranking sums
+            "io.concord.core.ultragcn.Interaction",
+            "io.concord.core.ultragcn.UltraGcnModel",
+            "io.concord.core.ultragcn.DegreeWeights",
+            "io.concord.core.ultragcn.ItemNeighbours",
+            "io.concord.core.ultragcn.Adjacency",
+            "io.concord.core.ultragcn.NeighbourRows",
+            "io.concord.core.metric.RankingAccumulator",
+            // Spark MLlib ALS (the als job): ratings, rating and in-blocks shuffled between sweeps, normal equations
+            "org.apache.spark.ml.recommendation.ALS$Rating",
+            "org.apache.spark.ml.recommendation.ALS$Rating$mcI$sp",
+            "[Lorg.apache.spark.ml.recommendation.ALS$Rating;",
+            "org.apache.spark.ml.recommendation.ALS$RatingBlock",
+            "org.apache.spark.ml.recommendation.ALS$InBlock",
+            "org.apache.spark.ml.recommendation.ALS$NormalEquation",
             // records of losses-core / data-loaders
             "io.concord.core.model.LabeledVector",
             "[Lio.concord.core.model.LabeledVector;",

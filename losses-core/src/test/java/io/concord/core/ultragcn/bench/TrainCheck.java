@@ -15,6 +15,9 @@ import java.io.File;
  * <pre>
  * java -cp … io.concord.core.ultragcn.bench.TrainCheck amazon-electronics [maxEpochs] [threads] [lr] [earlyStop]
  * </pre>
+ * System properties override the preset for exploration: {@code -Dneg=R} (negative_num, negative_weight kept),
+ * {@code -Dbatch=B}, {@code -Dinit=std}, {@code -DevalEvery=n} (evaluate every n epochs instead of the official
+ * schedule), {@code -DmaxSeconds=s} (stop after s seconds of training).
  */
 public final class TrainCheck {
 
@@ -38,16 +41,28 @@ public final class TrainCheck {
         File dir = SplitFiles.sharedDataset(dataset);
         InteractionGraph g = SplitFiles.read(dir);
         UltraGcnObjective obj = preset.objective();
+        if (System.getProperty("neg") != null) {
+            obj = obj.withNegativeNum(Integer.getInteger("neg"));
+        }
+        if (System.getProperty("init") != null) {
+            obj = new UltraGcnObjective(obj.embeddingDim(), Double.parseDouble(System.getProperty("init")), obj.w1(),
+                    obj.w2(), obj.w3(), obj.w4(), obj.negativeNum(), obj.negativeWeight(), obj.gamma(), obj.lambda(),
+                    obj.iiNeighborNum(), obj.samplingSiftPos());
+        }
+        int batchSize = Integer.getInteger("batch", preset.batchSize());
+        int evalEvery = Integer.getInteger("evalEvery", 0);
+        double maxSeconds = Double.parseDouble(System.getProperty("maxSeconds", "1e18"));
         long t0 = System.nanoTime();
         UltraGcnModel model = UltraGcnModel.forGraph(g, obj);
-        System.out.printf("%s: %s; neighbour table + model in %.1f s; lr %g, batch %d, threads %d%n", dataset, g,
-                (System.nanoTime() - t0) / 1e9, lr, preset.batchSize(), threads);
+        System.out.printf("%s: %s; neighbour table + model in %.1f s; lr %g, batch %d, threads %d, R %d, init %g%n",
+                dataset, g, (System.nanoTime() - t0) / 1e9, lr, batchSize, threads, obj.negativeNum(),
+                obj.initialWeight());
         double bestRecall = -1;
         double bestNdcg = 0;
         int bestEpoch = -1;
         int sinceBest = 0;
         double trainSeconds = 0;
-        try (LocalTrainer trainer = new LocalTrainer(g, model, lr, preset.batchSize(), seed, threads)) {
+        try (LocalTrainer trainer = new LocalTrainer(g, model, lr, batchSize, seed, threads)) {
             for (int epoch = 0; epoch < maxEpochs; epoch++) {
                 long s = System.nanoTime();
                 long cpu0 = processCpuNanos();
@@ -55,14 +70,19 @@ public final class TrainCheck {
                 double secs = (System.nanoTime() - s) / 1e9;
                 double cpuSecs = (processCpuNanos() - cpu0) / 1e9;
                 trainSeconds += secs;
-                if (!UltraGcnPreset.officialEvaluationEpoch(epoch)) {
+                boolean due = evalEvery > 0 ? (epoch + 1) % evalEvery == 0
+                        : UltraGcnPreset.officialEvaluationEpoch(epoch);
+                if (trainSeconds >= maxSeconds) {
+                    due = true;
+                }
+                if (!due) {
                     continue;
                 }
                 long e = System.nanoTime();
                 RankingResult r = trainer.evaluate(UltraGcnPreset.TOP_K);
-                System.out.printf("epoch %4d  loss %.5f  train %.2f s (process CPU %.1f s)  eval %.2f s  Recall@20 %.5f"
-                                + "  NDCG@20 %.5f  Precision@20 %.5f%n", epoch, loss, secs, cpuSecs,
-                        (System.nanoTime() - e) / 1e9, r.recall(), r.ndcg(), r.precision());
+                System.out.printf("epoch %4d  loss %.5f  train %.2f s (process CPU %.1f s, total train %.0f s)  eval %.2f s"
+                                + "  Recall@20 %.5f  NDCG@20 %.5f  Precision@20 %.5f%n", epoch, loss, secs, cpuSecs,
+                        trainSeconds, (System.nanoTime() - e) / 1e9, r.recall(), r.ndcg(), r.precision());
                 if (r.recall() > bestRecall) {
                     bestRecall = r.recall();
                     bestNdcg = r.ndcg();
@@ -70,6 +90,10 @@ public final class TrainCheck {
                     sinceBest = 0;
                 } else if (++sinceBest == earlyStop) {
                     System.out.printf("early stop at epoch %d%n", epoch);
+                    break;
+                }
+                if (trainSeconds >= maxSeconds) {
+                    System.out.printf("time budget of %.0f s reached at epoch %d%n", maxSeconds, epoch);
                     break;
                 }
             }

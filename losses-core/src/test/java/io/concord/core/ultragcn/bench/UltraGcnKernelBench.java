@@ -40,6 +40,13 @@ public final class UltraGcnKernelBench {
         boolean jmh = args.length == 0 || Arrays.asList(args).contains("jmh");
         boolean probe = args.length == 0 || Arrays.asList(args).contains("probe");
         StringBuilder report = new StringBuilder();
+        report.append(String.format("kernel selected by the model: %s (Vector API %s)%n",
+                io.concord.core.ultragcn.NegativeTermKernel.create(64, 2, 2, 1, 1,
+                        io.concord.core.ultragcn.DegreeWeights.fromDegrees(new int[2], new int[2]), 0)
+                        .getClass().getSimpleName(),
+                io.concord.core.ultragcn.NegativeTermKernel.VectorSupport.class.getSimpleName().isEmpty() ? "?"
+                        : "module " + (ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()
+                        ? "present" : "absent")));
         if (jmh) {
             for (int threads : new int[]{1, 2}) {
                 Options opt = new OptionsBuilder()
@@ -53,57 +60,79 @@ public final class UltraGcnKernelBench {
                     ms.put(name.substring(name.lastIndexOf('.') + 1), rr.getPrimaryResult().getScore());
                 }
                 report.append(String.format("JMH wall clock, %d thread(s), load average %s%n", threads, load()));
-                report.append(summary(threads, ms.get("gowallaBatch"), ms.get("denseL2AndAdamStep"),
-                        ms.get("adamCoupledDecayStep"), ms.get("gemm1024")));
+                report.append(summary(threads, ms));
             }
         }
         if (probe) {
             report.append(String.format("CPU-time probe, 1 thread, load average %s%n", load()));
-            report.append(cpuProbe());
+            report.append(summary(1, cpuProbe()));
         }
         System.out.print(report);
     }
 
-    private static String summary(int threads, double batchMs, double denseMs, double fusedMs, double gemmMs) {
+    /**
+     * @param ms milliseconds per operation: gowallaBatch (whole batch through the model: sampling, positive and
+     *           item–item terms, SIMD negatives), negativesScalar / negativesVector (negative terms only),
+     *           denseL2AndAdamStep, adamCoupledDecayStep, gemm1024
+     */
+    private static String summary(int threads, Map<String, Double> ms) {
         int batch = UltraGcnKernelBenchmark.PRESET.batchSize();
         int r = UltraGcnKernelBenchmark.PRESET.objective().negativeNum();
         int k = UltraGcnKernelBenchmark.PRESET.objective().iiNeighborNum();
-        double negPerSec = threads * (double) batch * r / (batchMs / 1e3);
+        double gemmFlops = threads * 2.0 * Math.pow(1024, 3) / (ms.get("gemm1024") / 1e3);
+        StringBuilder sb = new StringBuilder();
+        sb.append(String.format("  fp32 GEMM 1024^3: %.2f ms = %.1f GFLOP/s on %d core(s)%n", ms.get("gemm1024"),
+                gemmFlops / 1e9, threads));
+        for (String kernel : new String[]{"negativesScalar", "negativesVector"}) {
+            double perSec = threads * (double) batch * r / (ms.get(kernel) / 1e3);
+            double flops = perSec * FLOPS_PER_SCORE;
+            sb.append(String.format("  %-16s %7.2f ms per batch: %.3g negative scores/s, %.2f GFLOP/s useful,"
+                    + " %.3f of the GEMM peak%n", kernel, ms.get(kernel), perSec, flops / 1e9, flops / gemmFlops));
+        }
+        double batchMs = ms.get("gowallaBatch");
         double allPerSec = threads * (double) batch * (r + 1 + k) / (batchMs / 1e3);
-        double kernelFlops = allPerSec * FLOPS_PER_SCORE;
-        double gemmFlops = threads * 2.0 * Math.pow(1024, 3) / (gemmMs / 1e3);
+        sb.append(String.format("  whole batch (512 pos x 1500 neg, sampling, positives, 10 item-item terms):"
+                        + " %.2f ms, %.3g scores/s, %.3f of peak; SIMD speed-up of the negatives %.2fx%n",
+                batchMs, allPerSec, allPerSec * FLOPS_PER_SCORE / gemmFlops,
+                ms.get("negativesScalar") / ms.get("negativesVector")));
+        double denseMs = ms.get("denseL2AndAdamStep");
+        double fusedMs = ms.get("adamCoupledDecayStep");
         // an epoch on 2 cores: the batches' kernels split over 2 cores, the dense step once per batch on one core
-        double epochSec = GOWALLA_BATCHES * (batchMs * threads / 2.0 / threads + denseMs) / 1e3;
+        double epochSec = GOWALLA_BATCHES * (batchMs / 2.0 + denseMs) / 1e3;
         double epochFusedSec = GOWALLA_BATCHES * (batchMs / 2.0 + fusedMs) / 1e3;
-        return String.format("  batch (512 pos x 1500 neg) %.1f ms, L2+Adam step %.2f ms, Adam with coupled decay"
-                        + " %.2f ms, gemm1024 %.2f ms%n"
-                        + "  negative scores/s %.3g (all scores incl. positive and item-item %.3g) on %d core(s)%n"
-                        + "  kernel %.2f GFLOP/s useful vs fp32 GEMM %.1f GFLOP/s: ratio %.3f%n"
-                        + "  projected Gowalla epoch on 2 cores (%d batches): %.1f s; with the L2 folded into Adam"
-                        + " %.1f s (goal <= 52 s)%n",
-                batchMs, denseMs, fusedMs, gemmMs, negPerSec, allPerSec, threads, kernelFlops / 1e9,
-                gemmFlops / 1e9, kernelFlops / gemmFlops, GOWALLA_BATCHES, epochSec, epochFusedSec);
+        sb.append(String.format("  dense per step: L2 + Adam %.2f ms, Adam with coupled decay %.2f ms%n", denseMs,
+                fusedMs));
+        sb.append(String.format("  projected official Gowalla epoch on 2 cores (%d batches of 512 x 1500): %.1f s;"
+                + " with the L2 folded into Adam %.1f s (goal <= 52 s)%n", GOWALLA_BATCHES, epochSec,
+                epochFusedSec));
+        return sb.toString();
     }
 
     /** Median thread-CPU milliseconds per operation, operations interleaved. */
-    private static String cpuProbe() {
+    private static Map<String, Double> cpuProbe() {
         ThreadMXBean tm = ManagementFactory.getThreadMXBean();
         UltraGcnKernelBenchmark bench = new UltraGcnKernelBenchmark();
         UltraGcnKernelBenchmark.Batches batches = new UltraGcnKernelBenchmark.Batches();
         batches.setUp();
+        UltraGcnKernelBenchmark.Kernels kernels = new UltraGcnKernelBenchmark.Kernels();
+        kernels.setUp();
         UltraGcnKernelBenchmark.Dense dense = new UltraGcnKernelBenchmark.Dense();
         dense.setUp();
         UltraGcnKernelBenchmark.Gemm gemm = new UltraGcnKernelBenchmark.Gemm();
         gemm.setUp();
+        String[] names = {"gowallaBatch", "negativesScalar", "negativesVector", "denseL2AndAdamStep",
+                "adamCoupledDecayStep", "gemm1024"};
         int rounds = 40;
-        double[][] cpu = new double[4][rounds];
+        double[][] cpu = new double[names.length][rounds];
         for (int round = -15; round < rounds; round++) {
-            for (int op = 0; op < 4; op++) {
+            for (int op = 0; op < names.length; op++) {
                 long c0 = tm.getCurrentThreadCpuTime();
                 switch (op) {
                     case 0 -> bench.gowallaBatch(batches);
-                    case 1 -> bench.denseL2AndAdamStep(dense);
-                    case 2 -> bench.adamCoupledDecayStep(dense);
+                    case 1 -> bench.negativesScalar(kernels);
+                    case 2 -> bench.negativesVector(kernels);
+                    case 3 -> bench.denseL2AndAdamStep(dense);
+                    case 4 -> bench.adamCoupledDecayStep(dense);
                     default -> {
                         bench.gemm1024(gemm);
                         Nd4j.getExecutioner().commit();
@@ -116,12 +145,12 @@ public final class UltraGcnKernelBench {
             }
         }
         gemm.tearDown();
-        double[] median = new double[4];
-        for (int op = 0; op < 4; op++) {
+        Map<String, Double> median = new HashMap<>();
+        for (int op = 0; op < names.length; op++) {
             Arrays.sort(cpu[op]);
-            median[op] = cpu[op][rounds / 2];
+            median.put(names[op], cpu[op][rounds / 2]);
         }
-        return summary(1, median[0], median[1], median[2], median[3]);
+        return median;
     }
 
     private static String load() {

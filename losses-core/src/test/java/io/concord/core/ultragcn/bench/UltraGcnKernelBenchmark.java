@@ -5,6 +5,8 @@ import io.concord.core.optim.Adam;
 import io.concord.core.ultragcn.DegreeWeights;
 import io.concord.core.ultragcn.Interaction;
 import io.concord.core.ultragcn.ItemNeighbours;
+import io.concord.core.ultragcn.NegativeKernel;
+import io.concord.core.ultragcn.NegativeTermKernel;
 import io.concord.core.ultragcn.UltraGcnModel;
 import io.concord.core.ultragcn.UltraGcnObjective;
 import io.concord.core.ultragcn.UltraGcnPreset;
@@ -32,7 +34,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * JMH: one Gowalla-shaped UltraGCN batch (official preset: 512 positives × 1500 negatives, dim 64, 10 item–item
- * neighbours, 29,858 users × 40,981 items) through {@link UltraGcnModel#accumulateGradient} (sampling included), the
+ * neighbours, 29,858 users × 40,981 items) through {@link UltraGcnModel#accumulateGradient} (sampling included; the
+ * SIMD kernel where the Vector API is available), the negative terms alone with the scalar and the SIMD kernel, the
  * dense per-step part (L2 + Adam over all 4.5M parameters), and an fp32 GEMM peak reference (1024³ ND4J sgemm,
  * one OpenMP thread per benchmark thread). Scope.Thread: with {@code -t 2} each thread owns a model copy, like two
  * executor cores. Run through {@link UltraGcnKernelBench}.
@@ -41,7 +44,7 @@ import java.util.concurrent.TimeUnit;
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 @Warmup(iterations = 3, time = 3)
 @Measurement(iterations = 5, time = 3)
-@Fork(value = 1, jvmArgsAppend = {"-Xmx3g"})
+@Fork(value = 1, jvmArgsAppend = {"-Xmx3g", "--add-modules=jdk.incubator.vector"})
 public class UltraGcnKernelBenchmark {
 
     static final int USERS = 29_858;
@@ -119,6 +122,68 @@ public class UltraGcnKernelBenchmark {
         }
     }
 
+    /**
+     * The negative terms alone, one Gowalla batch (512 rows × 1500 negatives) pre-sampled: the scalar reference
+     * kernel and the SIMD kernel on identical inputs.
+     */
+    @State(Scope.Thread)
+    public static class Kernels {
+        NegativeKernel scalar;
+        NegativeTermKernel vector;
+        float[] params;
+        float[] grad;
+        int[] users;
+        float[] userRows;
+        float[] userGrad;
+        int[][] negatives;
+        int rows;
+        int r;
+        float scale;
+        int next;
+
+        @Setup(Level.Trial)
+        public void setUp() {
+            Batches b = new Batches();
+            b.setUp();
+            params = b.params;
+            grad = new float[params.length];
+            UltraGcnObjective obj = PRESET.objective();
+            r = obj.negativeNum();
+            rows = PRESET.batchSize();
+            scale = (float) (obj.negativeWeight() / r);
+            SplittableRandom random = new SplittableRandom(13);
+            int[] userDeg = new int[USERS];
+            int[] itemDeg = new int[ITEMS];
+            for (int u = 0; u < USERS; u++) {
+                userDeg[u] = 1 + random.nextInt(54);
+            }
+            for (int i = 0; i < ITEMS; i++) {
+                itemDeg[i] = 1 + random.nextInt(39);
+            }
+            DegreeWeights w = DegreeWeights.fromDegrees(userDeg, itemDeg);
+            int dim = obj.embeddingDim();
+            scalar = new NegativeKernel(dim, USERS, ITEMS, obj.w3(), obj.w4(), w);
+            vector = NegativeTermKernel.create(dim, USERS, ITEMS, obj.w3(), obj.w4(), w, 0);
+            users = new int[rows];
+            userRows = new float[rows * dim];
+            userGrad = new float[rows * dim];
+            for (int t = 0; t < rows; t++) {
+                users[t] = random.nextInt(USERS);
+                System.arraycopy(params, users[t] * dim, userRows, t * dim, dim);
+            }
+            negatives = new int[4][rows * r];
+            for (int[] n : negatives) {
+                for (int t = 0; t < n.length; t++) {
+                    n[t] = random.nextInt(ITEMS);
+                }
+            }
+        }
+
+        double run(NegativeTermKernel kernel) {
+            return kernel.accumulate(params, grad, users, rows, userRows, userGrad, negatives[next++ & 3], r, scale);
+        }
+    }
+
     /** Square fp32 GEMM operands. */
     @State(Scope.Thread)
     public static class Gemm {
@@ -141,6 +206,16 @@ public class UltraGcnKernelBenchmark {
             b.close();
             c.close();
         }
+    }
+
+    @Benchmark
+    public double negativesScalar(Kernels k) {
+        return k.run(k.scalar);
+    }
+
+    @Benchmark
+    public double negativesVector(Kernels k) {
+        return k.run(k.vector);
     }
 
     @Benchmark
