@@ -43,10 +43,15 @@ class UltraGcnPresetFilesTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"gowalla-fast"})
-    void fastPresetKeepsTheOfficialObjectiveExceptTheNegativeCount(String name) {
+    void fastPresetKeepsTheOfficialObjectiveExceptNegativeCountAndBatchScaledL2(String name) {
         UltraGcnConfig c = JobRunner.loadConfig(new UltraGcnJob(), "preset:" + name, List.of(), new Configuration());
-        UltraGcnObjective official = UltraGcnPreset.GOWALLA.objective();
-        assertThat(c.ultragcn().objective()).isEqualTo(official.withNegativeNum(c.ultragcn().negativeNum()));
+        UltraGcnPreset preset = UltraGcnPreset.GOWALLA;
+        UltraGcnObjective official = preset.objective();
+        int batch = c.train().partitions() * c.train().batchSize();
+        assertThat(batch % preset.batchSize()).isZero();
+        double batchScaledGamma = official.gamma() * (batch / preset.batchSize()); // a power of two: exact
+        assertThat(c.ultragcn().objective()).isEqualTo(
+                official.withNegativeNum(c.ultragcn().negativeNum()).withGamma(batchScaledGamma));
         assertThat(c.ultragcn().negativeWeight()).isEqualTo(official.negativeWeight());
         assertThat(c.lrSchedule().milestones()).isNotEmpty();
     }
