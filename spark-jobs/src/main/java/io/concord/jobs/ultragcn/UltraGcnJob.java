@@ -181,7 +181,9 @@ public final class UltraGcnJob implements Job<UltraGcnConfig> {
         List<Integer> milestones = schedule.milestones();
         Optimizer[] phases = new Optimizer[milestones.size() + 1];
         long[] start = new long[milestones.size() + 1];
-        double lr = ((Number) config.optimizer().params().get("lr")).doubleValue();
+        Object lrValue = config.optimizer().params().get("lr"); // present: UltraGcnConfig requires it with a schedule
+        // already validated by the optimizer registry; YAML may give it as a string ("1e-3")
+        double lr = lrValue instanceof Number n ? n.doubleValue() : Double.parseDouble(lrValue.toString());
         phases[0] = base;
         for (int k = 1; k < phases.length; k++) {
             Map<String, Object> params = new LinkedHashMap<>(config.optimizer().params());
