@@ -24,6 +24,27 @@ public final class ConfigException extends IllegalArgumentException {
         return key;
     }
 
+    /**
+     * A validation error of losses-core or data-loaders ({@code "key: message"}) as a config error naming that key;
+     * {@code section} is blamed when the message names no key (its first word before {@code ": "} has a space).
+     */
+    public static ConfigException from(IllegalArgumentException e, String section) {
+        if (e instanceof ConfigException ce) {
+            return ce;
+        }
+        String message = e.getMessage() == null ? e.toString() : e.getMessage();
+        int colon = message.indexOf(": ");
+        if (colon > 0 && !message.substring(0, colon).contains(" ")) {
+            return new ConfigException(message.substring(0, colon), message.substring(colon + 2));
+        }
+        return new ConfigException(section, message);
+    }
+
+    /** The message after {@code "key: "}. */
+    public String detail() {
+        return getMessage().substring(key.length() + 2);
+    }
+
     private static String render(Object value) {
         if (value instanceof String s) {
             return "'" + s + "'";

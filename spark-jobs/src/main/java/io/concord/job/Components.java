@@ -36,7 +36,7 @@ public final class Components {
         try {
             return OptimizerRegistry.create(spec.name(), spec.params(), modelMatrices);
         } catch (IllegalArgumentException e) {
-            throw asConfig(e, "optimizer");
+            throw ConfigException.from(e, "optimizer");
         }
     }
 
@@ -47,7 +47,7 @@ public final class Components {
         try {
             return LossRegistry.create(name, params);
         } catch (IllegalArgumentException e) {
-            throw asConfig(e, "loss");
+            throw ConfigException.from(e, "loss");
         }
     }
 
@@ -58,19 +58,8 @@ public final class Components {
         } catch (ConfigException e) {
             throw e;
         } catch (IllegalArgumentException e) {
-            throw asConfig(e, "loss");
+            throw ConfigException.from(e, "loss");
         }
     }
 
-    static ConfigException asConfig(IllegalArgumentException e, String section) {
-        if (e instanceof ConfigException ce) {
-            return ce;
-        }
-        String message = e.getMessage() == null ? e.toString() : e.getMessage();
-        int colon = message.indexOf(": ");
-        if (colon > 0 && !message.substring(0, colon).contains(" ")) {
-            return new ConfigException(message.substring(0, colon), message.substring(colon + 2));
-        }
-        return new ConfigException(section, message);
-    }
 }

@@ -183,7 +183,7 @@ public record CalibJobConfig(Long seed, SparkSection spark, Data data, ModelSect
                         tzMax, pitchMin, pitchMax, leftPitchMin, leftPitchMax, hMin, hMax, frames, supersampling,
                         noise);
             } catch (IllegalArgumentException e) {
-                throw ConfigErrors.of(e, "data.generate");
+                throw ConfigException.from(e, "data.generate");
             }
         }
     }
@@ -231,7 +231,7 @@ public record CalibJobConfig(Long seed, SparkSection spark, Data data, ModelSect
                         convChannels.stream().mapToInt(Integer::intValue).toArray(), denseUnits,
                         dataType.equals("double") ? DataType.DOUBLE : DataType.FLOAT, 1e-3, seed);
             } catch (IllegalArgumentException e) {
-                throw ConfigErrors.of(e, "model");
+                throw ConfigException.from(e, "model");
             }
         }
     }
@@ -299,7 +299,7 @@ public record CalibJobConfig(Long seed, SparkSection spark, Data data, ModelSect
                 return new UgclLossConfig(w, SupervisedPenalty.ofName("loss.penalty", penalty), huberDelta, vp, wo,
                         ap, rot, smoothing, width, height);
             } catch (IllegalArgumentException e) {
-                throw ConfigErrors.of(e, "loss");
+                throw ConfigException.from(e, "loss");
             }
         }
 

@@ -1,38 +1,18 @@
 package io.concord.jobs.calib;
 
 import io.concord.config.ComponentSpec;
-import io.concord.config.ConfigException;
-import io.concord.core.optim.CurvatureOptimizer;
-import io.concord.core.optim.LossAwareOptimizer;
 import io.concord.core.optim.Optimizer;
 import io.concord.engine.EngineConfig;
-import io.concord.engine.SyncMode;
 import io.concord.job.Components;
-
-import java.util.LinkedHashMap;
-import java.util.Map;
+import io.concord.job.MultiStepLr;
 
 /**
- * A learning-rate step decay around any plain optimizer: steps {@code t ≤ decayAfter} use the configured optimizer,
- * later steps the same optimizer with {@code lr × factor}. Both share one state layout (the rate is not part of the
- * state), so the switch carries the moments over unchanged.
- *
- * <p>The engine numbers steps globally ({@code t} = round·localSteps + k + 1) under global-batch and under
- * parameter averaging with averaged optimizer state; with a fresh state every round it restarts {@code t} at 1, so
- * that combination is rejected.
+ * The {@code lrDecay} of the calib job: one learning-rate step ({@code lr × factor}) after the fraction {@code at} of
+ * all optimizer steps, as a one-milestone {@link MultiStepLr} (moments carry over; the same restrictions apply).
  */
-final class StepDecay implements Optimizer {
+final class StepDecay {
 
-    private static final long serialVersionUID = 1L;
-
-    private final Optimizer before;
-    private final Optimizer after;
-    private final long decayAfter;
-
-    StepDecay(Optimizer before, Optimizer after, long decayAfter) {
-        this.before = before;
-        this.after = after;
-        this.decayAfter = decayAfter;
+    private StepDecay() {
     }
 
     /** The optimizer of {@code spec}, decayed as {@code decay} says (or plain when {@code decay} is null). */
@@ -41,53 +21,8 @@ final class StepDecay implements Optimizer {
         if (decay == null) {
             return base;
         }
-        if (base instanceof CurvatureOptimizer || base instanceof LossAwareOptimizer) {
-            throw new ConfigException("lrDecay", "is not supported with optimizer " + base.name()
-                    + " (curvature or loss-aware step rules); remove lrDecay or use sgd, adam, adamw, lion");
-        }
-        if (train.sync() == SyncMode.PARAMETER_AVERAGING && !train.averageOptimizerState()) {
-            throw new ConfigException("lrDecay", "needs train.averageOptimizerState: true under parameter-averaging "
-                    + "(otherwise every round restarts the step counter)");
-        }
-        Object lr = spec.params().get("lr");
-        if (!(lr instanceof Number rate)) {
-            throw new ConfigException("optimizer.lr", "is required with lrDecay (the decayed rate is optimizer.lr × "
-                    + "lrDecay.factor)");
-        }
-        Map<String, Object> decayed = new LinkedHashMap<>(spec.params());
-        decayed.put("lr", rate.doubleValue() * decay.factor());
-        Optimizer after = Components.optimizer(ComponentSpec.of(spec.name(), decayed));
         long totalSteps = (long) train.rounds() * train.stepsPerRound();
-        return new StepDecay(base, after, Math.round(decay.at() * totalSteps));
-    }
-
-    /** The last step at the configured rate. */
-    long decayAfter() {
-        return decayAfter;
-    }
-
-    @Override
-    public String name() {
-        return before.name();
-    }
-
-    @Override
-    public int stateSize(int numParams) {
-        return before.stateSize(numParams);
-    }
-
-    @Override
-    public void initialiseState(float[] state, float[] params) {
-        before.initialiseState(state, params);
-    }
-
-    @Override
-    public void step(float[] params, float[] grad, float[] state, long t) {
-        (t > decayAfter ? after : before).step(params, grad, state, t);
-    }
-
-    @Override
-    public boolean stateIsAverageable() {
-        return before.stateIsAverageable();
+        return MultiStepLr.of(spec, base, "lrDecay", decay.factor(), new long[]{Math.round(decay.at() * totalSteps)},
+                train);
     }
 }

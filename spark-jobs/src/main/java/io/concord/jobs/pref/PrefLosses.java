@@ -45,7 +45,7 @@ final class PrefLosses {
         try {
             return PreferenceLosses.create("loss", spec.name(), params);
         } catch (IllegalArgumentException e) {
-            throw asConfig(e);
+            throw ConfigException.from(e, "loss");
         }
     }
 
@@ -65,13 +65,4 @@ final class PrefLosses {
         };
     }
 
-    static ConfigException asConfig(IllegalArgumentException e) {
-        if (e instanceof ConfigException ce) {
-            return ce;
-        }
-        String message = e.getMessage() == null ? e.toString() : e.getMessage();
-        int colon = message.indexOf(": ");
-        return colon > 0 ? new ConfigException(message.substring(0, colon), message.substring(colon + 2))
-                : new ConfigException("loss", message);
-    }
 }

@@ -21,19 +21,11 @@ final class Keys {
      * @param prefix  prefix that replaces a leading {@code data.} for generator fields without a rename
      */
     static ConfigException asConfig(IllegalArgumentException e, String section, String prefix) {
-        if (e instanceof ConfigException ce) {
-            return ce;
+        ConfigException c = ConfigException.from(e, section);
+        if (prefix != null && c != e && c.key().startsWith("data.")) {
+            return new ConfigException(GENERATE.getOrDefault(c.key(), prefix + c.key().substring(5)), c.detail());
         }
-        String message = e.getMessage() == null ? e.toString() : e.getMessage();
-        int colon = message.indexOf(": ");
-        if (colon > 0 && !message.substring(0, colon).contains(" ")) {
-            String key = message.substring(0, colon);
-            if (prefix != null && key.startsWith("data.")) {
-                key = GENERATE.getOrDefault(key, prefix + key.substring(5));
-            }
-            return new ConfigException(key, message.substring(colon + 2));
-        }
-        return new ConfigException(section, message);
+        return c;
     }
 
     static ConfigException asConfig(IllegalArgumentException e, String section) {

@@ -1,6 +1,5 @@
 package io.concord.jobs.ultragcn;
 
-import io.concord.config.ComponentSpec;
 import io.concord.core.metric.RankingResult;
 import io.concord.core.optim.Optimizer;
 import io.concord.core.ultragcn.DegreeWeights;
@@ -19,6 +18,7 @@ import io.concord.job.EvaluationListener;
 import io.concord.job.Job;
 import io.concord.job.JobContext;
 import io.concord.job.JobResult;
+import io.concord.job.MultiStepLr;
 import io.concord.job.TrainingRun;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.api.java.JavaRDD;
@@ -26,7 +26,6 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -165,33 +164,12 @@ public final class UltraGcnJob implements Job<UltraGcnConfig> {
     /** The optimizer with {@code lrSchedule} applied, milestones converted from epochs to the engine's steps. */
     static Optimizer scheduled(UltraGcnConfig config, Optimizer base, EngineConfig train, int roundsPerEpoch) {
         UltraGcnConfig.LrSchedule schedule = config.lrSchedule();
-        if (schedule == null || schedule.milestones().isEmpty()) {
+        if (schedule == null) {
             return base;
         }
-        if (base instanceof io.concord.core.optim.LossAwareOptimizer
-                || base instanceof io.concord.core.optim.CurvatureOptimizer) {
-            throw new io.concord.config.ConfigException("lrSchedule", "is not supported with optimizer "
-                    + base.name() + " (loss-aware or curvature optimizers)");
-        }
-        if (train.sync() == io.concord.engine.SyncMode.PARAMETER_AVERAGING && !train.averageOptimizerState()) {
-            throw new io.concord.config.ConfigException("lrSchedule", "needs train.averageOptimizerState: true under"
-                    + " parameter-averaging (the step counter restarts every round otherwise)");
-        }
         long stepsPerEpoch = (long) roundsPerEpoch * train.stepsPerRound();
-        List<Integer> milestones = schedule.milestones();
-        Optimizer[] phases = new Optimizer[milestones.size() + 1];
-        long[] start = new long[milestones.size() + 1];
-        Object lrValue = config.optimizer().params().get("lr"); // present: UltraGcnConfig requires it with a schedule
-        // already validated by the optimizer registry; YAML may give it as a string ("1e-3")
-        double lr = lrValue instanceof Number n ? n.doubleValue() : Double.parseDouble(lrValue.toString());
-        phases[0] = base;
-        for (int k = 1; k < phases.length; k++) {
-            Map<String, Object> params = new LinkedHashMap<>(config.optimizer().params());
-            params.put("lr", lr * Math.pow(schedule.factor(), k));
-            phases[k] = Components.optimizer(ComponentSpec.of(config.optimizer().name(), params));
-            start[k] = milestones.get(k - 1) * stepsPerEpoch;
-        }
-        return new MultiStepLr(phases, start);
+        long[] decaySteps = schedule.milestones().stream().mapToLong(epoch -> epoch * stepsPerEpoch).toArray();
+        return MultiStepLr.of(config.optimizer(), base, "lrSchedule", schedule.factor(), decaySteps, train);
     }
 
     /** Evaluates a trained parameter vector of this job (e.g. {@code model/best-params.bin}) on a graph. */

@@ -6,6 +6,7 @@ import io.concord.core.optim.Adam;
 import io.concord.core.optim.Optimizer;
 import io.concord.engine.EngineConfig;
 import io.concord.engine.SyncMode;
+import io.concord.job.MultiStepLr;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
