@@ -8,9 +8,9 @@ import io.concord.core.calib.ParamScaling;
 import io.concord.core.model.dl4j.Dl4jNetworkModel;
 import io.concord.data.calib.StereoPair;
 import io.concord.data.calib.StereoPairBatches;
+import io.concord.job.PartitionOrderedSum;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
-import org.apache.spark.broadcast.Broadcast;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 
 import java.util.ArrayList;
@@ -56,30 +56,19 @@ final class CalibEvaluator {
 
     /** Per-parameter MAE of {@code params} on the held-out pairs. */
     double[] mae(float[] params) {
-        Broadcast<float[]> p = sc.broadcast(params);
         Dl4jNetworkModel<StereoPair> m = model;
         ParamScaling s = scaling;
         CalibNetConfig.Fusion f = fusion;
-        try {
-            List<double[]> parts = heldOut.mapPartitions(it -> {
-                List<StereoPair> all = new ArrayList<>();
-                it.forEachRemaining(all::add);
-                return List.of(absoluteErrorSums(m, s, f, p.value(), all)).iterator();
-            }).collect();
-            double[] total = new double[CalibParam.COUNT + 1];
-            for (double[] part : parts) {
-                for (int k = 0; k < total.length; k++) {
-                    total[k] += part[k];
-                }
-            }
-            double[] mae = new double[CalibParam.COUNT];
-            for (int k = 0; k < CalibParam.COUNT; k++) {
-                mae[k] = total[CalibParam.COUNT] == 0 ? Double.NaN : total[k] / total[CalibParam.COUNT];
-            }
-            return mae;
-        } finally {
-            p.destroy();
+        double[] total = PartitionOrderedSum.sums(sc, heldOut, params, (p, it) -> {
+            List<StereoPair> all = new ArrayList<>();
+            it.forEachRemaining(all::add);
+            return absoluteErrorSums(m, s, f, p, all);
+        });
+        double[] mae = new double[CalibParam.COUNT];
+        for (int k = 0; k < CalibParam.COUNT; k++) {
+            mae[k] = total[CalibParam.COUNT] == 0 ? Double.NaN : total[k] / total[CalibParam.COUNT];
         }
+        return mae;
     }
 
     /** {@code mae.<param>} and {@code relativeMae} of {@code params}. */

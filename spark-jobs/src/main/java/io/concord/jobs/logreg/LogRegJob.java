@@ -18,12 +18,12 @@ import io.concord.job.EvaluationListener;
 import io.concord.job.Job;
 import io.concord.job.JobContext;
 import io.concord.job.JobResult;
+import io.concord.job.PartitionOrderedSum;
 import io.concord.job.TrainingRun;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
-import org.apache.spark.broadcast.Broadcast;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
@@ -164,14 +164,13 @@ public final class LogRegJob implements Job<LogRegConfig> {
     /** Accuracy and mean cross-entropy, computed on executors from a broadcast of the parameters. */
     static Map<String, Double> evaluate(JavaSparkContext sc, JavaRDD<LabeledVector> test, float[] params,
                                         Predictor predictor, int numClasses) {
-        Broadcast<float[]> p = sc.broadcast(params);
-        Tuple2<double[], Long> sums = test.mapPartitions(it -> {
+        double[] sums = PartitionOrderedSum.sums(sc, test, params, (p, it) -> {
             List<LabeledVector> batch = new ArrayList<>();
             it.forEachRemaining(batch::add);
             double correct = 0;
             double nll = 0;
             if (!batch.isEmpty()) {
-                double[][] probs = predictor.probabilities(p.value(), batch);
+                double[][] probs = predictor.probabilities(p, batch);
                 for (int i = 0; i < batch.size(); i++) {
                     int label = batch.get(i).label();
                     double[] row = probs[i];
@@ -180,13 +179,11 @@ public final class LogRegJob implements Job<LogRegConfig> {
                     nll -= Math.log(Math.max(label < row.length ? row[label] : 0.0, 1e-12));
                 }
             }
-            return List.of(new Tuple2<>(new double[] {correct, nll}, (long) batch.size())).iterator();
-        }).reduce((a, b) -> new Tuple2<>(new double[] {a._1()[0] + b._1()[0], a._1()[1] + b._1()[1]},
-                a._2() + b._2()));
-        p.destroy();
+            return new double[] {correct, nll, batch.size()};
+        });
         Map<String, Double> out = new LinkedHashMap<>();
-        out.put("accuracy", sums._1()[0] / sums._2());
-        out.put("testLoss", sums._1()[1] / sums._2());
+        out.put("accuracy", sums[0] / sums[2]);
+        out.put("testLoss", sums[1] / sums[2]);
         return out;
     }
 

@@ -3,9 +3,9 @@ package io.concord.jobs.moe;
 import io.concord.core.moe.MoeExample;
 import io.concord.core.moe.MoeModel;
 import io.concord.core.moe.RoutingTally;
+import io.concord.job.PartitionOrderedSum;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
-import org.apache.spark.broadcast.Broadcast;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -28,19 +28,11 @@ final class MoeEvaluator {
     }
 
     RoutingTally tally(float[] params) {
-        Broadcast<float[]> p = sc.broadcast(params);
         MoeModel m = model;
-        try {
-            List<RoutingTally> parts = heldOut.mapPartitions(it -> {
-                List<MoeExample> batch = new ArrayList<>();
-                it.forEachRemaining(batch::add);
-                return List.of(m.evaluate(p.value(), batch)).iterator();
-            }).collect();
-            RoutingTally total = RoutingTally.empty(model.config());
-            parts.forEach(total::merge);
-            return total;
-        } finally {
-            p.destroy();
-        }
+        return PartitionOrderedSum.fold(sc, heldOut, params, (p, it) -> {
+            List<MoeExample> batch = new ArrayList<>();
+            it.forEachRemaining(batch::add);
+            return m.evaluate(p, batch);
+        }, RoutingTally::merge);
     }
 }

@@ -1,16 +1,17 @@
 package io.concord.jobs.pref;
 
+import io.concord.job.PartitionOrderedSum;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
-import org.apache.spark.broadcast.Broadcast;
 
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Evaluates parameters on executors: the parameters are broadcast, each partition turns its records into a fixed-length
- * vector of sums, and the vectors are added up. Sums (not means) so that any partitioning gives the same result.
+ * Evaluates parameters on executors: each partition turns its records (as a list) into a fixed-length vector of sums,
+ * added up in partition order by {@link PartitionOrderedSum}. Sums (not means) so that any partitioning gives the same
+ * result.
  */
 final class DistributedSum {
 
@@ -24,26 +25,11 @@ final class DistributedSum {
     }
 
     static <T> double[] of(JavaSparkContext sc, JavaRDD<T> data, float[] params, PartitionSums<T> sums) {
-        Broadcast<float[]> p = sc.broadcast(params);
-        try {
-            return data.mapPartitions(it -> {
-                List<T> records = new ArrayList<>();
-                it.forEachRemaining(records::add);
-                return List.of(sums.apply(p.value(), records)).iterator();
-            }).reduce(DistributedSum::add);
-        } finally {
-            p.destroy();
-        }
-    }
-
-    static double[] add(double[] a, double[] b) {
-        if (a.length != b.length) {
-            throw new IllegalStateException("partition sums differ in length: " + a.length + " and " + b.length);
-        }
-        for (int i = 0; i < a.length; i++) {
-            a[i] += b[i];
-        }
-        return a;
+        return PartitionOrderedSum.sums(sc, data, params, (p, it) -> {
+            List<T> records = new ArrayList<>();
+            it.forEachRemaining(records::add);
+            return sums.apply(p, records);
+        });
     }
 
     /** Consecutive chunks of at most {@code size} records (bounds the memory of one forward pass). */

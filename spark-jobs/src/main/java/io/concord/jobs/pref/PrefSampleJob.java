@@ -11,6 +11,7 @@ import io.concord.data.pref.TextEncoder;
 import io.concord.job.Job;
 import io.concord.job.JobContext;
 import io.concord.job.JobResult;
+import io.concord.job.PartitionOrderedSum;
 import io.concord.run.RunDirectory;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FSDataOutputStream;
@@ -108,7 +109,7 @@ public final class PrefSampleJob implements Job<PrefSampleConfig> {
                 throw new RunDirectory.OutputException("writing " + file + " failed: " + e.getMessage(), e);
             }
             return List.of(counts).iterator();
-        }, true).reduce(DistributedSum::add);
+        }, true).reduce(PartitionOrderedSum::add); // integer counts: exact in any order
         params.destroy();
 
         Map<String, Double> metrics = new LinkedHashMap<>();

@@ -5,6 +5,7 @@ import io.concord.core.metric.RankingAccumulator;
 import io.concord.core.metric.RankingResult;
 import io.concord.core.ultragcn.Adjacency;
 import io.concord.core.ultragcn.InteractionGraph;
+import io.concord.job.PartitionOrderedSum;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
@@ -63,13 +64,19 @@ public final class RankingEvaluator implements AutoCloseable {
         final int cutoff = k;
         final Broadcast<Adjacency> tr = train;
         final Broadcast<Adjacency> te = test;
-        RankingAccumulator merged = blocks.map(b -> {
+        RankingAccumulator merged = PartitionOrderedSum.fold(blocks, bs -> {
             Adjacency trainM = tr.value();
             Adjacency testM = te.value();
-            return new DotProductRanker(dim, cutoff).evaluate(u.value(), userBase, it.value(), itemBase, nItems,
-                    b[0], b[1], trainM.offsetArray(), trainM.columnArray(), testM.offsetArray(),
-                    testM.columnArray());
-        }).reduce(RankingAccumulator::merge);
+            RankingAccumulator acc = null;
+            while (bs.hasNext()) {
+                int[] b = bs.next();
+                RankingAccumulator part = new DotProductRanker(dim, cutoff).evaluate(u.value(), userBase,
+                        it.value(), itemBase, nItems, b[0], b[1], trainM.offsetArray(), trainM.columnArray(),
+                        testM.offsetArray(), testM.columnArray());
+                acc = acc == null ? part : acc.merge(part);
+            }
+            return acc;
+        }, (x, y) -> x == null ? y : y == null ? x : x.merge(y));
         u.destroy();
         if (!shared) {
             it.destroy();
