@@ -2,7 +2,6 @@ package io.concord.engine;
 
 import io.concord.core.model.StepContext;
 import io.concord.core.stat.GlobalStatistic;
-import io.concord.core.util.Seeds;
 
 import java.util.SplittableRandom;
 
@@ -50,7 +49,7 @@ public final class EngineStepContext implements StepContext {
     @Override
     public SplittableRandom random() {
         if (random == null) {
-            random = Seeds.stream(seed, 0x57E9L, step, partition);
+            random = StepContext.stream(seed, step, partition);
         }
         return random;
     }

@@ -1,7 +1,6 @@
 package io.concord.core.model;
 
 import io.concord.core.stat.GlobalStatistic;
-import io.concord.core.util.Seeds;
 
 import java.util.HashMap;
 import java.util.Map;
@@ -48,7 +47,7 @@ public final class SimpleStepContext implements StepContext {
     @Override
     public SplittableRandom random() {
         if (random == null) {
-            random = Seeds.stream(seed, step, partition);
+            random = StepContext.stream(seed, step, partition);
         }
         return random;
     }

@@ -1,6 +1,7 @@
 package io.concord.core.model;
 
 import io.concord.core.stat.GlobalStatistic;
+import io.concord.core.util.Seeds;
 
 import java.util.SplittableRandom;
 
@@ -21,6 +22,14 @@ public interface StepContext {
      * and after a resume, so negative sampling and dropout never break exactness.
      */
     SplittableRandom random();
+
+    /**
+     * The one derivation of a step's random stream, used by every context (the engine's and the single-machine one),
+     * so a single-machine reference replays exactly the draws the engine made.
+     */
+    static SplittableRandom stream(long seed, long step, int partition) {
+        return Seeds.stream(seed, 0x57E9L, step, partition);
+    }
 
     /**
      * The merged value of {@code statistic} over every partition: for {@link GlobalStatistic.Freshness#TWO_PASS}

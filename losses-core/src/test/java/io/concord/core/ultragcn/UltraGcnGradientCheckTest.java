@@ -2,6 +2,7 @@ package io.concord.core.ultragcn;
 
 import io.concord.core.model.BatchLoss;
 import io.concord.core.model.SimpleStepContext;
+import io.concord.core.model.StepContext;
 import io.concord.core.util.Seeds;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -79,11 +80,11 @@ class UltraGcnGradientCheckTest {
     }
 
     /**
-     * The documented draw order, re-stated: one stream {@code Seeds.stream(seed, step, partition)}, positive by
+     * The documented draw order, re-stated: one stream {@code StepContext.stream(seed, step, partition)}, positive by
      * positive, {@code nextInt(numItems)} per negative, redrawn while in the user's train set when sifting.
      */
     private static int[] referenceNegatives(InteractionGraph graph, int[] users, int r, boolean siftPos) {
-        SplittableRandom random = Seeds.stream(SEED, STEP, 0);
+        SplittableRandom random = StepContext.stream(SEED, STEP, 0);
         int[] out = new int[users.length * r];
         for (int b = 0; b < users.length; b++) {
             for (int t = 0; t < r; t++) {
