@@ -1,5 +1,7 @@
 package io.concord.core.loss;
 
+import io.concord.core.util.StableMath;
+
 import io.concord.core.optim.Hyper;
 
 /**
@@ -62,7 +64,7 @@ public final class CompSumLoss extends RowLoss {
         if (tau == 1.0) {
             return crossEntropyRow(x, y, g, offset, k, 1.0);
         }
-        double lse = logSumExp(x, offset, k);
+        double lse = StableMath.logSumExp(x, offset, k);
         double weighted = 0.0;
         double mass = 0.0;
         for (int c = offset; c < offset + k; c++) {

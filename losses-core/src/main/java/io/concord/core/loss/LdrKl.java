@@ -1,5 +1,7 @@
 package io.concord.core.loss;
 
+import io.concord.core.util.StableMath;
+
 /**
  * The per-row computation LDR-KL and ALDR-KL share (Zhu, Ying, Yang, ICML 2023; code: DixianZhu/LDR {@code loss.py}):
  * <pre>
@@ -26,7 +28,7 @@ final class LdrKl {
     static double scores(double[] x, int offset, int k, boolean softplus, double[] scratch) {
         double norm = 0.0;
         for (int c = 0; c < k; c++) {
-            double base = softplus ? RowLoss.softplus(x[offset + c]) : x[offset + c];
+            double base = softplus ? StableMath.softplus(x[offset + c]) : x[offset + c];
             scratch[k + c] = base;
             norm += Math.abs(base);
         }
@@ -66,7 +68,7 @@ final class LdrKl {
         for (int c = 0; c < k; c++) {
             double base = scratch[k + c];
             double grad = (scratch[2 * k + c] - Math.signum(base) * gs) / norm;
-            g[offset + c] = softplus ? grad * RowLoss.sigmoid(x[offset + c]) : grad;
+            g[offset + c] = softplus ? grad * StableMath.sigmoid(x[offset + c]) : grad;
         }
         return lambda * (max + Math.log(sum) - Math.log(k));
     }

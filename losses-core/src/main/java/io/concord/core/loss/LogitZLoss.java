@@ -1,5 +1,7 @@
 package io.concord.core.loss;
 
+import io.concord.core.util.StableMath;
+
 import io.concord.core.optim.Hyper;
 
 /**
@@ -33,7 +35,7 @@ public final class LogitZLoss extends RowLoss {
 
     @Override
     double row(double[] x, double[] y, double[] g, int offset, int k, int row, double[] scratch) {
-        double lse = logSumExp(x, offset, k);
+        double lse = StableMath.logSumExp(x, offset, k);
         double value = coefficient * lse * lse;
         double weight = 2.0 * coefficient * lse;
         if (withCrossEntropy) {

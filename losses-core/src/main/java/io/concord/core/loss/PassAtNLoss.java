@@ -1,5 +1,7 @@
 package io.concord.core.loss;
 
+import io.concord.core.util.StableMath;
+
 import io.concord.core.optim.Hyper;
 
 /**
@@ -56,7 +58,7 @@ public final class PassAtNLoss extends RowLoss {
 
     @Override
     double row(double[] x, double[] y, double[] g, int offset, int k, int row, double[] scratch) {
-        double lse = logSumExp(x, offset, k);
+        double lse = StableMath.logSumExp(x, offset, k);
         double mass = 0.0;
         double miss = 0.0;
         for (int c = offset; c < offset + k; c++) {

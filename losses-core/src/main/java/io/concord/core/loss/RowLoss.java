@@ -45,32 +45,6 @@ abstract class RowLoss implements Loss {
      */
     abstract double row(double[] x, double[] y, double[] g, int offset, int k, int row, double[] scratch);
 
-    // Stable scalar helpers shared by the kernels.
-
-    static double logSumExp(double[] x, int offset, int k) {
-        double max = Double.NEGATIVE_INFINITY;
-        for (int c = offset; c < offset + k; c++) {
-            max = Math.max(max, x[c]);
-        }
-        double sum = 0.0;
-        for (int c = offset; c < offset + k; c++) {
-            sum += Math.exp(x[c] - max);
-        }
-        return max + Math.log(sum);
-    }
-
-    static double softplus(double v) {
-        return Math.max(v, 0.0) + Math.log1p(Math.exp(-Math.abs(v)));
-    }
-
-    static double sigmoid(double v) {
-        if (v >= 0) {
-            return 1.0 / (1.0 + Math.exp(-v));
-        }
-        double e = Math.exp(v);
-        return e / (1.0 + e);
-    }
-
     /** Softmax cross-entropy of one row scaled by {@code 1/scale} (InfoNCE's temperature; 1 for plain CE). */
     static double crossEntropyRow(double[] x, double[] y, double[] g, int offset, int k, double scale) {
         double max = Double.NEGATIVE_INFINITY;

@@ -1,5 +1,7 @@
 package io.concord.core.loss;
 
+import io.concord.core.util.StableMath;
+
 import io.concord.core.optim.Hyper;
 
 /**
@@ -7,9 +9,9 @@ import io.concord.core.optim.Hyper;
  * family:
  * <pre>
  *   μ = mean(o),  σ = sqrt(mean(o²) − μ² + eps),  z = (o − μ)/σ
- *   L(o, c) = (1/a)·softplus(a·(b − z_c))
+ *   L(o, c) = (1/a)·StableMath.softplus(a·(b − z_c))
  * </pre>
- * Gradient [derived]: {@code ∂L/∂o_k = −sigmoid(a(b − z_c))·(δ_kc − 1/D − z_c z_k/D)/σ}; it stays exact with the
+ * Gradient [derived]: {@code ∂L/∂o_k = −StableMath.sigmoid(a(b − z_c))·(δ_kc − 1/D − z_c z_k/D)/σ}; it stays exact with the
  * guard {@code eps} because {@code ∂σ/∂o_k = (o_k − μ)/(Dσ)} either way. Soft targets give {@code Σ_c y_c L(o, c)}.
  *
  * <p>No reference code is known and the paper's chosen a, b are not known [unverified]: the defaults a = 1, b = 1 are
@@ -60,8 +62,8 @@ public final class SphericalZLoss extends RowLoss {
             double weight = 0.0;
             if (y[c] != 0.0) {
                 double arg = a * (b - zc);
-                value += y[c] * softplus(arg) / a;
-                weight = y[c] * sigmoid(arg);
+                value += y[c] * StableMath.softplus(arg) / a;
+                weight = y[c] * StableMath.sigmoid(arg);
             }
             g[c] = weight;
             w += weight;

@@ -1,5 +1,7 @@
 package io.concord.core.moe;
 
+import io.concord.core.util.StableMath;
+
 import java.io.Serializable;
 import java.util.List;
 
@@ -191,7 +193,7 @@ final class MoeNetwork implements Serializable {
             }
             z[e] = s;
         }
-        double lse = logSumExp(z);
+        double lse = StableMath.logSumExp(z, 0, z.length);
         double[] prob = new double[ne];
         for (int e = 0; e < ne; e++) {
             prob[e] = Math.exp(z[e] - lse);
@@ -259,7 +261,7 @@ final class MoeNetwork implements Serializable {
      * Cross-entropy of position {@code i}'s logits against its target; writes ∂ℓ/∂logits into {@code dLogits}.
      */
     double crossEntropy(Trace t, int target, double[] dLogits) {
-        double lse = logSumExp(t.logits);
+        double lse = StableMath.logSumExp(t.logits, 0, t.logits.length);
         for (int k = 0; k < t.logits.length; k++) {
             dLogits[k] = Math.exp(t.logits[k] - lse);
         }
@@ -400,18 +402,6 @@ final class MoeNetwork implements Serializable {
             taken[best] = true;
             top[s] = best;
         }
-    }
-
-    static double logSumExp(double[] z) {
-        double max = Double.NEGATIVE_INFINITY;
-        for (double v : z) {
-            max = Math.max(max, v);
-        }
-        double s = 0.0;
-        for (double v : z) {
-            s += Math.exp(v - max);
-        }
-        return max + Math.log(s);
     }
 
     static double silu(double a) {

@@ -1,5 +1,7 @@
 package io.concord.core.pref;
 
+import io.concord.core.util.StableMath;
+
 import io.concord.core.model.BatchLoss;
 import io.concord.core.optim.Hyper;
 
@@ -140,13 +142,13 @@ public final class AftLoss implements SequenceObjective {
         if (pos.length == 0 || neg.length == 0) {
             return 0.0;
         }
-        double lseN = Logistic.logSumExp(s, neg, 1.0);
-        double lseNegP = Logistic.logSumExp(s, pos, -1.0);
+        double lseN = StableMath.logSumExp(s, neg, 1.0);
+        double lseNegP = StableMath.logSumExp(s, pos, -1.0);
         double a1 = lseN + lseNegP;
         if (variant == Variant.LA || variant == Variant.DC) {
-            double c1 = Logistic.sigmoid(a1);
+            double c1 = StableMath.sigmoid(a1);
             addAlignment(s, pos, neg, ds, c1, lseN, lseNegP, variant == Variant.LA);
-            return Logistic.softplus(a1);
+            return StableMath.softplus(a1);
         }
         int star = pos[0];
         for (int p : pos) {
@@ -154,10 +156,10 @@ public final class AftLoss implements SequenceObjective {
                 star = p;
             }
         }
-        double lseNegN = Logistic.logSumExp(s, neg, -1.0);
+        double lseNegN = StableMath.logSumExp(s, neg, -1.0);
         double a2 = 2.0 * s[star] - 2.0 * beta + lseNegP + lseNegN;
-        double m = Logistic.logAddExp(a1, a2);
-        double c = Logistic.sigmoid(m);
+        double m = StableMath.logAddExp(a1, a2);
+        double c = StableMath.sigmoid(m);
         double c1 = c * Math.exp(a1 - m);
         double c2 = c * Math.exp(a2 - m);
         addAlignment(s, pos, neg, ds, c1, lseN, lseNegP, true);
@@ -170,7 +172,7 @@ public final class AftLoss implements SequenceObjective {
             }
             ds[star] += 2.0 * c2;
         }
-        return Logistic.softplus(m);
+        return StableMath.softplus(m);
     }
 
     /** Gradient of {@code c·(lse(s_N) + lse(−s_P))}-shaped terms: softmax weights on both sides. */

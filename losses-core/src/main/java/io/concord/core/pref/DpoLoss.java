@@ -1,5 +1,7 @@
 package io.concord.core.pref;
 
+import io.concord.core.util.StableMath;
+
 import io.concord.core.optim.Hyper;
 
 /**
@@ -37,8 +39,8 @@ public final class DpoLoss extends PairObjective {
     protected double pair(LogProbBatch b, int w, int l, double[] gradOut) {
         double x = beta * referenceMargin(b, w, l);
         double eps = labelSmoothing;
-        double value = -(1 - eps) * Logistic.logSigmoid(x) - eps * Logistic.logSigmoid(-x);
-        double dz = beta * (-(1 - eps) * Logistic.sigmoid(-x) + eps * Logistic.sigmoid(x));
+        double value = -(1 - eps) * StableMath.logSigmoid(x) - eps * StableMath.logSigmoid(-x);
+        double dz = beta * (-(1 - eps) * StableMath.sigmoid(-x) + eps * StableMath.sigmoid(x));
         gradOut[w] = dz;
         gradOut[l] = -dz;
         return value;

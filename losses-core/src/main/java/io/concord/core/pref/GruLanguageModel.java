@@ -1,5 +1,7 @@
 package io.concord.core.pref;
 
+import io.concord.core.util.StableMath;
+
 import io.concord.core.util.Seeds;
 
 import java.io.Serializable;
@@ -267,8 +269,8 @@ public final class GruLanguageModel implements Serializable {
             for (int b = 0; b < rows; b++) {
                 for (int j = 0; j < hidden; j++) {
                     int gi = b * g + j;
-                    double z = Logistic.sigmoid(gx[gi] + gh[gi]);
-                    double r = Logistic.sigmoid(gx[gi + hidden] + gh[gi + hidden]);
+                    double z = StableMath.sigmoid(gx[gi] + gh[gi]);
+                    double r = StableMath.sigmoid(gx[gi + hidden] + gh[gi + hidden]);
                     double n = Math.tanh(gx[gi + 2 * hidden] + r * gh[gi + 2 * hidden]);
                     next[b * hidden + j] = (1 - z) * n + z * h[l][b * hidden + j];
                 }
@@ -481,8 +483,8 @@ public final class GruLanguageModel implements Serializable {
                         for (int j = 0; j < hidden; j++) {
                             int gi = b * g + j;
                             int hi = b * hidden + j;
-                            double zv = Logistic.sigmoid(gx[gi] + gh[gi]);
-                            double rv = Logistic.sigmoid(gx[gi + hidden] + gh[gi + hidden]);
+                            double zv = StableMath.sigmoid(gx[gi] + gh[gi]);
+                            double rv = StableMath.sigmoid(gx[gi + hidden] + gh[gi + hidden]);
                             double u = gh[gi + 2 * hidden];
                             double nv = Math.tanh(gx[gi + 2 * hidden] + rv * u);
                             hNew[hi] = (1 - zv) * nv + zv * hl[hi];

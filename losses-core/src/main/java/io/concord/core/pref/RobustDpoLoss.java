@@ -1,5 +1,7 @@
 package io.concord.core.pref;
 
+import io.concord.core.util.StableMath;
+
 import io.concord.core.optim.Hyper;
 
 /**
@@ -33,8 +35,8 @@ public final class RobustDpoLoss extends PairObjective {
         double x = beta * referenceMargin(b, w, l);
         double eps = labelSmoothing;
         double norm = 1.0 - 2.0 * eps;
-        double value = (-(1 - eps) * Logistic.logSigmoid(x) + eps * Logistic.logSigmoid(-x)) / norm;
-        double dz = beta * (-(1 - eps) * Logistic.sigmoid(-x) - eps * Logistic.sigmoid(x)) / norm;
+        double value = (-(1 - eps) * StableMath.logSigmoid(x) + eps * StableMath.logSigmoid(-x)) / norm;
+        double dz = beta * (-(1 - eps) * StableMath.sigmoid(-x) - eps * StableMath.sigmoid(x)) / norm;
         gradOut[w] = dz;
         gradOut[l] = -dz;
         return value;

@@ -1,5 +1,7 @@
 package io.concord.core.pref;
 
+import io.concord.core.util.StableMath;
+
 import io.concord.core.optim.Hyper;
 
 /**
@@ -68,8 +70,8 @@ public final class RpoLoss extends PairObjective {
     @Override
     protected double pair(LogProbBatch b, int w, int l, double[] gradOut) {
         double x = beta * referenceMargin(b, w, l);
-        double dz = -beta * Logistic.sigmoid(-x);
-        double value = -Logistic.logSigmoid(x);
+        double dz = -beta * StableMath.sigmoid(-x);
+        double value = -StableMath.logSigmoid(x);
         double sftValue;
         double sftGrad;
         if (variant == Variant.HANDBOOK) {

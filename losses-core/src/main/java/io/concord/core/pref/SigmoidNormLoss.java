@@ -1,5 +1,7 @@
 package io.concord.core.pref;
 
+import io.concord.core.util.StableMath;
+
 import io.concord.core.optim.Hyper;
 
 /**
@@ -31,9 +33,9 @@ public final class SigmoidNormLoss extends PairObjective {
         double nw = b.tokens(w);
         double nl = b.tokens(l);
         double x = beta * ((b.policy(w) - b.frozen(0, w)) / nw - (b.policy(l) - b.frozen(0, l)) / nl);
-        double dx = -beta * Logistic.sigmoid(-x);
+        double dx = -beta * StableMath.sigmoid(-x);
         gradOut[w] = dx / nw;
         gradOut[l] = -dx / nl;
-        return -Logistic.logSigmoid(x);
+        return -StableMath.logSigmoid(x);
     }
 }

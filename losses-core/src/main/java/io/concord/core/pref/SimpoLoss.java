@@ -1,5 +1,7 @@
 package io.concord.core.pref;
 
+import io.concord.core.util.StableMath;
+
 import io.concord.core.optim.Hyper;
 
 /**
@@ -42,8 +44,8 @@ public final class SimpoLoss extends PairObjective {
         double u = b.policyMean(w) - b.policyMean(l) - gammaBetaRatio;
         double x = beta * u;
         double eps = labelSmoothing;
-        double value = -(1 - eps) * Logistic.logSigmoid(x) - eps * Logistic.logSigmoid(-x) - sftWeight * b.policyMean(w);
-        double du = beta * (-(1 - eps) * Logistic.sigmoid(-x) + eps * Logistic.sigmoid(x));
+        double value = -(1 - eps) * StableMath.logSigmoid(x) - eps * StableMath.logSigmoid(-x) - sftWeight * b.policyMean(w);
+        double du = beta * (-(1 - eps) * StableMath.sigmoid(-x) + eps * StableMath.sigmoid(x));
         gradOut[w] = (du - sftWeight) / b.tokens(w);
         gradOut[l] = -du / b.tokens(l);
         return value;

@@ -1,5 +1,7 @@
 package io.concord.core.pref;
 
+import io.concord.core.util.StableMath;
+
 import io.concord.core.model.BatchLoss;
 import io.concord.core.optim.Hyper;
 
@@ -78,8 +80,8 @@ public final class UnlearningLoss implements SequenceObjective {
             int f = batch.groupStart(g);
             if (forget == ForgetTerm.NPO) {
                 double x = beta * (batch.policy(f) - batch.frozen(0, f));
-                sum += forgetCoeff * (2.0 / beta) * Logistic.softplus(x);
-                gradOut[f] = forgetCoeff * 2.0 * Logistic.sigmoid(x);
+                sum += forgetCoeff * (2.0 / beta) * StableMath.softplus(x);
+                gradOut[f] = forgetCoeff * 2.0 * StableMath.sigmoid(x);
             } else {
                 sum += forgetCoeff * batch.policyMean(f);
                 gradOut[f] = forgetCoeff / batch.tokens(f);

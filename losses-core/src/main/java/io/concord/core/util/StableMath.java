@@ -1,11 +1,12 @@
-package io.concord.core.pref;
+package io.concord.core.util;
 
 /**
- * Numerically stable logistic-family functions used by the preference losses (double precision throughout).
+ * Numerically stable scalar functions (double precision throughout), the one copy shared by the classification
+ * kernels, the preference losses and the MoE router.
  */
-public final class Logistic {
+public final class StableMath {
 
-    private Logistic() {
+    private StableMath() {
     }
 
     /** σ(x) = 1 / (1 + e^−x), without overflow for large |x|. */
@@ -41,6 +42,19 @@ public final class Logistic {
             s += Math.exp(sign * values[i] - max);
         }
         return max + Math.log(s);
+    }
+
+    /** log Σ exp(x[c]) over {@code c ∈ [offset, offset + k)}, shifted by the maximum. */
+    public static double logSumExp(double[] x, int offset, int k) {
+        double max = Double.NEGATIVE_INFINITY;
+        for (int c = offset; c < offset + k; c++) {
+            max = Math.max(max, x[c]);
+        }
+        double sum = 0.0;
+        for (int c = offset; c < offset + k; c++) {
+            sum += Math.exp(x[c] - max);
+        }
+        return max + Math.log(sum);
     }
 
     /** log(e^a + e^b). */
