@@ -21,7 +21,7 @@ import java.util.List;
 import java.util.SplittableRandom;
 
 /**
- * Single-JVM dry run of the reasoning pipeline of issue 6 (a demonstration of the pieces fitting together, not the
+ * Single-JVM dry run of the reasoning pipeline (a demonstration of the pieces fitting together, not the
  * distributed job): SFT on generated arithmetic → sample k responses per training question → groups by answer
  * correctness → continue with DPO, AFT or more SFT from the same checkpoint for the same number of steps → held-out
  * greedy accuracy of each. Arguments: {@code [seed hidden sftSteps armSteps k]}.

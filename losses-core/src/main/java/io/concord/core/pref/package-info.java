@@ -1,5 +1,5 @@
 /**
- * Preference-pair training inside one executor (issue 6; formulas in
+ * Preference-pair training inside one executor (formulas in
  * {@code shared/docs/reference/preference-and-moe.md} §B–D).
  *
  * <ul>

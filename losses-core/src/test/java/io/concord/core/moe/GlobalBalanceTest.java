@@ -13,7 +13,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 /**
- * The acceptance property of issue 4 without Spark: summing the partitions' gradients computed with the merged
+ * The acceptance property of global-batch load balancing without Spark: summing the partitions' gradients computed with the merged
  * expert counts gives the single-machine gradient of the union batch; micro-batch balancing does not.
  */
 class GlobalBalanceTest {
