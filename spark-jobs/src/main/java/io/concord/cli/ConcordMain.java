@@ -4,7 +4,7 @@ import io.concord.config.ConfigException;
 import io.concord.config.ConfigLoader;
 import io.concord.data.DataException;
 import io.concord.job.Job;
-import io.concord.job.JobRegistry;
+
 import io.concord.job.JobRunner;
 import io.concord.job.Provenance;
 import io.concord.job.RunOptions;
@@ -123,7 +123,7 @@ public final class ConcordMain implements Callable<Integer> {
         @Override
         public Integer call() {
             boolean progress = !noProgress && System.console() != null;
-            new JobRunner(System.out).run(job, new RunOptions(config, output, runId, master, sets, resume,
+            new JobRunner(System.out).run(JobRegistry.get(job), new RunOptions(config, output, runId, master, sets, resume,
                     overwrite, progress));
             return OK;
         }

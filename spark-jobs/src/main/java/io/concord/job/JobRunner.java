@@ -8,7 +8,7 @@ import io.concord.config.ConfigLoader;
 import io.concord.engine.metrics.ProgressReporter;
 import io.concord.engine.metrics.RunMetrics;
 import io.concord.run.RunDirectory;
-import io.concord.spark.ConcordSpark;
+import io.concord.job.ConcordSpark;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.SparkConf;
@@ -43,8 +43,7 @@ public final class JobRunner {
     /** The outcome of {@link #run}. */
     public enum Outcome { COMMITTED, ALREADY_COMMITTED }
 
-    public Outcome run(String jobName, RunOptions options) {
-        Job<?> job = JobRegistry.get(jobName);
+    public Outcome run(Job<?> job, RunOptions options) {
         return runTyped(job, options);
     }
 

@@ -1,5 +1,6 @@
 package io.concord.job;
 
+import io.concord.run.MetricsLogReader;
 import io.concord.core.model.Model;
 import io.concord.core.optim.Optimizer;
 import io.concord.data.DataException;

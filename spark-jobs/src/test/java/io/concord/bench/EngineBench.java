@@ -10,7 +10,7 @@ import io.concord.engine.SyncMode;
 import io.concord.engine.TrainingEngine;
 import io.concord.engine.TrainingState;
 import io.concord.engine.metrics.RunMetrics;
-import io.concord.spark.ConcordSpark;
+import io.concord.job.ConcordSpark;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.storage.StorageLevel;

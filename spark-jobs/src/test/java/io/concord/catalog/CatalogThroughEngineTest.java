@@ -21,7 +21,7 @@ import io.concord.engine.TrainingState;
 import io.concord.engine.checkpoint.CheckpointStore;
 import io.concord.engine.metrics.RunMetrics;
 import io.concord.core.loss.ExampleStateDelta;
-import io.concord.spark.ConcordSpark;
+import io.concord.job.ConcordSpark;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;

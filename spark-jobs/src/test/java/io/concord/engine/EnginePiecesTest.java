@@ -1,5 +1,6 @@
 package io.concord.engine;
 
+import io.concord.testing.LocalSpark;
 import io.concord.core.stat.GlobalStatistic;
 import io.concord.core.stat.LongVectorSum;
 import org.apache.spark.TaskContext;

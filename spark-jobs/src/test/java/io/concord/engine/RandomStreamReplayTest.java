@@ -1,5 +1,6 @@
 package io.concord.engine;
 
+import io.concord.testing.LocalSpark;
 import io.concord.core.model.BatchLoss;
 import io.concord.core.model.LabeledVector;
 import io.concord.core.model.Model;

@@ -1,6 +1,6 @@
 package io.concord.job;
 
-import io.concord.spark.ConcordSpark;
+import io.concord.job.ConcordSpark;
 import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;

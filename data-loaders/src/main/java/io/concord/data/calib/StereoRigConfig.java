@@ -1,6 +1,6 @@
 package io.concord.data.calib;
 
-import io.concord.core.optim.Hyper;
+import io.concord.core.param.Hyper;
 
 import java.io.Serializable;
 

@@ -1,6 +1,6 @@
 package io.concord.data.pref;
 
-import io.concord.core.pref.CharVocabulary;
+import io.concord.core.lm.CharVocabulary;
 import io.concord.data.DataException;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FSDataOutputStream;

@@ -1,8 +1,8 @@
 package io.concord.data.pref;
 
-import io.concord.core.pref.CharVocabulary;
+import io.concord.core.lm.CharVocabulary;
 import io.concord.core.pref.PreferencePair;
-import io.concord.core.pref.PromptCompletion;
+import io.concord.core.lm.PromptCompletion;
 import io.concord.data.DataException;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;

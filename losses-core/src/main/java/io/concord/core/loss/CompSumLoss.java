@@ -2,7 +2,7 @@ package io.concord.core.loss;
 
 import io.concord.core.util.StableMath;
 
-import io.concord.core.optim.Hyper;
+import io.concord.core.param.Hyper;
 
 /**
  * The comp-sum family of Mao, Mohri and Zhong (ICML 2023, arXiv 2304.07288): with {@code u = Σ_{y'≠y} exp(h_{y'} − h_y)},

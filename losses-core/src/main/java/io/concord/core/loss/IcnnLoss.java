@@ -1,6 +1,6 @@
 package io.concord.core.loss;
 
-import io.concord.core.optim.Hyper;
+import io.concord.core.param.Hyper;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**

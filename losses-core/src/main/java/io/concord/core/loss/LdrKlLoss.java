@@ -1,6 +1,6 @@
 package io.concord.core.loss;
 
-import io.concord.core.optim.Hyper;
+import io.concord.core.param.Hyper;
 
 /**
  * LDR-KL, the label-distributionally-robust loss with a KL penalty (Zhu, Ying, Yang, ICML 2023;

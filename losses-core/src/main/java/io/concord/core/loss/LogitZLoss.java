@@ -2,7 +2,7 @@ package io.concord.core.loss;
 
 import io.concord.core.util.StableMath;
 
-import io.concord.core.optim.Hyper;
+import io.concord.core.param.Hyper;
 
 /**
  * The PaLM / T5X logit z-loss, an auxiliary regulariser that keeps the log-partition near zero (T5X

@@ -1,6 +1,6 @@
 package io.concord.core.loss;
 
-import io.concord.core.optim.ConfigParams;
+import io.concord.core.param.ConfigParams;
 
 import java.util.Collections;
 import java.util.LinkedHashMap;

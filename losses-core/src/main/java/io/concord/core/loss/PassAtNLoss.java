@@ -2,7 +2,7 @@ package io.concord.core.loss;
 
 import io.concord.core.util.StableMath;
 
-import io.concord.core.optim.Hyper;
+import io.concord.core.param.Hyper;
 
 /**
  * The confidence-limiting pass@N loss, Direct Coverage Optimization (Chen, Raventós, Cheng, Ganguli, Druckmann,

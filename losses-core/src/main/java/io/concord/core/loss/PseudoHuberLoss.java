@@ -1,6 +1,6 @@
 package io.concord.core.loss;
 
-import io.concord.core.optim.Hyper;
+import io.concord.core.param.Hyper;
 
 /**
  * The pseudo-Huber loss of Song and Dhariwal ("Improved Techniques for Training Consistency Models", arXiv 2310.14189)

@@ -2,7 +2,7 @@ package io.concord.core.loss;
 
 import io.concord.core.util.StableMath;
 
-import io.concord.core.optim.Hyper;
+import io.concord.core.param.Hyper;
 
 /**
  * The Z-loss of de Brébisson and Vincent (2016, arXiv 1604.08859), a shift- and scale-invariant member of the spherical

@@ -1,5 +1,6 @@
 package io.concord.core.optim;
 
+import io.concord.core.param.Hyper;
 /**
  * Adam and AdamW. Two conventions, which give different numbers for the same hyperparameters:
  * <ul>

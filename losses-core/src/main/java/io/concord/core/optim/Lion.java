@@ -1,5 +1,6 @@
 package io.concord.core.optim;
 
+import io.concord.core.param.Hyper;
 /**
  * Lion (Chen et al. 2023; code: google/automl {@code lion/lion_pytorch.py}, lucidrains/lion-pytorch):
  * <pre>

@@ -1,5 +1,6 @@
 package io.concord.core.optim;
 
+import io.concord.core.param.Hyper;
 /**
  * Normalised gradient descent for (separable) logistic regression with large step sizes. Two normalisations:
  * <ul>

@@ -1,5 +1,6 @@
 package io.concord.core.optim;
 
+import io.concord.core.param.ConfigParams;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;

@@ -1,5 +1,6 @@
 package io.concord.core.optim;
 
+import io.concord.core.param.Hyper;
 import java.util.Objects;
 
 /**

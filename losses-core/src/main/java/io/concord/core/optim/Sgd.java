@@ -1,5 +1,6 @@
 package io.concord.core.optim;
 
+import io.concord.core.param.Hyper;
 /**
  * Stochastic gradient descent with optional heavy-ball momentum, Nesterov momentum and coupled L2 weight decay, as
  * {@code torch.optim.SGD} defines them (dampening 0): {@code g ← g + λθ; v ← μv + g; θ ← θ − lr·(nesterov ? g + μv : v)}.

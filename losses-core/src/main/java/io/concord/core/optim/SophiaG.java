@@ -1,5 +1,6 @@
 package io.concord.core.optim;
 
+import io.concord.core.param.Hyper;
 /**
  * SophiaG as the current official code computes it (Liuhong99/Sophia {@code sophia.py}@195a786):
  * <pre>

@@ -1,5 +1,6 @@
 package io.concord.core.optim;
 
+import io.concord.core.param.Hyper;
 /**
  * SophiaH, the Hutchinson variant (Liuhong99/Sophia {@code sophia.py}@01af183, removed from later versions):
  * <pre>

@@ -2,7 +2,7 @@ package io.concord.core.pref;
 
 import io.concord.core.util.StableMath;
 
-import io.concord.core.optim.Hyper;
+import io.concord.core.param.Hyper;
 
 /**
  * DPO ({@code loss_type="sigmoid"} in TRL): {@code −(1−ε)·log σ(βz) − ε·log σ(−βz)} with {@code z = Δ(y_w) − Δ(y_l)}

@@ -1,6 +1,6 @@
 package io.concord.core.pref;
 
-import io.concord.core.optim.Hyper;
+import io.concord.core.param.Hyper;
 
 /**
  * Hinge (SLiC / RSO; TRL {@code loss_type="hinge"}): {@code max(0, 1 − βz)}, β = 1/margin, default 0.1. At the kink

@@ -1,6 +1,6 @@
 package io.concord.core.pref;
 
-import io.concord.core.optim.Hyper;
+import io.concord.core.param.Hyper;
 
 /**
  * INPO (Zhang et al., "Iterative Nash Policy Optimization", arXiv 2407.00617) as the third-party {@code MyINPOTrainer}

@@ -1,6 +1,6 @@
 package io.concord.core.pref;
 
-import io.concord.core.optim.Hyper;
+import io.concord.core.param.Hyper;
 
 /**
  * IPO as TRL implements it: {@code (Δ_w/|y_w| − Δ_l/|y_l| − 1/(2β))²}, with per-token normalisation of the

@@ -1,5 +1,6 @@
 package io.concord.core.pref;
 
+import io.concord.core.param.ConfigSection;
 import java.util.Locale;
 import java.util.Map;
 

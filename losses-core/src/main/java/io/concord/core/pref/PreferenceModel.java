@@ -1,5 +1,7 @@
 package io.concord.core.pref;
 
+import io.concord.core.lm.PromptCompletion;
+import io.concord.core.lm.GruLanguageModel;
 import io.concord.core.model.BatchLoss;
 import io.concord.core.model.Model;
 import io.concord.core.model.StepContext;

@@ -2,7 +2,7 @@ package io.concord.core.pref;
 
 import io.concord.core.util.StableMath;
 
-import io.concord.core.optim.Hyper;
+import io.concord.core.param.Hyper;
 
 /**
  * Robust DPO (TRL {@code loss_type="robust"}): {@code [−(1−ε)·log σ(βz) + ε·log σ(−βz)] / (1−2ε)}, an unbiased

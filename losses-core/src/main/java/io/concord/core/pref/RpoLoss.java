@@ -2,7 +2,7 @@ package io.concord.core.pref;
 
 import io.concord.core.util.StableMath;
 
-import io.concord.core.optim.Hyper;
+import io.concord.core.param.Hyper;
 
 /**
  * RPO (Liu et al., "Provably Mitigating Overoptimization in RLHF", arXiv 2405.16436): DPO plus an SFT term on the

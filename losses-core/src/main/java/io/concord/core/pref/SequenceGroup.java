@@ -1,5 +1,6 @@
 package io.concord.core.pref;
 
+import io.concord.core.lm.PromptCompletion;
 /**
  * A training record that expands into a group of (prompt, completion) sequences scored together by a
  * {@link SequenceObjective}: a pair, a ranked list, an unlearning example. A group is one record, so a partitioner can

@@ -2,7 +2,7 @@ package io.concord.core.pref;
 
 import io.concord.core.util.StableMath;
 
-import io.concord.core.optim.Hyper;
+import io.concord.core.param.Hyper;
 
 /**
  * TRL's {@code sigmoid_norm}: {@code −log σ(β·(Δ_w/|y_w| − Δ_l/|y_l|))}, DPO on token-averaged log-ratios (TRL labels

@@ -2,7 +2,7 @@ package io.concord.core.pref;
 
 import io.concord.core.util.StableMath;
 
-import io.concord.core.optim.Hyper;
+import io.concord.core.param.Hyper;
 
 /**
  * SimPO (princeton-nlp/SimPO {@code scripts/simpo_trainer.py}), reference-free: with the token averages

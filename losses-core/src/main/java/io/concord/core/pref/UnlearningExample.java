@@ -1,5 +1,6 @@
 package io.concord.core.pref;
 
+import io.concord.core.lm.PromptCompletion;
 import java.util.Objects;
 
 /**

@@ -3,7 +3,7 @@ package io.concord.core.pref;
 import io.concord.core.util.StableMath;
 
 import io.concord.core.model.BatchLoss;
-import io.concord.core.optim.Hyper;
+import io.concord.core.param.Hyper;
 
 import java.util.Arrays;
 import java.util.Objects;

@@ -1,6 +1,6 @@
 package io.concord.core.ultragcn;
 
-import io.concord.core.optim.Hyper;
+import io.concord.core.param.Hyper;
 
 /**
  * Hyperparameters of the UltraGCN objective, named as in the official config files (config keys

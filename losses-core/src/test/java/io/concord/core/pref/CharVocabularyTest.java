@@ -1,5 +1,6 @@
 package io.concord.core.pref;
 
+import io.concord.core.lm.CharVocabulary;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;

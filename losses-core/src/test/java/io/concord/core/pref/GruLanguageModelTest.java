@@ -1,5 +1,7 @@
 package io.concord.core.pref;
 
+import io.concord.core.lm.PromptCompletion;
+import io.concord.core.lm.GruLanguageModel;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;

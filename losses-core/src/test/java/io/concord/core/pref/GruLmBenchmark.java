@@ -1,5 +1,7 @@
 package io.concord.core.pref;
 
+import io.concord.core.lm.PromptCompletion;
+import io.concord.core.lm.GruLanguageModel;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;

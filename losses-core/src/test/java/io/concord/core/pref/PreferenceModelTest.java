@@ -1,5 +1,8 @@
 package io.concord.core.pref;
 
+import io.concord.core.lm.PromptCompletion;
+import io.concord.core.lm.CharVocabulary;
+import io.concord.core.lm.GruLanguageModel;
 import io.concord.core.model.BatchLoss;
 import io.concord.core.model.SimpleStepContext;
 import io.concord.core.optim.Adam;

@@ -51,7 +51,7 @@ public final class ConcordKryoRegistrator implements KryoRegistrator {
             "io.concord.core.model.LabeledVector",
             "[Lio.concord.core.model.LabeledVector;",
             // preference training (issue 6): token records of losses-core, text records of data-loaders
-            "io.concord.core.pref.PromptCompletion",
+            "io.concord.core.lm.PromptCompletion",
             "io.concord.core.pref.PreferencePair",
             "io.concord.core.pref.RankedResponses",
             "io.concord.core.pref.UnlearningExample",

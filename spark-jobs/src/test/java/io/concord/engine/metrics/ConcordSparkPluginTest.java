@@ -15,7 +15,7 @@ import io.concord.engine.Sharding;
 import io.concord.engine.StatisticSet;
 import io.concord.engine.TrainingEngine;
 import io.concord.engine.TrainingState;
-import io.concord.spark.ConcordSpark;
+import io.concord.job.ConcordSpark;
 import org.apache.spark.SparkEnv;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.metrics.source.Source;

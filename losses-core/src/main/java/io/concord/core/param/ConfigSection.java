@@ -1,0 +1,111 @@
+package io.concord.core.param;
+
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * Typed reads from one config section (a map of key to value as parsed from YAML/JSON or the command line), with error
+ * messages that name the full key ({@code prefix.key}). Every read marks the key as known; {@link #rejectUnknown}
+ * then reports keys that no read asked for, which catches typos such as {@code loss.bta}.
+ */
+public final class ConfigSection {
+
+    private final String prefix;
+    private final Map<String, ?> values;
+    private final Set<String> known = new TreeSet<>();
+
+    public ConfigSection(String prefix, Map<String, ?> values) {
+        this.prefix = prefix;
+        this.values = values;
+    }
+
+    public String key(String name) {
+        return prefix.isEmpty() ? name : prefix + "." + name;
+    }
+
+    public boolean has(String name) {
+        known.add(name);
+        return values.get(name) != null;
+    }
+
+    public String string(String name) {
+        known.add(name);
+        Object v = values.get(name);
+        if (v == null) {
+            throw new IllegalArgumentException(key(name) + ": required");
+        }
+        return v.toString().trim();
+    }
+
+    public String string(String name, String fallback) {
+        return has(name) ? string(name) : fallback;
+    }
+
+    public double number(String name, double fallback) {
+        if (!has(name)) {
+            return fallback;
+        }
+        return number(name);
+    }
+
+    public double number(String name) {
+        known.add(name);
+        Object v = values.get(name);
+        if (v == null) {
+            throw new IllegalArgumentException(key(name) + ": required");
+        }
+        if (v instanceof Number n) {
+            return n.doubleValue();
+        }
+        try {
+            return Double.parseDouble(v.toString().trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(key(name) + ": '" + v + "' is not a number", e);
+        }
+    }
+
+    public boolean bool(String name, boolean fallback) {
+        if (!has(name)) {
+            return fallback;
+        }
+        Object v = values.get(name);
+        if (v instanceof Boolean b) {
+            return b;
+        }
+        String s = v.toString().trim().toLowerCase(Locale.ROOT);
+        if (s.equals("true") || s.equals("false")) {
+            return Boolean.parseBoolean(s);
+        }
+        throw new IllegalArgumentException(key(name) + ": '" + v + "' is not a boolean (true or false)");
+    }
+
+    /** Reads an enum constant by case-insensitive name; the error lists the allowed names. */
+    public <E extends Enum<E>> E choice(String name, Class<E> type, E fallback) {
+        if (!has(name)) {
+            return fallback;
+        }
+        String s = string(name);
+        for (E e : type.getEnumConstants()) {
+            if (e.name().equalsIgnoreCase(s)) {
+                return e;
+            }
+        }
+        Set<String> allowed = new TreeSet<>();
+        for (E e : type.getEnumConstants()) {
+            allowed.add(e.name().toLowerCase(Locale.ROOT));
+        }
+        throw new IllegalArgumentException(key(name) + ": '" + s + "' is not allowed; one of " + allowed);
+    }
+
+    /** Fails on the first key present in the section that no read asked for. */
+    public void rejectUnknown(String context) {
+        Set<String> unknown = new TreeSet<>(values.keySet());
+        unknown.removeAll(known);
+        if (!unknown.isEmpty()) {
+            String first = unknown.iterator().next();
+            throw new IllegalArgumentException(key(first) + ": unknown key for " + context + "; known keys: " + known);
+        }
+    }
+}

@@ -1,8 +1,0 @@
-package io.concord.jobs.pref;
-
-/**
- * The shape of a saved GRU language model ({@code model/lm.json} next to {@code params.bin}), so a job that starts
- * from a run rebuilds exactly that model.
- */
-public record LmShape(int hidden, int layers, int vocabSize, int numParams) {
-}

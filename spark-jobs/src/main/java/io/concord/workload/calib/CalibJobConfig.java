@@ -1,0 +1,362 @@
+package io.concord.workload.calib;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.databind.DeserializationContext;
+import com.fasterxml.jackson.databind.JsonDeserializer;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.concord.config.ComponentSpec;
+import io.concord.config.ConfigException;
+import io.concord.config.SparkSection;
+import io.concord.core.calib.CalibNetConfig;
+import io.concord.core.calib.CalibParam;
+import io.concord.core.calib.SupervisedPenalty;
+import io.concord.core.calib.UgclLossConfig;
+import io.concord.data.calib.StereoRigConfig;
+import io.concord.engine.EngineConfig;
+import io.concord.engine.SyncMode;
+import io.concord.job.EvalSection;
+import io.concord.job.JobConfig;
+import org.nd4j.linalg.api.buffer.DataType;
+
+import java.io.IOException;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Config of the {@code calib} job: image-pair camera calibration with the UGCL geometric-constraint loss. Every
+ * validation message names its key.
+ *
+ * @param seed      run seed (initialisation, batch order, held-out split of existing data; the generator's seed
+ *                  when {@code data.generate.seed} is unset)
+ * @param spark     Spark section
+ * @param data      generated stereo pairs (written as shards to a Hadoop FileSystem path) or existing shards
+ * @param model     the CNN ({@link io.concord.core.calib.CalibNetwork})
+ * @param loss      supervised penalty and UGCL constraint weights ({@link UgclLossConfig})
+ * @param optimizer optimizer by name (see {@code Components.optimizer}); default {@code adam}, lr 0.001
+ * @param lrDecay   optional step decay of the learning rate (null = constant)
+ * @param train     engine section; {@code sync} defaults to {@code parameter-averaging} in this job
+ * @param eval      held-out evaluation every n rounds; default metric {@code relativeMae} (lower is better)
+ */
+public record CalibJobConfig(Long seed, SparkSection spark, Data data, ModelSection model, LossSection loss,
+                             ComponentSpec optimizer, LrDecay lrDecay,
+                             @JsonDeserialize(using = TrainDefaults.class) EngineConfig train,
+                             EvalSection eval) implements JobConfig {
+
+    /** Metric names the evaluation reports (see {@link CalibEvaluator}). */
+    static final String RELATIVE_MAE = "relativeMae";
+
+    public CalibJobConfig {
+        seed = seed == null ? 42L : seed;
+        spark = spark == null ? SparkSection.defaults() : spark;
+        data = data == null ? new Data(null, null, null, null) : data;
+        if (data.generate() != null && data.generate().seed() == null) {
+            data = new Data(null, null, null, data.generate().withSeed(seed));
+        }
+        model = model == null ? new ModelSection(null, null, null, null) : model;
+        loss = loss == null ? new LossSection(null, null, null, null, null, null, null, null) : loss;
+        optimizer = optimizer == null ? ComponentSpec.of("adam", Map.of("lr", 0.001)) : optimizer;
+        train = train == null ? EngineConfig.defaults().withSync(SyncMode.PARAMETER_AVERAGING, 1) : train;
+        eval = eval == null ? new EvalSection(null, RELATIVE_MAE, "min", null) : eval;
+    }
+
+    /**
+     * Training data: existing shards ({@code path}, a directory written by {@code StereoDataset} with its
+     * {@code _MANIFEST}) or generated pairs ({@code generate}, the default), which are first written as shards.
+     *
+     * @param path         training dataset directory (any Hadoop URI)
+     * @param testPath     held-out dataset directory; default: a seeded {@code testFraction} of {@code path}'s records
+     * @param testFraction share of {@code path}'s records held out (by a hash of the record id) without testPath
+     * @param generate     the generator
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Data(String path, String testPath, Double testFraction, Generate generate) {
+        public Data {
+            if (path != null && generate != null) {
+                throw new ConfigException("data", "set either data.path or data.generate, not both");
+            }
+            if (path != null && path.isBlank()) {
+                throw new ConfigException("data.path", path, "a dataset directory URI");
+            }
+            if (testPath != null && path == null) {
+                throw new ConfigException("data.testPath", "needs data.path (generated data has its own held-out "
+                        + "split: data.generate.testExamples)");
+            }
+            if (testFraction != null && (path == null || testPath != null)) {
+                throw new ConfigException("data.testFraction", "applies only to data.path without data.testPath");
+            }
+            if (path != null && testPath == null) {
+                testFraction = testFraction == null ? 0.1 : testFraction;
+                if (!(testFraction > 0 && testFraction < 1)) {
+                    throw new ConfigException("data.testFraction", testFraction, "a number in (0, 1)");
+                }
+            }
+            if (path == null) {
+                generate = generate == null ? Generate.defaults() : generate;
+            }
+        }
+    }
+
+    /**
+     * Generated stereo pairs ({@link io.concord.data.calib.StereoPairGenerator}; example i is a pure function of
+     * (seed, i)), written as shards of {@code recordsPerShard} records to {@code path}/train and {@code path}/test.
+     * Angles in degrees, lengths in metres; defaults are CVGL's ranges ({@link StereoRigConfig#cvgl}).
+     *
+     * @param path            where the shards go (any Hadoop URI); default: {@code data/} inside the run directory.
+     *                        A directory written earlier with the same generator settings is reused as is
+     * @param seed            generator seed; default: the run seed
+     * @param examples        training pairs
+     * @param testExamples    held-out pairs (indices far beyond the training ones: different camera configurations)
+     * @param recordsPerShard records per shard file (one generation task per shard)
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Generate(String path, Long seed, Integer examples, Integer testExamples, Integer recordsPerShard,
+                           Integer width, Integer height, Double fovMin, Double fovMax, Double principalPointJitter,
+                           Double txMin, Double txMax, Double tyMin, Double tyMax, Double tzMin, Double tzMax,
+                           Double pitchMin, Double pitchMax, Double leftPitchMin, Double leftPitchMax,
+                           Double cameraHeightMin, Double cameraHeightMax, Integer framesPerConfiguration,
+                           Integer supersampling, Double noiseStd) {
+        public Generate {
+            if (path != null && path.isBlank()) {
+                throw new ConfigException("data.generate.path", path, "a directory URI");
+            }
+            examples = positive("data.generate.examples", examples, 2000);
+            testExamples = positive("data.generate.testExamples", testExamples, 400);
+            recordsPerShard = positive("data.generate.recordsPerShard", recordsPerShard, 250);
+            width = positive("data.generate.width", width, 64);
+            height = positive("data.generate.height", height, width);
+            StereoRigConfig d = StereoRigConfig.cvgl(width);
+            fovMin = or(fovMin, d.fovMinDeg());
+            fovMax = or(fovMax, d.fovMaxDeg());
+            principalPointJitter = or(principalPointJitter, d.principalPointJitter());
+            txMin = or(txMin, d.txMin());
+            txMax = or(txMax, d.txMax());
+            tyMin = or(tyMin, d.tyMin());
+            tyMax = or(tyMax, d.tyMax());
+            tzMin = or(tzMin, d.tzMin());
+            tzMax = or(tzMax, d.tzMax());
+            pitchMin = or(pitchMin, d.pitchMinDeg());
+            pitchMax = or(pitchMax, d.pitchMaxDeg());
+            leftPitchMin = or(leftPitchMin, d.leftPitchMinDeg());
+            leftPitchMax = or(leftPitchMax, d.leftPitchMaxDeg());
+            cameraHeightMin = or(cameraHeightMin, d.cameraHeightMin());
+            cameraHeightMax = or(cameraHeightMax, d.cameraHeightMax());
+            framesPerConfiguration = framesPerConfiguration == null ? d.framesPerConfiguration()
+                    : framesPerConfiguration;
+            supersampling = supersampling == null ? d.supersampling() : supersampling;
+            noiseStd = or(noiseStd, d.noiseStd());
+            rigOf(width, height, fovMin, fovMax, principalPointJitter, txMin, txMax, tyMin, tyMax, tzMin, tzMax,
+                    pitchMin, pitchMax, leftPitchMin, leftPitchMax, cameraHeightMin, cameraHeightMax,
+                    framesPerConfiguration, supersampling, noiseStd);
+        }
+
+        static Generate defaults() {
+            return new Generate(null, null, null, null, null, null, null, null, null, null, null, null, null, null,
+                    null, null, null, null, null, null, null, null, null, null, null);
+        }
+
+        Generate withSeed(long s) {
+            return new Generate(path, s, examples, testExamples, recordsPerShard, width, height, fovMin, fovMax,
+                    principalPointJitter, txMin, txMax, tyMin, tyMax, tzMin, tzMax, pitchMin, pitchMax, leftPitchMin,
+                    leftPitchMax, cameraHeightMin, cameraHeightMax, framesPerConfiguration, supersampling, noiseStd);
+        }
+
+        /** The generator's ranges. */
+        public StereoRigConfig rig() {
+            return rigOf(width, height, fovMin, fovMax, principalPointJitter, txMin, txMax, tyMin, tyMax, tzMin,
+                    tzMax, pitchMin, pitchMax, leftPitchMin, leftPitchMax, cameraHeightMin, cameraHeightMax,
+                    framesPerConfiguration, supersampling, noiseStd);
+        }
+
+        private static StereoRigConfig rigOf(int width, int height, double fovMin, double fovMax, double ppj,
+                                             double txMin, double txMax, double tyMin, double tyMax, double tzMin,
+                                             double tzMax, double pitchMin, double pitchMax, double leftPitchMin,
+                                             double leftPitchMax, double hMin, double hMax, int frames,
+                                             int supersampling, double noise) {
+            try {
+                return new StereoRigConfig(width, height, fovMin, fovMax, ppj, txMin, txMax, tyMin, tyMax, tzMin,
+                        tzMax, pitchMin, pitchMax, leftPitchMin, leftPitchMax, hMin, hMax, frames, supersampling,
+                        noise);
+            } catch (IllegalArgumentException e) {
+                throw ConfigException.from(e, "data.generate");
+            }
+        }
+    }
+
+    /**
+     * The CNN ({@link CalibNetConfig}); image size comes from the data.
+     *
+     * @param fusion       {@code stacked} (one tower over both views' six channels) or {@code two_towers}
+     * @param convChannels output channels of the stride-2 convolutions
+     * @param denseUnits   width of the fully connected layer
+     * @param dataType     {@code float} or {@code double}
+     */
+    public record ModelSection(String fusion, List<Integer> convChannels, Integer denseUnits, String dataType) {
+        public ModelSection {
+            fusion = fusion == null ? "stacked" : fusion.trim().toLowerCase(Locale.ROOT);
+            if (!fusion.equals("stacked") && !fusion.equals("two_towers")) {
+                throw new ConfigException("model.fusion", fusion, "stacked, two_towers");
+            }
+            convChannels = convChannels == null ? List.of(16, 32, 64, 64)
+                    : java.util.Collections.unmodifiableList(new java.util.ArrayList<>(convChannels));
+            denseUnits = denseUnits == null ? 128 : denseUnits;
+            dataType = dataType == null ? "float" : dataType.trim().toLowerCase(Locale.ROOT);
+            if (!dataType.equals("float") && !dataType.equals("double")) {
+                throw new ConfigException("model.dataType", dataType, "float, double");
+            }
+            network(fusion, convChannels, denseUnits, dataType, 8, 8, 0L);
+        }
+
+        /**
+         * The network for {@code width × height} views. {@code CalibNetConfig.learningRate} only configures DL4J's
+         * own updater (used by the DL4J comparison), never the Concord engine's optimizer.
+         */
+        public CalibNetConfig network(int width, int height, long seed) {
+            return network(fusion, convChannels, denseUnits, dataType, width, height, seed);
+        }
+
+        private static CalibNetConfig network(String fusion, List<Integer> convChannels, int denseUnits,
+                                              String dataType, int width, int height, long seed) {
+            if (convChannels.stream().anyMatch(java.util.Objects::isNull)) {
+                throw new ConfigException("model.convChannels", convChannels, "a list of integers > 0");
+            }
+            try {
+                return new CalibNetConfig(height, width, 3,
+                        CalibNetConfig.Fusion.valueOf(fusion.toUpperCase(Locale.ROOT)),
+                        convChannels.stream().mapToInt(Integer::intValue).toArray(), denseUnits,
+                        dataType.equals("double") ? DataType.DOUBLE : DataType.FLOAT, 1e-3, seed);
+            } catch (IllegalArgumentException e) {
+                throw ConfigException.from(e, "model");
+            }
+        }
+    }
+
+    /**
+     * The calibration loss ({@link UgclLossConfig}): supervised penalty on normalized parameters plus the
+     * geometric constraint terms, each with its own weight (0 switches a term off).
+     *
+     * @param supervisedWeights    per-parameter weights by key (fx, fy, px, py, b, d, tx, ty, tz, theta); missing = 1
+     * @param penalty              {@code l1} (the reference's MAE), {@code l2} or {@code huber}
+     * @param huberDelta           δ of the Huber penalty, normalized units
+     * @param vanishingPointWeight vanishing points of the forward and up axes
+     * @param worldOriginWeight    image of the world origin
+     * @param axisPlaneWeight      the two axis planes (rows 0 and 1 of P)
+     * @param rotationWeight       rotation orthonormality (identically satisfied by the one-angle rotation: inert)
+     * @param constraintSmoothing  Charbonnier δ of the homogeneous distances
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record LossSection(Map<String, Double> supervisedWeights, String penalty, Double huberDelta,
+                              Double vanishingPointWeight, Double worldOriginWeight, Double axisPlaneWeight,
+                              Double rotationWeight, Double constraintSmoothing) {
+        public LossSection {
+            Map<String, Double> weights = new LinkedHashMap<>();
+            for (CalibParam p : CalibParam.values()) {
+                weights.put(p.key(), 1.0);
+            }
+            if (supervisedWeights != null) {
+                for (Map.Entry<String, Double> e : supervisedWeights.entrySet()) {
+                    if (!weights.containsKey(e.getKey())) {
+                        throw new ConfigException("loss.supervisedWeights." + e.getKey(), "unknown camera parameter; "
+                                + "allowed keys: " + String.join(", ", weights.keySet()));
+                    }
+                    if (e.getValue() == null) {
+                        throw new ConfigException("loss.supervisedWeights." + e.getKey(), null, "a number >= 0");
+                    }
+                    weights.put(e.getKey(), e.getValue());
+                }
+            }
+            supervisedWeights = weights;
+            penalty = penalty == null ? "l1" : penalty.trim().toLowerCase(Locale.ROOT);
+            huberDelta = or(huberDelta, 0.05);
+            vanishingPointWeight = or(vanishingPointWeight, 1.0);
+            worldOriginWeight = or(worldOriginWeight, 1.0);
+            axisPlaneWeight = or(axisPlaneWeight, 1.0);
+            rotationWeight = or(rotationWeight, 0.0);
+            constraintSmoothing = or(constraintSmoothing, 1e-3);
+            config(supervisedWeights, penalty, huberDelta, vanishingPointWeight, worldOriginWeight, axisPlaneWeight,
+                    rotationWeight, constraintSmoothing, 8, 8);
+        }
+
+        /** The loss for images of {@code width × height} pixels (they condition the projection matrix). */
+        public UgclLossConfig config(int width, int height) {
+            return config(supervisedWeights, penalty, huberDelta, vanishingPointWeight, worldOriginWeight,
+                    axisPlaneWeight, rotationWeight, constraintSmoothing, width, height);
+        }
+
+        private static UgclLossConfig config(Map<String, Double> supervisedWeights, String penalty, double huberDelta,
+                                             double vp, double wo, double ap, double rot, double smoothing,
+                                             int width, int height) {
+            double[] w = new double[CalibParam.COUNT];
+            for (CalibParam p : CalibParam.values()) {
+                w[p.index()] = supervisedWeights.get(p.key());
+            }
+            try {
+                return new UgclLossConfig(w, SupervisedPenalty.ofName("loss.penalty", penalty), huberDelta, vp, wo,
+                        ap, rot, smoothing, width, height);
+            } catch (IllegalArgumentException e) {
+                throw ConfigException.from(e, "loss");
+            }
+        }
+
+        /** Whether any constraint term is on. */
+        public boolean constrained() {
+            return vanishingPointWeight > 0 || worldOriginWeight > 0 || axisPlaneWeight > 0 || rotationWeight > 0;
+        }
+    }
+
+    /**
+     * Step decay of the learning rate: after {@code at × (all optimizer steps)} steps the rate is multiplied by
+     * {@code factor} (so the final parameters are not one noisy point of a constant-rate run).
+     *
+     * @param at     fraction of the run at which the rate drops, in (0, 1)
+     * @param factor multiplier, in (0, 1]
+     */
+    public record LrDecay(Double at, Double factor) {
+        public LrDecay {
+            at = or(at, 0.75);
+            if (!(at > 0 && at < 1)) {
+                throw new ConfigException("lrDecay.at", at, "a number in (0, 1)");
+            }
+            factor = or(factor, 0.1);
+            if (!(factor > 0 && factor <= 1)) {
+                throw new ConfigException("lrDecay.factor", factor, "a number in (0, 1]");
+            }
+        }
+    }
+
+    /** Binds the {@code train:} section with {@code sync: parameter-averaging} unless the config names a mode. */
+    static final class TrainDefaults extends JsonDeserializer<EngineConfig> {
+        @Override
+        public EngineConfig deserialize(JsonParser p, DeserializationContext ctxt) throws IOException {
+            JsonNode node = ctxt.readTree(p);
+            if (node instanceof ObjectNode object && (!object.has("sync") || object.get("sync").isNull())) {
+                object.put("sync", SyncMode.PARAMETER_AVERAGING.configName());
+            }
+            return ctxt.readTreeAsValue(node, EngineConfig.class);
+        }
+    }
+
+    private static Integer positive(String key, Integer value, int defaultValue) {
+        int v = value == null ? defaultValue : value;
+        if (v <= 0) {
+            throw new ConfigException(key, v, "an integer > 0");
+        }
+        return v;
+    }
+
+    private static Double or(Double value, double defaultValue) {
+        return value == null ? defaultValue : value;
+    }
+
+    static List<String> metricNames() {
+        List<String> names = new java.util.ArrayList<>();
+        names.add(RELATIVE_MAE);
+        Arrays.stream(CalibParam.values()).forEach(p -> names.add("mae." + p.key()));
+        return names;
+    }
+}

@@ -1,0 +1,307 @@
+package io.concord.workload.moe;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.concord.core.moe.MoeExample;
+import io.concord.core.moe.MoeTask;
+import io.concord.core.util.Seeds;
+import io.concord.data.DataException;
+import io.concord.data.moe.DomainDataGenerator;
+import io.concord.data.moe.FeatureDomains;
+import io.concord.data.moe.MoeJsonlReader;
+import io.concord.data.moe.TokenDomains;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.io.compress.CompressionCodec;
+import org.apache.hadoop.io.compress.CompressionCodecFactory;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.storage.StorageLevel;
+import org.apache.spark.util.SerializableConfiguration;
+import scala.Tuple2;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The training and held-out examples of a {@code moe} run, and what the model's shape needs from them: the task,
+ * the input dimension or vocabulary, the classes and the domain names. Generated data is produced on executors
+ * (example i is a pure function of (seed, i)); JSONL files are scanned and read with one task per file.
+ *
+ * @param train      training examples
+ * @param test       held-out examples (cached)
+ * @param task       classification or next-token
+ * @param inputDim   feature dimension (classification), else 0
+ * @param numClasses classes (classification) or the vocabulary (next-token)
+ * @param domains    domain names, index = domain id (may be empty)
+ * @param source     what the data is, for messages
+ * @param cached     a cached intermediate RDD to release with the held-out set (null if none)
+ */
+record MoeData(JavaRDD<MoeExample> train, JavaRDD<MoeExample> test, MoeTask task, int inputDim, int numClasses,
+               List<String> domains, String source, JavaRDD<?> cached) {
+
+    /** Unpersists the held-out set and any cached input. */
+    void release() {
+        test.unpersist(false);
+        if (cached != null) {
+            cached.unpersist(false);
+        }
+    }
+
+    /** Held-out generated examples start at this index, far beyond any training index. */
+    static final long TEST_OFFSET = 1L << 40;
+    private static final long SPLIT_SALT = 0x5E1D_0F7L;
+
+    static MoeData load(MoeJobConfig config, JavaSparkContext sc) {
+        MoeJobConfig.Data data = config.data();
+        return data.generated() ? generated(data.generate(), config.seed(), sc) : jsonl(data, config.seed(), sc);
+    }
+
+    // ---------------------------------------------------------------- generated
+
+    static DomainDataGenerator generator(MoeJobConfig.Generate g, long seed) {
+        if (g.tokens()) {
+            return new TokenDomains(new TokenDomains.Config(g.domains(), g.vocabSize(), g.sharedTokens(),
+                    g.seqLength(), g.successors(), g.sharedRate(), g.domainSkew()), seed);
+        }
+        return new FeatureDomains(new FeatureDomains.Config(g.domains(), g.dim(), g.classes(), g.separation(),
+                g.domainSkew()), seed);
+    }
+
+    private static MoeData generated(MoeJobConfig.Generate g, long seed, JavaSparkContext sc) {
+        DomainDataGenerator probe = generator(g, seed);
+        JavaRDD<MoeExample> train = slices(sc, 0, g.examples()).flatMap(
+                s -> generator(g, seed).examples(s[0], s[1]).iterator());
+        JavaRDD<MoeExample> test = slices(sc, TEST_OFFSET, g.testExamples()).flatMap(
+                s -> generator(g, seed).examples(s[0], s[1]).iterator());
+        test.persist(StorageLevel.MEMORY_AND_DISK_SER());
+        return g.tokens()
+                ? new MoeData(train, test, MoeTask.NEXT_TOKEN, 0, g.vocabSize(), probe.domainNames(),
+                "generated token domains", null)
+                : new MoeData(train, test, MoeTask.CLASSIFICATION, g.dim(), g.classes(), probe.domainNames(),
+                "generated feature domains", null);
+    }
+
+    /** Ranges {@code [from, to)} of example indices, about 1000 per task. */
+    private static JavaRDD<long[]> slices(JavaSparkContext sc, long offset, int total) {
+        int n = Math.max(1, Math.min(sc.defaultParallelism() * 2, (total + 999) / 1000));
+        long per = (total + n - 1) / n;
+        List<long[]> out = new ArrayList<>();
+        for (long from = 0; from < total; from += per) {
+            out.add(new long[] {offset + from, offset + Math.min(total, from + per)});
+        }
+        return sc.parallelize(out, out.size());
+    }
+
+    // ---------------------------------------------------------------- JSONL
+
+    private static MoeData jsonl(MoeJobConfig.Data data, long seed, JavaSparkContext sc) {
+        Configuration hadoop = sc.hadoopConfiguration();
+        List<String> trainFiles = files(data.paths(), hadoop, "data.paths");
+        List<String> testFiles = data.testPaths() == null ? List.of() : files(data.testPaths(), hadoop,
+                "data.testPaths");
+        List<String> all = new ArrayList<>(trainFiles);
+        all.addAll(testFiles);
+        String first = firstRecordKind(all, hadoop);
+        SerializableConfiguration conf = new SerializableConfiguration(hadoop);
+
+        List<String> domains = new ArrayList<>(new TreeSet<>(sc.parallelize(all, all.size())
+                .flatMap(f -> scan(f, conf.value()).iterator()).distinct().collect()));
+        int vocab = first.equals("text") ? MoeJsonlReader.BYTE_VOCAB : data.vocabSize();
+        List<Tuple2<Integer, String>> indexed = new ArrayList<>();
+        for (int i = 0; i < all.size(); i++) {
+            indexed.add(new Tuple2<>(i, all.get(i)));
+        }
+        int trainFileCount = trainFiles.size();
+        boolean split = testFiles.isEmpty();
+        double testFraction = data.testFraction();
+        List<String> domainList = List.copyOf(domains);
+        // (held out?, example); the held-out choice is a seeded hash of (file, record), so it does not depend on
+        // partitioning or on the order tasks run.
+        JavaRDD<Tuple2<Boolean, MoeExample>> tagged = sc.parallelize(indexed, indexed.size()).flatMap(t -> {
+            List<MoeExample> examples = read(t._2(), conf.value(), domainList, vocab);
+            List<Tuple2<Boolean, MoeExample>> out = new ArrayList<>(examples.size());
+            for (int r = 0; r < examples.size(); r++) {
+                boolean heldOut;
+                if (t._1() >= trainFileCount) {
+                    heldOut = true;
+                } else if (split) {
+                    heldOut = (Seeds.mix(seed, SPLIT_SALT, t._1(), r) >>> 11) * 0x1.0p-53 < testFraction;
+                } else {
+                    heldOut = false;
+                }
+                out.add(new Tuple2<>(heldOut, examples.get(r)));
+            }
+            return out.iterator();
+        });
+        tagged.persist(StorageLevel.MEMORY_AND_DISK_SER());
+        String source = String.join(",", data.paths());
+
+        // [count, kind (1 features, 2 tokens, 3 both), min dim, max dim, max label or id]
+        long[] shape = tagged.map(t -> shapeOf(t._2())).fold(new long[] {0, 0, Long.MAX_VALUE, 0, -1},
+                MoeData::mergeShape);
+        if (shape[0] == 0) {
+            throw new DataException(source, "no examples found (the dataset is empty)");
+        }
+        if (shape[1] == 3) {
+            throw new DataException(source, "mixes \"features\" records with \"text\"/\"tokens\" records");
+        }
+        boolean features = shape[1] == 1;
+        if (features && shape[2] != shape[3]) {
+            throw new DataException(source, "\"features\" records have dimensions " + shape[2] + " to " + shape[3]
+                    + " across files; every record needs the same dimension");
+        }
+        JavaRDD<MoeExample> train = tagged.filter(t -> !t._1()).map(Tuple2::_2);
+        JavaRDD<MoeExample> test = tagged.filter(Tuple2::_1).map(Tuple2::_2);
+        test.persist(StorageLevel.MEMORY_AND_DISK_SER());
+        if (test.isEmpty()) {
+            throw new DataException(split ? source : String.join(",", data.testPaths()),
+                    "no held-out examples" + (split ? " (raise data.testFraction or set data.testPaths)" : ""));
+        }
+        if (features) {
+            int classes = (int) shape[4] + 1;
+            if (classes < 2) {
+                throw new DataException(source, "every \"label\" is 0; classification needs at least 2 classes");
+            }
+            return new MoeData(train, test, MoeTask.CLASSIFICATION, (int) shape[2], classes, domainList, source,
+                    tagged);
+        }
+        int vocabulary = vocab > 0 ? vocab : (int) Math.max(2, shape[4] + 1);
+        return new MoeData(train, test, MoeTask.NEXT_TOKEN, 0, vocabulary, domainList, source, tagged);
+    }
+
+    private static long[] shapeOf(MoeExample x) {
+        if (x.hasFeatures()) {
+            return new long[] {1, 1, x.features().length, x.features().length, x.label()};
+        }
+        int max = -1;
+        for (int t : x.tokens()) {
+            max = Math.max(max, t);
+        }
+        return new long[] {1, 2, Long.MAX_VALUE, 0, max};
+    }
+
+    private static long[] mergeShape(long[] a, long[] b) {
+        return new long[] {a[0] + b[0], a[1] | b[1], Math.min(a[2], b[2]), Math.max(a[3], b[3]), Math.max(a[4], b[4])};
+    }
+
+    /** The files named by {@code paths}: each file itself, each directory's visible files in name order. */
+    static List<String> files(List<String> paths, Configuration hadoop, String key) {
+        List<String> out = new ArrayList<>();
+        for (String p : paths) {
+            Path path = new Path(p);
+            try {
+                FileSystem fs = path.getFileSystem(hadoop);
+                if (!fs.exists(path)) {
+                    throw new DataException(p, "does not exist (" + key + ")");
+                }
+                FileStatus status = fs.getFileStatus(path);
+                if (!status.isDirectory()) {
+                    out.add(status.getPath().toString());
+                    continue;
+                }
+                FileStatus[] children = fs.listStatus(path);
+                Arrays.sort(children, (a, b) -> a.getPath().getName().compareTo(b.getPath().getName()));
+                int before = out.size();
+                for (FileStatus c : children) {
+                    String name = c.getPath().getName();
+                    if (c.isFile() && !name.startsWith("_") && !name.startsWith(".")) {
+                        out.add(c.getPath().toString());
+                    }
+                }
+                if (out.size() == before) {
+                    throw new DataException(p, "is a directory without data files (" + key + ")");
+                }
+            } catch (IOException e) {
+                throw new DataException(p, "cannot be listed: " + e.getMessage(), e);
+            }
+        }
+        return out;
+    }
+
+    /** "features", "text" or "tokens": the kind of the first record, which fixes the vocabulary of text. */
+    private static String firstRecordKind(List<String> files, Configuration hadoop) {
+        ObjectMapper json = new ObjectMapper();
+        for (String f : files) {
+            Path path = new Path(f);
+            try (BufferedReader in = open(path, hadoop)) {
+                String line;
+                int lineNo = 0;
+                while ((line = in.readLine()) != null) {
+                    lineNo++;
+                    if (line.isBlank()) {
+                        continue;
+                    }
+                    JsonNode node;
+                    try {
+                        node = json.readTree(line);
+                    } catch (IOException e) {
+                        throw new DataException(f, lineNo, "invalid JSON: " + e.getMessage());
+                    }
+                    for (String kind : List.of("features", "text", "tokens")) {
+                        if (node != null && node.has(kind)) {
+                            return kind;
+                        }
+                    }
+                    throw new DataException(f, lineNo, "expected one of \"features\", \"text\", \"tokens\"");
+                }
+            } catch (IOException e) {
+                throw new DataException(f, "cannot be read: " + e.getMessage(), e);
+            }
+        }
+        throw new DataException(String.join(",", files), "no examples found (the dataset is empty)");
+    }
+
+    private static BufferedReader open(Path path, Configuration hadoop) throws IOException {
+        FileSystem fs = path.getFileSystem(hadoop);
+        InputStream raw = fs.open(path);
+        CompressionCodec codec = new CompressionCodecFactory(hadoop).getCodec(path);
+        InputStream in = codec == null ? raw : codec.createInputStream(raw);
+        return new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
+    }
+
+    private static List<String> scan(String file, Configuration hadoop) {
+        Path path = new Path(file);
+        try {
+            return MoeJsonlReader.scanDomains(path.getFileSystem(hadoop), path);
+        } catch (IOException e) {
+            throw new DataException(file, "cannot be read: " + e.getMessage(), e);
+        } catch (IllegalArgumentException e) {
+            throw asDataException(file, e);
+        }
+    }
+
+    private static List<MoeExample> read(String file, Configuration hadoop, List<String> domains, int vocab) {
+        Path path = new Path(file);
+        try {
+            return new MoeJsonlReader(domains, vocab).read(path.getFileSystem(hadoop), path);
+        } catch (IOException e) {
+            throw new DataException(file, "cannot be read: " + e.getMessage(), e);
+        } catch (IllegalArgumentException e) {
+            throw asDataException(file, e);
+        }
+    }
+
+    private static final Pattern LOCATED = Pattern.compile("(.*):(\\d+): (.*)", Pattern.DOTALL);
+
+    /** The reader's {@code "<file>:<line>: message"} errors as {@link DataException}s (exit code: bad input). */
+    static DataException asDataException(String file, IllegalArgumentException e) {
+        String message = String.valueOf(e.getMessage());
+        Matcher m = LOCATED.matcher(message);
+        if (m.matches()) {
+            return new DataException(m.group(1), Long.parseLong(m.group(2)), m.group(3));
+        }
+        return new DataException(file, message, e);
+    }
+}

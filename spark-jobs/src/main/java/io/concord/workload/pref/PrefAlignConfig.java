@@ -1,0 +1,72 @@
+package io.concord.workload.pref;
+
+import io.concord.config.ComponentSpec;
+import io.concord.config.ConfigException;
+import io.concord.config.SparkSection;
+import io.concord.engine.EngineConfig;
+import io.concord.job.EvalSection;
+import io.concord.job.JobConfig;
+
+import java.util.Map;
+
+/**
+ * Config of {@code pref-align}: preference optimisation of a (normally SFT) model on pairs or ranked groups.
+ *
+ * @param arithmetic optional: also report held-out accuracy on the generated task (the reasoning pipeline)
+ * @param init       the policy's starting point (a run, parameter file or soup); required for reference-based losses
+ *                   unless {@code reference} is set
+ * @param reference  the frozen reference (e.g. a SALSA soup of two SFT runs); default: the starting point
+ * @param loss       {@code {name, …}} as in {@link io.concord.core.pref.PreferenceLosses}: dpo, robust, ipo, hinge,
+ *                   sigmoid_norm, rpo, simpo, inpo over pairs; aft over ranked groups
+ */
+public record PrefAlignConfig(Long seed, SparkSection spark, Data data, ArithmeticSection arithmetic,
+                              ModelSection model, ParamsSource init, ParamsSource reference, ComponentSpec loss,
+                              ComponentSpec optimizer, EngineConfig train, EvalSection eval,
+                              EntanglementSection entanglement) implements JobConfig {
+
+    public PrefAlignConfig {
+        seed = seed == null ? 42L : seed;
+        spark = spark == null ? SparkSection.defaults() : spark;
+        if (data == null) {
+            throw new ConfigException("data", "is required: data.pairs or data.ranked");
+        }
+        model = model == null ? ModelSection.defaults() : model;
+        if (init != null) {
+            init.validated("init");
+        }
+        if (reference != null) {
+            reference.validated("reference");
+        }
+        loss = loss == null ? ComponentSpec.of("dpo", Map.of("beta", 0.1)) : loss;
+        optimizer = optimizer == null ? ComponentSpec.of("adam", Map.of("lr", 1e-3)) : optimizer;
+        train = train == null ? EngineConfig.defaults() : train;
+        eval = eval == null ? EvalSection.defaults() : eval;
+        entanglement = entanglement == null ? EntanglementSection.defaults() : entanglement;
+    }
+
+    /**
+     * @param pairs               pairs JSONL file or folder ({prompt, chosen, rejected}, the OpenAI DPO schema, or
+     *                            HH-RLHF dialogues)
+     * @param ranked              ranked-list JSONL file or folder ({prompt, responses, scores}), e.g. a
+     *                            {@code pref-sample} run's {@code samples/}
+     * @param heldOutFraction     share of prompts held out for the implicit-reward accuracy (hash of the prompt text;
+     *                            the same split as {@code pref-sft}'s)
+     * @param maxPromptTokens     prompt budget (LAST tokens kept)
+     * @param maxCompletionTokens completion budget (FIRST tokens kept)
+     */
+    public record Data(String pairs, String ranked, Double heldOutFraction, Integer maxPromptTokens,
+                       Integer maxCompletionTokens) {
+        public Data {
+            if ((pairs == null) == (ranked == null)) {
+                throw new ConfigException("data", "set exactly one of data.pairs and data.ranked");
+            }
+            heldOutFraction = Checks.fraction("data.heldOutFraction", heldOutFraction, 0.15);
+            maxPromptTokens = Checks.nonNegative("data.maxPromptTokens", maxPromptTokens, 64);
+            maxCompletionTokens = Checks.positive("data.maxCompletionTokens", maxCompletionTokens, 96);
+        }
+
+        String path() {
+            return pairs != null ? pairs : ranked;
+        }
+    }
+}

@@ -1,0 +1,108 @@
+package io.concord.workload.pref;
+
+import io.concord.core.lm.CharVocabulary;
+import io.concord.data.DataException;
+import io.concord.data.pref.ArithmeticProblem;
+import io.concord.data.pref.ArithmeticTask;
+import io.concord.data.pref.PreferencePairReader;
+import io.concord.data.pref.RankedListReader;
+import io.concord.data.pref.TextPair;
+import io.concord.data.pref.TextRanked;
+import io.concord.data.pref.TofuQa;
+import io.concord.data.pref.TofuReader;
+import io.concord.data.pref.VocabularyFiles;
+import io.concord.data.vector.LabeledVectorCsv;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.util.SerializableConfiguration;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Input of the preference jobs as RDDs: text records read one task per file on executors (so a parse error names the
+ * file and line), generated arithmetic problems one slice per task, and a character vocabulary counted in parallel.
+ */
+final class PrefData {
+
+    private PrefData() {
+    }
+
+    static JavaRDD<TextPair> pairs(JavaSparkContext sc, String path) {
+        SerializableConfiguration conf = new SerializableConfiguration(sc.hadoopConfiguration());
+        List<String> files = files(sc, path);
+        return sc.parallelize(files, files.size())
+                .flatMap(f -> PreferencePairReader.read(new Path(f), conf.value()).iterator());
+    }
+
+    static JavaRDD<TextRanked> ranked(JavaSparkContext sc, String path) {
+        SerializableConfiguration conf = new SerializableConfiguration(sc.hadoopConfiguration());
+        List<String> files = files(sc, path);
+        return sc.parallelize(files, files.size())
+                .flatMap(f -> RankedListReader.read(new Path(f), conf.value()).iterator());
+    }
+
+    /** TOFU splits {@code <dir>/<split>.json}, in the order given. */
+    static JavaRDD<TofuQa> tofu(JavaSparkContext sc, String directory, List<String> splits) {
+        SerializableConfiguration conf = new SerializableConfiguration(sc.hadoopConfiguration());
+        List<String> files = splits.stream().map(s -> new Path(directory, s + ".json").toString()).toList();
+        return sc.parallelize(files, files.size())
+                .flatMap(f -> TofuReader.read(new Path(f), conf.value()).iterator());
+    }
+
+    static List<String> files(JavaSparkContext sc, String path) {
+        return LabeledVectorCsv.files(new Path(path), sc.hadoopConfiguration()).stream().map(Path::toString).toList();
+    }
+
+    /** Training problems of the arithmetic section (held-out question texts removed), generated per slice. */
+    static JavaRDD<ArithmeticProblem> arithmeticTrain(JavaSparkContext sc, ArithmeticSection a) {
+        ArithmeticTask task = a.task();
+        long seed = a.seed();
+        double fraction = a.heldOutFraction();
+        return slices(sc, a.examples()).flatMap(s -> task.generate(seed, s[0], (int) s[1]).stream()
+                .filter(p -> !ArithmeticTask.isHeldOut(p.question(), fraction)).iterator());
+    }
+
+    static JavaRDD<long[]> slices(JavaSparkContext sc, int total) {
+        int n = Math.max(1, Math.min(sc.defaultParallelism() * 2, (total + 499) / 500));
+        List<long[]> slices = new ArrayList<>();
+        long per = (total + n - 1) / n;
+        for (long from = 0; from < total; from += per) {
+            slices.add(new long[] {from, Math.min(per, total - from)});
+        }
+        return sc.parallelize(slices, slices.size());
+    }
+
+    /**
+     * A character vocabulary of {@code texts}: characters by descending count, ties by code point, the
+     * {@code maxCharacters} most frequent kept (the order {@link CharVocabulary#build} uses), counted in parallel.
+     */
+    static CharVocabulary vocabulary(JavaRDD<String> texts, int maxCharacters) {
+        HashMap<Integer, Long> counts = texts.mapPartitions(it -> {
+            HashMap<Integer, Long> m = new HashMap<>();
+            it.forEachRemaining(t -> t.codePoints().forEach(cp -> m.merge(cp, 1L, Long::sum)));
+            return List.of(m).iterator();
+        }).reduce((a, b) -> {
+            b.forEach((k, v) -> a.merge(k, v, Long::sum));
+            return a;
+        });
+        if (counts.isEmpty()) {
+            throw new DataException("training data", "no characters to build a vocabulary from (all texts empty)");
+        }
+        int[] kept = counts.entrySet().stream()
+                .sorted(Comparator.<Map.Entry<Integer, Long>>comparingLong(Map.Entry::getValue).reversed()
+                        .thenComparing(Map.Entry::getKey))
+                .limit(maxCharacters)
+                .mapToInt(Map.Entry::getKey)
+                .toArray();
+        return CharVocabulary.of(kept);
+    }
+
+    static CharVocabulary loadVocabulary(JavaSparkContext sc, String path) {
+        return VocabularyFiles.load(new Path(path), sc.hadoopConfiguration());
+    }
+}

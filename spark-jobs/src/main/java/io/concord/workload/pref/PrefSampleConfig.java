@@ -1,0 +1,51 @@
+package io.concord.workload.pref;
+
+import io.concord.config.ConfigException;
+import io.concord.config.SparkSection;
+import io.concord.job.JobConfig;
+
+/**
+ * Config of {@code pref-sample}: draw k responses per training question of the arithmetic task from a trained model
+ * and group them by final-answer correctness.
+ *
+ * @param init       the model to sample from (required; normally the SFT run)
+ * @param arithmetic the task section of the SFT run (same questions, same held-out split)
+ */
+public record PrefSampleConfig(Long seed, SparkSection spark, ParamsSource init, ArithmeticSection arithmetic,
+                               Sample sample) implements JobConfig {
+
+    public PrefSampleConfig {
+        seed = seed == null ? 42L : seed;
+        spark = spark == null ? SparkSection.defaults() : spark;
+        if (init == null) {
+            throw new ConfigException("init", "is required: the run (or parameter file) to sample from");
+        }
+        init.validated("init");
+        arithmetic = arithmetic == null ? ArithmeticSection.defaults() : arithmetic;
+        sample = sample == null ? new Sample(null, null, null, null, null, null) : sample;
+    }
+
+    /**
+     * @param questions        stream positions 0 … questions−1 of the task are sampled (held-out texts skipped)
+     * @param k                responses drawn per question
+     * @param temperature      sampling temperature (0 = greedy, which makes all k identical)
+     * @param includeReference add the worked reference solution to every group as a correct response (so every group
+     *                         has a positive, as when gold chains of thought are available)
+     * @param maxPromptTokens  prompt budget (as in the SFT run)
+     * @param partitions       sampling tasks (0 = Spark's default parallelism)
+     */
+    public record Sample(Integer questions, Integer k, Double temperature, Boolean includeReference,
+                         Integer maxPromptTokens, Integer partitions) {
+        public Sample {
+            questions = Checks.positive("sample.questions", questions, 500);
+            k = Checks.positive("sample.k", k, 4);
+            temperature = temperature == null ? 0.8 : temperature;
+            if (!(temperature >= 0) || Double.isInfinite(temperature)) {
+                throw new ConfigException("sample.temperature", temperature, "a finite number >= 0");
+            }
+            includeReference = includeReference == null || includeReference;
+            maxPromptTokens = Checks.nonNegative("sample.maxPromptTokens", maxPromptTokens, 64);
+            partitions = Checks.nonNegative("sample.partitions", partitions, 0);
+        }
+    }
+}

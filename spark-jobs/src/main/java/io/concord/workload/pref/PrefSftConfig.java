@@ -1,0 +1,76 @@
+package io.concord.workload.pref;
+
+import io.concord.config.ComponentSpec;
+import io.concord.config.ConfigException;
+import io.concord.config.SparkSection;
+import io.concord.engine.EngineConfig;
+import io.concord.job.EvalSection;
+import io.concord.job.JobConfig;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Config of {@code pref-sft}: supervised fine-tuning (token-mean NLL of the completion, prompt masked) of the GRU
+ * language model on prompt/completion records.
+ *
+ * @param arithmetic the generated task (source {@code arithmetic})
+ * @param init       optional starting point (a previous run, parameter file or soup); default: random initialisation
+ */
+public record PrefSftConfig(Long seed, SparkSection spark, Data data, ArithmeticSection arithmetic, ModelSection model,
+                            ParamsSource init, ComponentSpec optimizer, EngineConfig train, EvalSection eval)
+        implements JobConfig {
+
+    public PrefSftConfig {
+        seed = seed == null ? 42L : seed;
+        spark = spark == null ? SparkSection.defaults() : spark;
+        data = data == null ? new Data(null, null, null, null, null, null, null, null, null, null) : data;
+        arithmetic = arithmetic == null ? ArithmeticSection.defaults() : arithmetic;
+        model = model == null ? ModelSection.defaults() : model;
+        if (init != null) {
+            init.validated("init");
+        }
+        optimizer = optimizer == null ? ComponentSpec.of("adam", Map.of("lr", 3e-3)) : optimizer;
+        train = train == null ? EngineConfig.defaults() : train;
+        eval = eval == null ? EvalSection.defaults() : eval;
+    }
+
+    /**
+     * @param source              {@code arithmetic} (generated questions → worked solutions), {@code tofu} (TOFU
+     *                            question → answer) or {@code pairs} (prompt → chosen completion of a pairs file)
+     * @param path                TOFU folder (tofu) or pairs JSONL file/folder (pairs)
+     * @param splits              TOFU splits to train on; default forget10 + retain90 (all 4,000 QA pairs)
+     * @param heldOutFraction     pairs: share of prompts held out (by a hash of the prompt text, the same split
+     *                            {@code pref-align} uses)
+     * @param maxPromptTokens     prompt budget (the LAST tokens are kept)
+     * @param maxCompletionTokens completion budget (the FIRST tokens are kept)
+     * @param maxCharacters       vocabulary size cap when building it from the training texts
+     * @param vocabulary          an existing vocabulary file to use instead of building one (e.g. to soup two runs)
+     * @param evalExamples        tofu: training records evaluated (log-likelihood, greedy ROUGE-L)
+     * @param generate            tofu: also evaluate greedy answers (ROUGE-L); costs a decode per record
+     */
+    public record Data(String source, String path, List<String> splits, Double heldOutFraction,
+                       Integer maxPromptTokens, Integer maxCompletionTokens, Integer maxCharacters, String vocabulary,
+                       Integer evalExamples, Boolean generate) {
+        public Data {
+            source = source == null ? "arithmetic" : source;
+            if (!List.of("arithmetic", "tofu", "pairs").contains(source)) {
+                throw new ConfigException("data.source", source, "arithmetic, tofu, pairs");
+            }
+            if (!source.equals("arithmetic") && (path == null || path.isBlank())) {
+                throw new ConfigException("data.path", "is required with data.source: " + source
+                        + (source.equals("tofu") ? " (the TOFU folder)" : " (a pairs JSONL file or folder)"));
+            }
+            splits = splits == null ? List.of("forget10", "retain90") : List.copyOf(splits);
+            if (splits.isEmpty()) {
+                throw new ConfigException("data.splits", splits, "a non-empty list of TOFU split names");
+            }
+            heldOutFraction = Checks.fraction("data.heldOutFraction", heldOutFraction, 0.15);
+            maxPromptTokens = Checks.nonNegative("data.maxPromptTokens", maxPromptTokens, 64);
+            maxCompletionTokens = Checks.positive("data.maxCompletionTokens", maxCompletionTokens, 96);
+            maxCharacters = Checks.positive("data.maxCharacters", maxCharacters, 160);
+            evalExamples = Checks.positive("data.evalExamples", evalExamples, 100);
+            generate = generate == null || generate;
+        }
+    }
+}

@@ -1,0 +1,79 @@
+package io.concord.workload.ultragcn;
+
+import io.concord.workload.recsys.RankingEvalSection;
+import io.concord.workload.recsys.GraphDataSection;
+import io.concord.config.ComponentSpec;
+import io.concord.config.ConfigException;
+import io.concord.config.SparkSection;
+import io.concord.engine.EngineConfig;
+import io.concord.job.JobConfig;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Config of the {@code ultragcn} job.
+ *
+ * @param seed      run seed (initialisation, shuffles, negatives, the edge-list split)
+ * @param spark     Spark section
+ * @param data      the interaction graph ({@link GraphDataSection})
+ * @param ultragcn  the objective ({@link ObjectiveSection}, official key names)
+ * @param optimizer optimizer (official: {@code adam}); default adam with lr 1e-3
+ * @param train     the engine section; {@code train.batchSize} is PER PARTITION, so one optimizer step in
+ *                  global-batch mode sees {@code partitions × batchSize} positives (the official {@code batch_size});
+ *                  {@code train.rounds} is derived from {@code epochs} when that is set
+ * @param epochs    passes over the train positives; rounds = epochs × ⌈positives / (partitions × batchSize ×
+ *                  steps per round)⌉
+ * @param eval      evaluation ({@link RankingEvalSection})
+ * @param maxTrainMinutes stop at the first epoch end after this much training time (round time, evaluations
+ *                  excluded), evaluating there; 0 = no limit. For time-to-quality runs ("Recall after 60 minutes").
+ * @param lrSchedule optional step decay of {@code optimizer.lr} at epoch milestones ({@link LrSchedule})
+ */
+public record UltraGcnConfig(Long seed, SparkSection spark, GraphDataSection data, ObjectiveSection ultragcn,
+                             ComponentSpec optimizer, EngineConfig train, Integer epochs,
+                             RankingEvalSection eval, Double maxTrainMinutes, LrSchedule lrSchedule)
+        implements JobConfig {
+
+    public UltraGcnConfig {
+        seed = seed == null ? 2021L : seed;
+        spark = spark == null ? SparkSection.defaults() : spark;
+        data = data == null ? GraphDataSection.defaults() : data;
+        ultragcn = ultragcn == null ? ObjectiveSection.defaults() : ultragcn;
+        optimizer = optimizer == null ? ComponentSpec.of("adam", Map.of("lr", 1e-3)) : optimizer;
+        train = train == null ? EngineConfig.defaults() : train;
+        if (epochs != null && epochs < 1) {
+            throw new ConfigException("epochs", epochs, "an integer >= 1");
+        }
+        eval = eval == null ? RankingEvalSection.defaults() : eval;
+        maxTrainMinutes = maxTrainMinutes == null ? Double.valueOf(0.0) : maxTrainMinutes;
+        if (!(maxTrainMinutes >= 0) || maxTrainMinutes.isInfinite()) {
+            throw new ConfigException("maxTrainMinutes", maxTrainMinutes, "a number >= 0 (0 = no limit)");
+        }
+        if (lrSchedule != null && !lrSchedule.milestones().isEmpty() && optimizer.params().get("lr") == null) {
+            throw new ConfigException("lrSchedule", "needs an explicit optimizer.lr to scale");
+        }
+    }
+
+    /**
+     * Multiplies the learning rate by {@code factor} at each milestone (PyTorch's MultiStepLR, in epochs): phase k
+     * runs with {@code optimizer.lr · factor^k} from the start of epoch {@code milestones[k-1]} (0-based) on.
+     *
+     * @param milestones strictly increasing epochs ≥ 1
+     * @param factor     multiplier per milestone, in (0, 1]
+     */
+    public record LrSchedule(List<Integer> milestones, Double factor) {
+        public LrSchedule {
+            milestones = milestones == null ? List.of() : List.copyOf(milestones);
+            for (int k = 0; k < milestones.size(); k++) {
+                if (milestones.get(k) < 1 || (k > 0 && milestones.get(k) <= milestones.get(k - 1))) {
+                    throw new ConfigException("lrSchedule.milestones", milestones,
+                            "strictly increasing epochs >= 1");
+                }
+            }
+            factor = factor == null ? Double.valueOf(0.1) : factor;
+            if (!(factor > 0 && factor <= 1)) {
+                throw new ConfigException("lrSchedule.factor", factor, "a number in (0, 1]");
+            }
+        }
+    }
+}

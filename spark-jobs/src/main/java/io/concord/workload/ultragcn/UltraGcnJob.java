@@ -1,0 +1,187 @@
+package io.concord.workload.ultragcn;
+
+import io.concord.workload.recsys.RankingEvaluator;
+import io.concord.workload.recsys.RankingEvalSection;
+import io.concord.workload.recsys.GraphTables;
+import io.concord.workload.recsys.GraphLoader;
+import io.concord.core.metric.RankingResult;
+import io.concord.core.optim.Optimizer;
+import io.concord.core.ultragcn.DegreeWeights;
+import io.concord.core.ultragcn.Interaction;
+import io.concord.core.ultragcn.InteractionGraph;
+import io.concord.core.ultragcn.ItemNeighbours;
+import io.concord.core.ultragcn.NegativeTermKernel;
+import io.concord.core.ultragcn.UltraGcnModel;
+import io.concord.core.ultragcn.UltraGcnObjective;
+import io.concord.engine.EngineConfig;
+import io.concord.engine.Shard;
+import io.concord.engine.StatisticSet;
+import io.concord.job.Components;
+import io.concord.job.EvalSection;
+import io.concord.job.EvaluationListener;
+import io.concord.job.Job;
+import io.concord.job.JobContext;
+import io.concord.job.JobResult;
+import io.concord.job.MultiStepLr;
+import io.concord.job.TrainingRun;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * {@code ultragcn}: UltraGCN (Mao et al., CIKM 2021) on a user–item graph, trained through the Concord engine.
+ *
+ * <p>Distribution: the train positives are sharded over the executors (one shard per partition, cached); the β
+ * degree tables and the item–item neighbour table are built once by Spark jobs ({@link GraphTables}) and shipped
+ * inside the model, which is broadcast once ({@link BroadcastModel}); each round the engine broadcasts the embedding
+ * tables (and, in parameter averaging, the Adam state), every partition samples its negatives from its own
+ * deterministic stream and computes its minibatch, and one ordered reduce brings back the summed gradient
+ * (global-batch: the driver makes one Adam step) or the averaged parameters (parameter-averaging: each partition
+ * makes {@code train.localSteps} Adam steps between averagings). Evaluation is distributed over user blocks
+ * ({@link RankingEvaluator}) on the epoch schedule of the {@code eval} section, with early stopping on the chosen
+ * metric; the reported metrics are those of the best evaluation (the official protocol), {@code final.*} those of
+ * the last.
+ */
+public final class UltraGcnJob implements Job<UltraGcnConfig> {
+
+    @Override
+    public String name() {
+        return "ultragcn";
+    }
+
+    @Override
+    public String description() {
+        return "UltraGCN recommendation (LightGCN split files, edge lists or generated graphs), full-ranking eval";
+    }
+
+    @Override
+    public Class<UltraGcnConfig> configType() {
+        return UltraGcnConfig.class;
+    }
+
+    @Override
+    public void validate(UltraGcnConfig config) {
+        Components.optimizer(config.optimizer());
+    }
+
+    @Override
+    public void checkInputs(UltraGcnConfig config, Configuration hadoopConf) {
+        GraphLoader.checkExists(config.data(), hadoopConf);
+    }
+
+    @Override
+    public JobResult run(UltraGcnConfig config, JobContext ctx) {
+        JavaSparkContext sc = ctx.jsc();
+        long t0 = System.nanoTime();
+        InteractionGraph graph = GraphLoader.load(config.data(), config.seed(), ctx.hadoopConf());
+        double loadSeconds = (System.nanoTime() - t0) / 1e9;
+        ctx.console().printf("graph: %s from %s (read in %.1f s)%n", graph, config.data().describe(), loadSeconds);
+
+        EngineConfig train = config.train();
+        int partitions = train.partitions() > 0 ? train.partitions() : sc.defaultParallelism();
+        train = train.withPartitions(partitions);
+        JavaRDD<Interaction> pairs = sc.parallelize(graph.trainInteractions(), partitions);
+        JavaRDD<Shard<Interaction>> shards = TrainingRun.shard(ctx, pairs, train, config.seed(),
+                config.data().describe());
+        JavaRDD<Interaction> positives = shards.flatMap(s -> s.records().iterator());
+
+        long t1 = System.nanoTime();
+        UltraGcnObjective objective = config.ultragcn().objective();
+        int[][] degrees = GraphTables.degrees(positives, graph.numUsers(), graph.numItems(),
+                train.aggregationDepth());
+        ItemNeighbours neighbours = ItemNeighbours.none(graph.numItems());
+        if (objective.lambda() > 0 && objective.iiNeighborNum() > 0) {
+            double[] rowSums = GraphTables.coOccurrenceRowSums(sc, positives, degrees[0], graph.numItems(),
+                    train.aggregationDepth());
+            neighbours = GraphTables.neighbourTable(sc, graph.train(), rowSums, objective.iiNeighborNum());
+        }
+        double tablesSeconds = (System.nanoTime() - t1) / 1e9;
+        UltraGcnModel model = new UltraGcnModel(graph.numUsers(), graph.numItems(), objective,
+                DegreeWeights.fromDegrees(degrees[0], degrees[1]), neighbours,
+                objective.samplingSiftPos() ? graph.train() : null);
+        Broadcast<UltraGcnModel> shipped = sc.broadcast(model);
+        BroadcastModel<Interaction> broadcastModel = new BroadcastModel<>(shipped);
+        Optimizer optimizer = Components.optimizer(config.optimizer());
+
+        long examplesPerRound = (long) partitions * train.stepsPerRound()
+                * (train.batchSize() == 0 ? Math.max(1, graph.trainSize() / partitions) : train.batchSize());
+        int roundsPerEpoch = (int) Math.max(1, (graph.trainSize() + examplesPerRound - 1) / examplesPerRound);
+        if (config.epochs() != null) {
+            long rounds = (long) config.epochs() * roundsPerEpoch;
+            if (rounds > Integer.MAX_VALUE) {
+                throw new io.concord.config.ConfigException("epochs", config.epochs(), "fewer epochs: "
+                        + rounds + " rounds do not fit an int");
+            }
+            train = train.withRounds((int) rounds);
+        }
+        optimizer = scheduled(config, optimizer, train, roundsPerEpoch);
+        ctx.console().printf("tables: degrees and %d-nearest item neighbours in %.1f s; %d parameters; %d partitions"
+                        + " × batch %d × %d step(s) per round (%s): %d rounds per epoch, %d rounds; negative"
+                        + " kernel: %s%n", objective.iiNeighborNum(), tablesSeconds, model.numParams(), partitions,
+                train.batchSize(), train.stepsPerRound(), train.sync().toString(), roundsPerEpoch, train.rounds(),
+                NegativeTermKernel.describe());
+
+        RankingEvalSection eval = config.eval();
+        try (RankingEvaluator evaluator = new RankingEvaluator(sc, graph, eval)) {
+            final int itemBase = model.itemOffset(0);
+            final int dim = model.dim();
+            EvaluationListener evaluation = new EvaluationListener(
+                    (params, round) -> RankingEvaluator.metrics(evaluator.evaluate(params, 0, params, itemBase,
+                            dim)),
+                    new EvalSection(roundsPerEpoch, eval.metric(), "max", eval.patience()), eval.metric(),
+                    train.rounds(), ctx.runDir());
+            EpochEvaluation schedule = new EpochEvaluation(evaluation, eval, roundsPerEpoch, train.rounds(),
+                    config.maxTrainMinutes() * 60.0, ctx.console());
+            TrainingRun.Outcome<Interaction> outcome = TrainingRun.train(ctx, broadcastModel, optimizer, train,
+                    config.seed(), StatisticSet.empty(), shards, schedule);
+            schedule.write(ctx.runDir());
+
+            Map<String, Double> metrics = new LinkedHashMap<>(evaluation.bestMetrics());
+            evaluation.lastMetrics().forEach((k, v) -> metrics.put("final." + k, v));
+            int bestRound = EvaluationListener.bestRound(outcome.state());
+            int epochsRun = schedule.epochOf(outcome.state().nextRound() - 1) + 1;
+            metrics.put("bestEpoch", bestRound < 0 ? -1.0 : schedule.epochOf(bestRound));
+            metrics.put("epochs", (double) epochsRun);
+            metrics.put("trainSeconds", schedule.trainSeconds());
+            metrics.put("secondsPerEpoch", outcome.roundsRun() == 0 ? Double.NaN
+                    : schedule.trainSeconds() * roundsPerEpoch / outcome.roundsRun());
+            Map<String, Object> details = new LinkedHashMap<>();
+            details.put("users", graph.numUsers());
+            details.put("items", graph.numItems());
+            details.put("trainInteractions", graph.trainSize());
+            details.put("testInteractions", graph.testSize());
+            details.put("numParams", model.numParams());
+            details.put("partitions", partitions);
+            details.put("roundsPerEpoch", roundsPerEpoch);
+            details.put("tablesSeconds", tablesSeconds);
+            details.put("source", config.data().describe());
+            shards.unpersist(false);
+            broadcastModel.destroy();
+            return new JobResult(outcome.state().nextRound(), outcome.finalLoss(), metrics, details);
+        }
+    }
+
+    /** The optimizer with {@code lrSchedule} applied, milestones converted from epochs to the engine's steps. */
+    static Optimizer scheduled(UltraGcnConfig config, Optimizer base, EngineConfig train, int roundsPerEpoch) {
+        UltraGcnConfig.LrSchedule schedule = config.lrSchedule();
+        if (schedule == null) {
+            return base;
+        }
+        long stepsPerEpoch = (long) roundsPerEpoch * train.stepsPerRound();
+        long[] decaySteps = schedule.milestones().stream().mapToLong(epoch -> epoch * stepsPerEpoch).toArray();
+        return MultiStepLr.of(config.optimizer(), base, "lrSchedule", schedule.factor(), decaySteps, train);
+    }
+
+    /** Evaluates a trained parameter vector of this job (e.g. {@code model/best-params.bin}) on a graph. */
+    public static RankingResult evaluate(JavaSparkContext sc, InteractionGraph graph, RankingEvalSection eval,
+                                         float[] params, int dim) {
+        try (RankingEvaluator evaluator = new RankingEvaluator(sc, graph, eval)) {
+            return evaluator.evaluate(params, 0, params, graph.numUsers() * dim, dim);
+        }
+    }
+
+}
