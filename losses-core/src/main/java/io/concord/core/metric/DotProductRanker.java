@@ -1,5 +1,6 @@
 package io.concord.core.metric;
 
+import java.util.Arrays;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -78,7 +79,7 @@ public final class DotProductRanker {
             for (int r = 0; r < rows; r++) {
                 System.arraycopy(userFactors, userBase + scored[start + r] * dim, userBlock, r * dim, dim);
             }
-            float[] userRows = rows == rowsPerBlock ? userBlock : java.util.Arrays.copyOf(userBlock, rows * dim);
+            float[] userRows = rows == rowsPerBlock ? userBlock : Arrays.copyOf(userBlock, rows * dim);
             INDArray users = Nd4j.create(userRows, new long[]{rows, dim}, DataType.FLOAT);
             INDArray scores = Nd4j.create(DataType.FLOAT, new long[]{rows, numItems}, 'c');
             Nd4j.gemm(users, items, scores, false, true, 1.0, 0.0);
