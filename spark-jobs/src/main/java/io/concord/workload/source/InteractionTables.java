@@ -13,10 +13,12 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.storage.StorageLevel;
+import org.apache.spark.unsafe.types.UTF8String;
 
 import java.io.IOException;
 import java.util.ArrayList;
@@ -85,39 +87,161 @@ public final class InteractionTables {
             sameKind(train, trainRows, test, testRows, USER, "data.columns.user", columns.user());
             sameKind(train, trainRows, test, testRows, ITEM, "data.columns.item", columns.item());
         }
-        Dataset<Row> all = testRows == null ? trainRows : trainRows.unionByName(testRows);
+        String where = test == null ? train.describe() : train.describe() + " + " + test.describe();
+        boolean split = test == null && columns.split() != null;
+        boolean integerIds = Columns.isInteger(trainRows.schema().apply(USER).dataType())
+                && Columns.isInteger(trainRows.schema().apply(ITEM).dataType());
+        Dense dense = integerIds ? denseOfIntegers(trainRows, testRows, split, where, columns)
+                : denseOfStrings(spark, trainRows, testRows, split, where, columns);
+        IdMap users = dense.users;
+        IdMap items = dense.items;
+        Packed trainPairs = dense.train;
+        if (users.size() == 0) {
+            throw new DataException(where, "no interactions (the source is empty"
+                    + (train.where() == null ? "" : " after data.where") + ")");
+        }
+        if (split && trainPairs.hasBadSplit()) {
+            throw new DataException(train.describe(), "column '" + columns.split() + "' (data.columns.split) "
+                    + "has the value " + badSplitValue(trainRows) + ", expected 'train' or 'test'");
+        }
+        int nu = users.size();
+        int ni = items.size();
+        InteractionGraph graph;
+        if (testRows != null) {
+            graph = new InteractionGraph(trainPairs.adjacency(nu, ni, 0), dense.test.adjacency(nu, ni, 0));
+        } else if (columns.split() != null) {
+            graph = new InteractionGraph(trainPairs.adjacency(nu, ni, 0), trainPairs.adjacency(nu, ni, 1));
+        } else {
+            graph = PerUserSplit.split(trainPairs.adjacency(nu, ni, -1), testFraction, splitSeed);
+        }
+        if (graph.trainSize() == 0) {
+            throw new DataException(train.describe(), "no train interactions");
+        }
+        return new Loaded(graph, users, items);
+    }
+
+    /** Id maps and dense pairs of the train (or only) and the test source. */
+    private record Dense(IdMap users, IdMap items, Packed train, Packed test) {
+    }
+
+    /**
+     * Integer ids: one scan of each source packs its raw {@code (user, item[, split flag])} per task and the driver
+     * maps them — the pairs the job holds there anyway, with no shuffle.
+     */
+    private static Dense denseOfIntegers(Dataset<Row> trainRows, Dataset<Row> testRows, boolean split, String where,
+                                         InteractionColumns columns) {
+        List<long[]> trainRaw = raw(trainRows, split);
+        List<long[]> testRaw = testRows == null ? List.of() : raw(testRows, false);
+        int trainStride = split ? 3 : 2;
+        long nullUsers = 0;
+        long nullItems = 0;
+        int n = 0;
+        for (List<long[]> parts : List.of(trainRaw, testRaw)) {
+            for (long[] p : parts) {
+                nullUsers += p[0];
+                nullItems += p[1];
+                n += (p.length - 2) / (parts == trainRaw ? trainStride : 2);
+            }
+        }
+        if (nullUsers + nullItems > 0) {
+            boolean user = nullUsers > 0;
+            throw new DataException(where, "column '" + (user ? columns.user() : columns.item()) + "' (data.columns."
+                    + (user ? "user" : "item") + ") has " + (user ? nullUsers : nullItems) + " null values");
+        }
+        long[] userIds = new long[n];
+        long[] itemIds = new long[n];
+        int k = 0;
+        for (List<long[]> parts : List.of(trainRaw, testRaw)) {
+            int stride = parts == trainRaw ? trainStride : 2;
+            for (long[] p : parts) {
+                for (int q = 2; q < p.length; q += stride) {
+                    userIds[k] = p[q];
+                    itemIds[k++] = p[q + 1];
+                }
+            }
+        }
+        IdMap users = IdMap.ofLongs(userIds);
+        IdMap items = IdMap.ofLongs(itemIds);
+        return new Dense(users, items, remap(trainRaw, trainStride, users, items),
+                testRows == null ? null : remap(testRaw, 2, users, items));
+    }
+
+    private static List<long[]> raw(Dataset<Row> rows, boolean split) {
+        Dataset<Row> selected = split ? rows.select(USER, ITEM, SPLIT) : rows.select(USER, ITEM);
+        // Spark's internal rows: no conversion to external Row objects per record
+        return selected.queryExecution().toRdd().toJavaRDD().mapPartitions(
+                (FlatMapFunction<Iterator<InternalRow>, long[]>) it -> List.of(packRaw(it, split)).iterator())
+                .collect();
+    }
+
+    /** {@code [null users, null items, u, i[, flag], …]} of one task. */
+    private static long[] packRaw(Iterator<InternalRow> it, boolean split) {
+        int stride = split ? 3 : 2;
+        long[] out = new long[2 + 1024 * stride];
+        int n = 2;
+        while (it.hasNext()) {
+            InternalRow r = it.next();
+            if (r.isNullAt(0) || r.isNullAt(1)) {
+                out[r.isNullAt(0) ? 0 : 1]++;
+                continue;
+            }
+            if (n + stride > out.length) {
+                out = Arrays.copyOf(out, out.length * 2);
+            }
+            out[n++] = r.getLong(0);
+            out[n++] = r.getLong(1);
+            if (split) {
+                out[n++] = r.isNullAt(2) ? 2 : splitFlag(r.getUTF8String(2));
+            }
+        }
+        return Arrays.copyOf(out, n);
+    }
+
+    private static Packed remap(List<long[]> raw, int stride, IdMap users, IdMap items) {
+        List<int[]> parts = new ArrayList<>(raw.size());
+        for (long[] p : raw) {
+            int[] dense = new int[(p.length - 2) / stride * 3];
+            int n = 0;
+            for (int q = 2; q < p.length; q += stride) {
+                dense[n++] = users.indexOf(p[q]);
+                dense[n++] = items.indexOf(p[q + 1]);
+                dense[n++] = stride == 3 ? (int) p[q + 2] : 0;
+            }
+            parts.add(dense);
+        }
+        return new Packed(parts, 3);
+    }
+
+    /**
+     * String ids: the distinct ids of each column (one shuffle each, collected: the id maps), then broadcast joins
+     * with the {@code id → index} tables on the executors, so only dense ints come back per pair.
+     */
+    private static Dense denseOfStrings(SparkSession spark, Dataset<Row> trainRows, Dataset<Row> testRows,
+                                        boolean split, String where, InteractionColumns columns) {
+        Dataset<Row> all = testRows == null ? trainRows : trainRows.select(USER, ITEM)
+                .unionByName(testRows.select(USER, ITEM));
         all = all.persist(StorageLevel.MEMORY_AND_DISK());
         try {
-            String where = test == null ? train.describe() : train.describe() + " + " + test.describe();
             IdMap users = ids(all, USER, where, columns.user(), "data.columns.user");
             IdMap items = ids(all, ITEM, where, columns.item(), "data.columns.item");
-            if (users.size() == 0) {
-                throw new DataException(where, "no interactions (the source is empty"
-                        + (train.where() == null ? "" : " after data.where") + ")");
-            }
-            Packed trainPairs = dense(spark, trainRows, users, items, test == null && columns.split() != null);
-            if (test == null && columns.split() != null && trainPairs.hasBadSplit()) {
-                throw new DataException(train.describe(), "column '" + columns.split() + "' (data.columns.split) "
-                        + "has the value " + badSplitValue(trainRows) + ", expected 'train' or 'test'");
-            }
-            int nu = users.size();
-            int ni = items.size();
-            InteractionGraph graph;
-            if (testRows != null) {
-                Packed testPairs = dense(spark, testRows, users, items, false);
-                graph = new InteractionGraph(trainPairs.adjacency(nu, ni, 0), testPairs.adjacency(nu, ni, 0));
-            } else if (columns.split() != null) {
-                graph = new InteractionGraph(trainPairs.adjacency(nu, ni, 0), trainPairs.adjacency(nu, ni, 1));
-            } else {
-                graph = PerUserSplit.split(trainPairs.adjacency(nu, ni, -1), testFraction, splitSeed);
-            }
-            if (graph.trainSize() == 0) {
-                throw new DataException(train.describe(), "no train interactions");
-            }
-            return new Loaded(graph, users, items);
+            return new Dense(users, items, dense(spark, trainRows, users, items, split),
+                    testRows == null ? null : dense(spark, testRows, users, items, false));
         } finally {
             all.unpersist(false);
         }
+    }
+
+    private static final UTF8String TRAIN = UTF8String.fromString("train");
+    private static final UTF8String TEST = UTF8String.fromString("test");
+    private static final UTF8String TRUE = UTF8String.fromString("true");
+    private static final UTF8String FALSE = UTF8String.fromString("false");
+
+    private static int splitFlag(UTF8String s) {
+        return s.equals(TEST) || s.equals(TRUE) ? 1 : s.equals(TRAIN) || s.equals(FALSE) ? 0 : 2;
+    }
+
+    private static int splitFlag(String s) {
+        return "test".equals(s) || "true".equals(s) ? 1 : "train".equals(s) || "false".equals(s) ? 0 : 2;
     }
 
     /** Schema checks, then the mapped columns under fixed names (integer ids widened to bigint). */
@@ -202,8 +326,7 @@ public final class InteractionTables {
             out[n++] = r.getInt(0);
             out[n++] = r.getInt(1);
             if (split) {
-                String s = r.isNullAt(2) ? null : r.getString(2);
-                out[n++] = "test".equals(s) || "true".equals(s) ? 1 : "train".equals(s) || "false".equals(s) ? 0 : 2;
+                out[n++] = splitFlag(r.isNullAt(2) ? null : r.getString(2));
             }
         }
         return Arrays.copyOf(out, n);
