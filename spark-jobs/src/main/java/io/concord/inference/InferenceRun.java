@@ -38,8 +38,14 @@ final class InferenceRun {
         return false;
     }
 
+    /**
+     * Concord's Spark settings, except that Kryo registration is not required: the commands read users' tables
+     * through Spark SQL, whose schema inference ships Spark's own schema classes (StructType, ArrayType, …) between
+     * tasks and the driver.
+     */
     static SparkSession spark(String command, String master) {
-        SparkConf conf = ConcordSpark.conf(null, "concord-" + command, Map.of());
+        SparkConf conf = ConcordSpark.conf(null, "concord-" + command,
+                Map.of("spark.kryo.registrationRequired", "false"));
         if (master != null) {
             conf.setMaster(master);
         } else if (!conf.contains("spark.master")) {

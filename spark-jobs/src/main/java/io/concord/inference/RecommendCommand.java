@@ -104,7 +104,7 @@ public final class RecommendCommand implements Callable<Integer> {
 
     /** {@code (index, vector)} of the requested users; every requested id must be in the model. */
     private Dataset<Row> userRows(SparkSession spark, FactorModel m) {
-        Dataset<Row> factors = spark.read().parquet(m.userFactorsPath());
+        Dataset<Row> factors = m.userFactorTable(spark);
         if (users.equals("all")) {
             return factors.select(FactorTables.INDEX, FactorTables.VECTOR);
         }

@@ -2,7 +2,6 @@ package io.concord.inference;
 
 import io.concord.core.metric.DotProductRanker;
 import io.concord.core.ultragcn.Adjacency;
-import io.concord.data.graph.IdMap;
 import io.concord.model.FactorModel;
 import io.concord.model.FactorTables;
 import org.apache.spark.api.java.JavaRDD;
@@ -49,8 +48,8 @@ public final class Recommender {
         Adjacency exclude = includeSeen ? Adjacency.empty(model.numUsers(), model.numItems()) : model.train();
         Broadcast<float[]> items = sc.broadcast(model.itemFactors());
         Broadcast<Adjacency> seen = sc.broadcast(exclude);
-        Broadcast<IdMap> userIds = sc.broadcast(model.userIds());
-        Broadcast<IdMap> itemIds = sc.broadcast(model.itemIds());
+        Broadcast<Object[]> userIds = sc.broadcast(FactorTables.originals(model.userIds()));
+        Broadcast<Object[]> itemIds = sc.broadcast(FactorTables.originals(model.itemIds()));
         int dim = model.dim();
         int numItems = model.numItems();
         JavaRDD<Row> out = userRows.select(FactorTables.INDEX, FactorTables.VECTOR).toJavaRDD()
@@ -67,8 +66,8 @@ public final class Recommender {
         private final int numItems;
         private final float[] items;
         private final Adjacency seen;
-        private final IdMap userIds;
-        private final IdMap itemIds;
+        private final Object[] userIds;
+        private final Object[] itemIds;
         private final DotProductRanker ranker;
         private final float[] block;
         private final int[] rows;
@@ -77,7 +76,7 @@ public final class Recommender {
         private int next;
 
         BlockIterator(Iterator<Row> users, int blockUsers, int dim, int numItems, int k, float[] items,
-                      Adjacency seen, IdMap userIds, IdMap itemIds) {
+                      Adjacency seen, Object[] userIds, Object[] itemIds) {
             this.users = users;
             this.blockUsers = blockUsers;
             this.dim = dim;
@@ -126,9 +125,9 @@ public final class Recommender {
             }
             ranker.rank(block, 0, rows, ids, n, items, 0, numItems, seen.offsetArray(), seen.columnArray(),
                     (user, row, ranked, count, scores, offset) -> {
-                        Object userId = userIds.original(user);
+                        Object userId = userIds[user];
                         for (int p = 0; p < count; p++) {
-                            pending.add(RowFactory.create(userId, p + 1, itemIds.original(ranked[p]),
+                            pending.add(RowFactory.create(userId, p + 1, itemIds[ranked[p]],
                                     scores[offset + ranked[p]]));
                         }
                     });

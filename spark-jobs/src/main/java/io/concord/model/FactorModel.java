@@ -8,7 +8,10 @@ import io.concord.model.ModelManifest.ModelFile;
 import io.concord.run.RunDirectory;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
+import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SaveMode;
@@ -37,6 +40,8 @@ public record FactorModel(ModelManifest manifest, Path run, IdMap userIds, IdMap
     public static final String USER_FACTORS = "user-factors.parquet";
     public static final String ITEM_FACTORS = "item-factors.parquet";
     public static final String TRAIN = "train-interactions.parquet";
+    private static final StructType TRAIN_SCHEMA = new StructType().add("user", DataTypes.IntegerType, false)
+            .add("item", DataTypes.IntegerType, false);
 
     /**
      * Writes the model of a running job into its staging directory: the tables of rows {@code 0..numUsers-1} of
@@ -73,22 +78,29 @@ public record FactorModel(ModelManifest manifest, Path run, IdMap userIds, IdMap
     }
 
     private static void writeTrain(SparkSession spark, RunDirectory dir, Adjacency train) {
-        List<Row> rows = new ArrayList<>(train.nnz());
-        int[] offsets = train.offsetArray();
-        int[] columns = train.columnArray();
-        for (int u = 0; u < train.numRows(); u++) {
-            for (int p = offsets[u]; p < offsets[u + 1]; p++) {
-                rows.add(RowFactory.create(u, columns[p]));
-            }
+        JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+        Broadcast<Adjacency> shipped = sc.broadcast(train);
+        List<int[]> ranges = new ArrayList<>();
+        int usersPerTask = 50_000;
+        for (int from = 0; from < train.numRows(); from += usersPerTask) {
+            ranges.add(new int[] {from, Math.min(train.numRows(), from + usersPerTask)});
         }
-        StructType schema = new StructType().add("user", DataTypes.IntegerType, false)
-                .add("item", DataTypes.IntegerType, false);
-        int slices = Math.max(1, rows.size() / 200_000);
+        JavaRDD<Row> rows = sc.parallelize(ranges, Math.max(1, ranges.size())).flatMap(r -> {
+            Adjacency a = shipped.value();
+            List<Row> out = new ArrayList<>();
+            for (int u = r[0]; u < r[1]; u++) {
+                for (int p = a.rowStart(u); p < a.rowEnd(u); p++) {
+                    out.add(RowFactory.create(u, a.columnArray()[p]));
+                }
+            }
+            return out.iterator();
+        });
         try {
-            spark.createDataFrame(JavaSparkContext.fromSparkContext(spark.sparkContext()).parallelize(rows, slices),
-                    schema).write().mode(SaveMode.Overwrite).parquet(dir.staged("model/" + TRAIN).toString());
+            spark.createDataFrame(rows, TRAIN_SCHEMA).write().mode(SaveMode.Overwrite).parquet(dir.staged("model/" + TRAIN).toString());
         } catch (RuntimeException e) {
             throw new RunDirectory.OutputException("writing model/" + TRAIN + " failed: " + e.getMessage(), e);
+        } finally {
+            shipped.destroy();
         }
     }
 
@@ -105,9 +117,9 @@ public record FactorModel(ModelManifest manifest, Path run, IdMap userIds, IdMap
             throw new ConfigException("--model", "the id maps of " + run + " hold " + userIds.size() + " users and "
                     + itemIds.size() + " items; model.json says " + numUsers + " and " + numItems);
         }
-        float[] items = FactorTables.readDense(spark, new Path(model, ITEM_FACTORS).toString(), numItems, dim);
-        List<Row> pairs = spark.read().parquet(new Path(model, TRAIN).toString()).select("user", "item")
-                .collectAsList();
+        float[] items = FactorTables.readDense(spark, new Path(model, ITEM_FACTORS).toString(), itemIds, dim);
+        List<Row> pairs = spark.read().schema(TRAIN_SCHEMA).parquet(new Path(model, TRAIN).toString())
+                .select("user", "item").collectAsList();
         int[] us = new int[pairs.size()];
         int[] is = new int[pairs.size()];
         for (int p = 0; p < pairs.size(); p++) {
@@ -119,8 +131,13 @@ public record FactorModel(ModelManifest manifest, Path run, IdMap userIds, IdMap
                 new Path(model, USER_FACTORS).toString(), items, train);
     }
 
+    /** The user factor table {@code (id, index, vector)}. */
+    public Dataset<Row> userFactorTable(SparkSession spark) {
+        return FactorTables.read(spark, userFactorsPath, userIds);
+    }
+
     /** The user factors, dense row-major {@code numUsers × dim}. */
     public float[] userFactors(SparkSession spark) {
-        return FactorTables.readDense(spark, userFactorsPath, numUsers, dim);
+        return FactorTables.readDense(spark, userFactorsPath, userIds, dim);
     }
 }

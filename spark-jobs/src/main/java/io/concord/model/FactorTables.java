@@ -3,7 +3,9 @@ package io.concord.model;
 import io.concord.config.ConfigException;
 import io.concord.data.graph.IdMap;
 import io.concord.run.RunDirectory;
+import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -14,6 +16,7 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -28,7 +31,7 @@ public final class FactorTables {
     public static final String VECTOR = "vector";
     public static final String COLUMNS = "id bigint|string, index int, vector array<float>";
 
-    /** Rows per slice of the driver-side table handed to Spark. */
+    /** Rows per write task. */
     private static final int ROWS_PER_SLICE = 4096;
 
     private FactorTables() {
@@ -52,27 +55,58 @@ public final class FactorTables {
         if (ids.size() != n) {
             throw new IllegalStateException("id map of " + ids.size() + " ids for " + n + " rows");
         }
-        List<Row> rows = new ArrayList<>(n);
-        for (int i = 0; i < n; i++) {
-            Float[] v = new Float[dim];
-            for (int d = 0; d < dim; d++) {
-                v[d] = values[base + i * dim + d];
-            }
-            rows.add(RowFactory.create(ids.original(i), i, v));
+        JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+        Broadcast<float[]> table = sc.broadcast(Arrays.copyOfRange(values, base, base + n * dim));
+        Broadcast<Object[]> originals = sc.broadcast(originals(ids));
+        List<int[]> ranges = new ArrayList<>();
+        for (int from = 0; from < n; from += ROWS_PER_SLICE) {
+            ranges.add(new int[] {from, Math.min(n, from + ROWS_PER_SLICE)});
         }
-        int slices = Math.max(1, (n + ROWS_PER_SLICE - 1) / ROWS_PER_SLICE);
-        Dataset<Row> table = spark.createDataFrame(
-                JavaSparkContext.fromSparkContext(spark.sparkContext()).parallelize(rows, slices), schema(ids));
+        JavaRDD<Row> rows = sc.parallelize(ranges, Math.max(1, ranges.size())).flatMap(r -> {
+            float[] t = table.value();
+            Object[] o = originals.value();
+            List<Row> out = new ArrayList<>(r[1] - r[0]);
+            for (int i = r[0]; i < r[1]; i++) {
+                Float[] v = new Float[dim];
+                for (int d = 0; d < dim; d++) {
+                    v[d] = t[i * dim + d];
+                }
+                out.add(RowFactory.create(o[i], i, v));
+            }
+            return out.iterator();
+        });
         try {
-            table.write().mode(SaveMode.Overwrite).parquet(dir.staged("model/" + relative).toString());
+            spark.createDataFrame(rows, schema(ids)).write().mode(SaveMode.Overwrite)
+                    .parquet(dir.staged("model/" + relative).toString());
         } catch (RuntimeException e) {
             throw new RunDirectory.OutputException("writing model/" + relative + " failed: " + e.getMessage(), e);
+        } finally {
+            table.destroy();
+            originals.destroy();
         }
     }
 
+    /**
+     * The original ids in index order as a plain array ({@link Long} or {@link String} elements), the form in which
+     * they are shipped to the executors.
+     */
+    public static Object[] originals(IdMap ids) {
+        Object[] out = new Object[ids.size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = ids.original(i);
+        }
+        return out;
+    }
+
+    /** The table, read with its known schema (no schema inference job). */
+    public static Dataset<Row> read(SparkSession spark, String path, IdMap ids) {
+        return spark.read().schema(schema(ids)).parquet(path);
+    }
+
     /** The table as a dense row-major array of {@code n × dim} floats (row = {@code index}). */
-    public static float[] readDense(SparkSession spark, String path, int n, int dim) {
-        List<Row> rows = spark.read().parquet(path).select(INDEX, VECTOR).collectAsList();
+    public static float[] readDense(SparkSession spark, String path, IdMap ids, int dim) {
+        int n = ids.size();
+        List<Row> rows = read(spark, path, ids).select(INDEX, VECTOR).collectAsList();
         if (rows.size() != n) {
             throw new ConfigException("--model", path + " holds " + rows.size() + " rows, model.json says " + n);
         }

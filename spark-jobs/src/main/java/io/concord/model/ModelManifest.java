@@ -17,6 +17,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -77,6 +78,17 @@ public record ModelManifest(int manifestVersion, String job, String modelType, S
                                    Map<String, String> idMaps, List<ModelFile> files, Map<String, Object> details) {
         return new ModelManifest(1, ctx.jobName(), modelType, ctx.runDir().runId(), configHash(ctx.runDir()),
                 Provenance.versions(), shapes, idMaps, files, details);
+    }
+
+    /** Writes the manifest of a model whose portable form is its flat parameter vector plus the given files. */
+    public static ModelManifest writeParams(JobContext ctx, String modelType, int numParams, List<ModelFile> files,
+                                            Map<String, Object> details) {
+        List<ModelFile> all = new ArrayList<>();
+        all.add(new ModelFile("params.bin", "concord-float-array", "the " + numParams + " parameters"));
+        all.addAll(files);
+        ModelManifest m = of(ctx, modelType, Map.of("numParams", numParams), Map.of(), all, details);
+        m.write(ctx.runDir());
+        return m;
     }
 
     public void write(RunDirectory dir) {

@@ -207,9 +207,11 @@ class RecommendEvaluateTest {
         }
     }
 
+    /** A session that reads Parquet with schema inference (as the inference commands do: no Kryo registration). */
     static SparkSession session() {
         return ConcordSpark.session(ConcordSpark.conf("local[2]", "concord-test",
-                Map.of("spark.ui.enabled", "false", "spark.sql.shuffle.partitions", "4")));
+                Map.of("spark.ui.enabled", "false", "spark.sql.shuffle.partitions", "4",
+                        "spark.kryo.registrationRequired", "false")));
     }
 
     static Map<Long, List<Row>> byUser(List<Row> rows) {

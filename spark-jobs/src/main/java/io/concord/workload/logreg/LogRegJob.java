@@ -17,6 +17,8 @@ import io.concord.job.Components;
 import io.concord.job.EvaluationListener;
 import io.concord.job.Job;
 import io.concord.job.JobContext;
+import io.concord.model.LinearWeights;
+import io.concord.model.NetworkZip;
 import io.concord.job.JobResult;
 import io.concord.job.PartitionOrderedSum;
 import io.concord.job.TrainingRun;
@@ -116,10 +118,26 @@ public final class LogRegJob implements Job<LogRegConfig> {
                 predictor, numClasses));
         evaluation.bestMetrics().forEach((k, v) -> metrics.put("best." + k, v));
         metrics.put("bestRound", (double) EvaluationListener.bestRound(outcome.state()));
+        writeModel(ctx, model, outcome.state().params(), numClasses, dimension, config);
         shards.unpersist(false);
         return new JobResult(outcome.state().nextRound(), outcome.finalLoss(), metrics,
                 Map.of("numParams", model.numParams(), "trainExamples", data.trainCount,
                         "model", config.model().type()));
+    }
+
+    /** The final parameters (the reported metrics' model) as weights JSON (linear) or a DL4J zip (mlp). */
+    private static void writeModel(JobContext ctx, Model<LabeledVector> model, float[] params, int numClasses,
+                                   int dimension, LogRegConfig config) {
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("model", config.model().type());
+        details.put("classes", numClasses);
+        details.put("dimension", dimension);
+        details.put("input", "features: float[" + dimension + "]; output: class probabilities (softmax)");
+        if (model instanceof LinearClassifier linear) {
+            LinearWeights.write(ctx, linear, params, details);
+        } else {
+            NetworkZip.write(ctx, (Dl4jNetworkModel<?>) model, params, List.of(), details);
+        }
     }
 
     private static Model<LabeledVector> model(LogRegConfig config, int dimension, int numClasses) {
