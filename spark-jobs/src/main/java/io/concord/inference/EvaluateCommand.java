@@ -10,13 +10,17 @@ import io.concord.data.DataException;
 import io.concord.data.graph.AdjacencyListFormat;
 import io.concord.data.graph.IdMap;
 import io.concord.data.graph.InteractionFormatException;
+import io.concord.core.model.LabeledVector;
 import io.concord.model.FactorModel;
+import io.concord.model.ModelManifest;
+import io.concord.workload.logreg.LogRegJob;
 import io.concord.run.RunDirectory;
 import io.concord.workload.recsys.RankingEvalSection;
 import io.concord.workload.recsys.RankingEvaluator;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
+import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.AnalysisException;
 import org.apache.spark.sql.Dataset;
@@ -39,22 +43,29 @@ import java.util.concurrent.Callable;
  * overridden), printed as JSON and, with {@code --output}, committed as {@code <output>/metrics.json}.
  */
 @Command(name = "evaluate", mixinStandardHelpOptions = true,
-        description = "Evaluate a committed ultragcn/als model on a test set (full ranking, train items masked) "
-                + "and print the metrics as JSON.")
+        description = "Evaluate a committed ultragcn/als model (full ranking, train items masked) or logreg model "
+                + "(accuracy, test loss) on a test set and print the metrics as JSON.")
 public final class EvaluateCommand implements Callable<Integer> {
 
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     @Option(names = "--model", required = true, description = "committed run directory of ultragcn or als")
     String model;
-    @Option(names = "--data", required = true, description = "test interactions: a LightGCN split file "
+    @Option(names = "--data", required = true, description = "recommenders: test interactions, a LightGCN file "
             + "(user item item ... per line, integer ids), a Parquet table directory or .parquet file, or "
-            + "table:<catalog table>; tables have columns --user-column, --item-column with the original ids")
+            + "table:<catalog table> with columns --user-column, --item-column (original ids); logreg: labelled "
+            + "vectors, a CSV file label,x1,...,xd or a table with --features-column, --label-column")
     String data;
     @Option(names = "--user-column", defaultValue = "user", description = "default: user")
     String userColumn;
     @Option(names = "--item-column", defaultValue = "item", description = "default: item")
     String itemColumn;
+    @Option(names = "--features-column", defaultValue = "features", description = "classifiers: the features "
+            + "array column of a table (default: features)")
+    String featuresColumn;
+    @Option(names = "--label-column", defaultValue = "label", description = "classifiers: the label column of a "
+            + "table (default: label)")
+    String labelColumn;
     @Option(names = "--k", description = "cut-off (default: the run's eval.k)")
     Integer k;
     @Option(names = "--averaging", description = "all-users or users-with-test-items (default: the run's)")
@@ -79,6 +90,10 @@ public final class EvaluateCommand implements Callable<Integer> {
         SparkSession spark = InferenceRun.spark("evaluate", master);
         try {
             Configuration hadoop = spark.sparkContext().hadoopConfiguration();
+            ModelManifest manifest = ModelManifest.read(new Path(model), hadoop);
+            if (!manifest.modelType().equals(ModelManifest.FACTORS)) {
+                return classifier(spark, manifest, out);
+            }
             FactorModel m = FactorModel.load(spark, new Path(model), hadoop);
             Adjacency test = readTest(spark, m, hadoop);
             RankingEvalSection eval = section(m);
@@ -99,17 +114,71 @@ public final class EvaluateCommand implements Callable<Integer> {
             report.put("usersWithTestItems", graph.usersWithTestItems());
             report.put("testInteractions", test.nnz());
             report.put("metrics", RankingEvaluator.metrics(r));
-            String json = JSON.writeValueAsString(report) + "\n";
-            System.out.print(json);
-            if (out != null) {
-                out.writeString("metrics.json", json);
-                out.commit();
-                System.out.println("committed " + out.committedPath());
-            }
-            return 0;
+            return report(report, out);
         } finally {
             spark.stop();
         }
+    }
+
+    private static int report(Map<String, Object> report, RunDirectory out) throws IOException {
+        String json = JSON.writeValueAsString(report) + "\n";
+        System.out.print(json);
+        if (out != null) {
+            out.writeString("metrics.json", json);
+            out.commit();
+            System.out.println("committed " + out.committedPath());
+        }
+        return 0;
+    }
+
+    /**
+     * A logreg model on labelled vectors (a CSV {@code label,x1,…,xd} read by the job's own reader, or a Parquet
+     * table with {@code --features-column} and {@code --label-column}): accuracy and mean cross-entropy by the
+     * job's evaluator, the model's probabilities read from its portable files.
+     */
+    private int classifier(SparkSession spark, ModelManifest manifest, RunDirectory out) throws IOException {
+        Classifier classifier = Classifier.load(new Path(model), spark.sparkContext().hadoopConfiguration());
+        JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+        JavaRDD<LabeledVector> examples = data.startsWith("table:")
+                || isTable(data, spark.sparkContext().hadoopConfiguration())
+                ? labelledRows(spark, classifier.dimension()) : LogRegJob.readCsv(sc, data);
+        LogRegJob.Predictor predictor = (params, batch) -> {
+            float[][] x = new float[batch.size()][];
+            for (int i = 0; i < x.length; i++) {
+                x[i] = batch.get(i).features();
+            }
+            return classifier.probabilities(x);
+        };
+        Map<String, Double> metrics = LogRegJob.evaluate(sc, examples, new float[0], predictor,
+                classifier.classes());
+        Map<String, Object> report = new LinkedHashMap<>();
+        report.put("model", model);
+        report.put("job", manifest.job());
+        report.put("runId", manifest.runId());
+        report.put("data", data);
+        report.put("metrics", metrics);
+        return report(report, out);
+    }
+
+    private JavaRDD<LabeledVector> labelledRows(SparkSession spark, int dimension) {
+        Dataset<Row> t = table(spark, featuresColumn, labelColumn);
+        String source = data;
+        String f = featuresColumn;
+        return t.toJavaRDD().map(r -> {
+            if (r.isNullAt(0) || r.isNullAt(1)) {
+                throw new DataException(source, "a null " + (r.isNullAt(0) ? "column " + f : "label"));
+            }
+            List<Object> v = r.getList(0);
+            if (v.size() != dimension) {
+                throw new DataException(source, "column " + f + ": a feature vector of length " + v.size()
+                        + ", the model takes " + dimension);
+            }
+            float[] x = new float[dimension];
+            for (int j = 0; j < dimension; j++) {
+                x[j] = ((Number) v.get(j)).floatValue();
+            }
+            return new LabeledVector(x, ((Number) r.get(1)).intValue());
+        });
     }
 
     /** The run's own eval section (k, averaging, user blocks), with the command's overrides. */
@@ -133,7 +202,7 @@ public final class EvaluateCommand implements Callable<Integer> {
         int[] items;
         int n;
         if (data.startsWith("table:") || isTable(data, conf)) {
-            List<Row> rows = table(spark).collectAsList();
+            List<Row> rows = table(spark, userColumn, itemColumn).collectAsList();
             n = rows.size();
             users = new int[n];
             items = new int[n];
@@ -166,16 +235,16 @@ public final class EvaluateCommand implements Callable<Integer> {
         return Adjacency.fromPairs(m.numUsers(), m.numItems(), users, items, n);
     }
 
-    private Dataset<Row> table(SparkSession spark) {
+    private Dataset<Row> table(SparkSession spark, String... columns) {
         try {
             Dataset<Row> t = data.startsWith("table:") ? spark.table(data.substring(6)) : spark.read().parquet(data);
-            for (String c : new String[] {userColumn, itemColumn}) {
+            for (String c : columns) {
                 if (!Arrays.asList(t.columns()).contains(c)) {
                     throw new DataException(data, "no column '" + c + "' (columns: " + String.join(", ", t.columns())
                             + ")");
                 }
             }
-            return t.select(userColumn, itemColumn);
+            return t.select(columns[0], columns[1]);
         } catch (RuntimeException e) {
             throw e;
         } catch (Exception e) {

@@ -156,7 +156,7 @@ public final class LogRegJob implements Job<LogRegConfig> {
     }
 
     /** Predicts class probabilities for a batch; lives on executors. */
-    interface Predictor extends Serializable {
+    public interface Predictor extends Serializable {
         double[][] probabilities(float[] params, List<LabeledVector> batch);
     }
 
@@ -180,7 +180,7 @@ public final class LogRegJob implements Job<LogRegConfig> {
     }
 
     /** Accuracy and mean cross-entropy, computed on executors from a broadcast of the parameters. */
-    static Map<String, Double> evaluate(JavaSparkContext sc, JavaRDD<LabeledVector> test, float[] params,
+    public static Map<String, Double> evaluate(JavaSparkContext sc, JavaRDD<LabeledVector> test, float[] params,
                                         Predictor predictor, int numClasses) {
         double[] sums = PartitionOrderedSum.sums(sc, test, params, (p, it) -> {
             List<LabeledVector> batch = new ArrayList<>();
@@ -233,7 +233,7 @@ public final class LogRegJob implements Job<LogRegConfig> {
     }
 
     /** Reads CSV files in parallel, one task per file, so parse errors name file and line. */
-    static JavaRDD<LabeledVector> readCsv(JavaSparkContext sc, String path) {
+    public static JavaRDD<LabeledVector> readCsv(JavaSparkContext sc, String path) {
         List<Path> files = LabeledVectorCsv.files(new Path(path), sc.hadoopConfiguration());
         List<Tuple2<Integer, String>> indexed = new ArrayList<>();
         for (int f = 0; f < files.size(); f++) {
