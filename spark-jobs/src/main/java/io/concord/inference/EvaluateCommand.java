@@ -38,9 +38,11 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 
 /**
- * {@code concord evaluate}: a committed recommender model on a test set, with the evaluator the training jobs use
- * ({@link RankingEvaluator}: train items masked, the run's {@code eval.k}, averaging and user blocks unless
- * overridden), printed as JSON and, with {@code --output}, committed as {@code <output>/metrics.json}.
+ * {@code concord evaluate}: a committed model on a test set, with the evaluator its training job uses, printed as
+ * JSON and, with {@code --output}, committed as {@code <output>/metrics.json}. Recommenders: {@link RankingEvaluator}
+ * (train items masked, the run's {@code eval.k}, averaging and user blocks unless overridden) on the exported factor
+ * tables. Classifiers (logreg): {@link LogRegJob#evaluate} (accuracy, mean cross-entropy) with the probabilities of
+ * the exported {@code weights.json} or {@code network.zip}.
  */
 @Command(name = "evaluate", mixinStandardHelpOptions = true,
         description = "Evaluate a committed ultragcn/als model (full ranking, train items masked) or logreg model "

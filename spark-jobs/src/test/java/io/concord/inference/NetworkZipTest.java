@@ -76,8 +76,8 @@ class NetworkZipTest {
             x[i] = (float) random.nextGaussian();
         }
         INDArray input = Nd4j.create(x, new long[] {8, 6}, DataType.FLOAT);
-        float[] a = restored.output(input).toFloatVector();
-        float[] b = fromParams.output(input).toFloatVector();
+        float[] a = restored.output(input).dup('c').data().asFloat();
+        float[] b = fromParams.output(input).dup('c').data().asFloat();
         assertThat(a).containsExactly(b);
         assertThat(a[0] + a[1] + a[2]).isEqualTo(1f, offset(1e-5f));
 
