@@ -190,13 +190,14 @@ public final class EvaluateCommand implements Callable<Integer> {
         Integer runK = e.get("k") instanceof Number n ? n.intValue() : null;
         String runAveraging = e.get("averaging") instanceof String s ? s : null;
         Integer block = e.get("userBlock") instanceof Number n ? n.intValue() : null;
-        try {
-            return new RankingEvalSection(null, null, k != null ? k : runK, null, null,
-                    averaging != null ? averaging : runAveraging, block);
-        } catch (ConfigException ex) {
-            throw new ConfigException(ex.getMessage().contains("eval.k") ? "--k" : "--averaging",
-                    ex.getMessage());
+        if (k != null && k < 1) {
+            throw new ConfigException("--k", k, "an integer >= 1");
         }
+        if (averaging != null && !averaging.equals("all-users") && !averaging.equals("users-with-test-items")) {
+            throw new ConfigException("--averaging", averaging, "all-users, users-with-test-items");
+        }
+        return new RankingEvalSection(null, null, k != null ? k : runK, null, null,
+                averaging != null ? averaging : runAveraging, block);
     }
 
     private Adjacency readTest(SparkSession spark, FactorModel m, Configuration conf) {
@@ -261,14 +262,17 @@ public final class EvaluateCommand implements Callable<Integer> {
             throw new DataException(data, "column " + column + ": a null " + role + " id");
         }
         int i;
-        if (ids.type() == IdMap.KeyType.LONG) {
-            if (!(original instanceof Number num)) {
+        if (ids.type() == IdMap.KeyType.STRING) {
+            i = ids.indexOf(original.toString());
+        } else if (original instanceof Number num) {
+            i = ids.indexOf(num.longValue());
+        } else {
+            try {
+                i = ids.indexOf(Long.parseLong(original.toString().trim()));
+            } catch (NumberFormatException e) {
                 throw new DataException(data, "column " + column + ": " + role + " id '" + original
                         + "' is not an integer like the model's ids");
             }
-            i = ids.indexOf(num.longValue());
-        } else {
-            i = ids.indexOf(original.toString());
         }
         if (i < 0) {
             throw new DataException(data, "column " + column + ": " + role + " id '" + original

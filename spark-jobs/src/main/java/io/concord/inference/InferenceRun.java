@@ -1,5 +1,6 @@
 package io.concord.inference;
 
+import io.concord.config.ConfigException;
 import io.concord.job.ConcordSpark;
 import io.concord.run.RunDirectory;
 import org.apache.hadoop.conf.Configuration;
@@ -7,6 +8,7 @@ import org.apache.hadoop.fs.Path;
 import org.apache.spark.SparkConf;
 import org.apache.spark.sql.SparkSession;
 
+import java.io.IOException;
 import java.io.PrintStream;
 import java.util.Map;
 
@@ -29,11 +31,22 @@ final class InferenceRun {
         return new RunDirectory(parent, path.getName(), conf);
     }
 
-    /** True (and a message) when {@code dir} is committed and not to be overwritten. */
+    /**
+     * True (and a message) when {@code dir} is committed and not to be overwritten. An existing path that is not a
+     * committed output (someone's data) is never replaced without {@code --overwrite}.
+     */
     static boolean alreadyCommitted(RunDirectory dir, boolean overwrite, PrintStream out) {
         if (dir.isCommitted() && !overwrite) {
             out.println(dir.committedPath() + " is already committed; nothing to do (use --overwrite to replace it)");
             return true;
+        }
+        try {
+            if (!overwrite && dir.fs().exists(dir.committedPath())) {
+                throw new ConfigException("--output", dir.committedPath().toString(), "a new path or a committed "
+                        + "output (it exists without " + RunDirectory.SUCCESS + "; remove it or use --overwrite)");
+            }
+        } catch (IOException e) {
+            throw new RunDirectory.OutputException("cannot check " + dir.committedPath() + ": " + e.getMessage(), e);
         }
         return false;
     }

@@ -2,6 +2,7 @@ package io.concord.inference;
 
 import io.concord.config.ConfigException;
 import io.concord.data.DataException;
+import io.concord.model.ModelManifest;
 import io.concord.run.RunDirectory;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
@@ -31,17 +32,21 @@ import java.util.concurrent.Callable;
  * {@code concord predict} (alias {@code score}): a committed classifier (logreg {@code linear} or {@code mlp}) on a
  * table with a feature-vector column; writes the table with {@code prediction} (the most probable class) and
  * {@code probability} ({@code array<double>}, one per class) added, computed in batches on the executors from the
- * portable model files, and committed like a run directory.
+ * portable model files, and committed like a run directory. For a preference LM, the input is a file of pairs and
+ * the output their log-probabilities and reward margins ({@link PairScorer}).
  */
 @Command(name = "predict", aliases = "score", mixinStandardHelpOptions = true,
         description = "Add prediction and probability columns to a table with a committed logreg model "
-                + "(weights.json or network.zip).")
+                + "(weights.json or network.zip), or score preference pairs with a preference LM (chosen and "
+                + "rejected log-probabilities, implicit reward margin).")
 public final class PredictCommand implements Callable<Integer> {
 
-    @Option(names = "--model", required = true, description = "committed run directory of logreg")
+    @Option(names = "--model", required = true, description = "committed run directory of logreg or of a "
+            + "preference job (pref-sft, pref-align, pref-unlearn)")
     String model;
-    @Option(names = "--input", required = true, description = "a Parquet table directory or .parquet file, or "
-            + "table:<catalog table>")
+    @Option(names = "--input", required = true, description = "logreg: a Parquet table directory or .parquet "
+            + "file, or table:<catalog table>; preference models: a pairs file or directory (JSONL/CSV "
+            + "prompt, chosen, rejected)")
     String input;
     @Option(names = "--features-column", defaultValue = "features", description = "array of numbers (default: "
             + "features)")
@@ -51,6 +56,12 @@ public final class PredictCommand implements Callable<Integer> {
     String output;
     @Option(names = "--batch-size", defaultValue = "256", description = "rows per network call (default: 256)")
     int batchSize;
+    @Option(names = "--reference", description = "preference models: the reference run (default: the run's "
+            + "reference, else its init; none for no reference and no margin)")
+    String reference;
+    @Option(names = "--beta", description = "preference models: β of the reward margin (default: the run's "
+            + "loss.beta, else 0.1)")
+    Double beta;
     @Option(names = "--master", description = "Spark master for embedded runs (default local[*])")
     String master;
     @Option(names = "--overwrite", description = "replace an already committed output")
@@ -69,6 +80,12 @@ public final class PredictCommand implements Callable<Integer> {
         out.prepare(false);
         SparkSession spark = InferenceRun.spark("predict", master);
         try {
+            ModelManifest manifest = ModelManifest.read(new Path(model), spark.sparkContext().hadoopConfiguration());
+            if (manifest.modelType().equals(ModelManifest.LM)) {
+                write(PairScorer.score(spark, new Path(model), input, reference, beta), out);
+                System.out.println("committed " + out.committedPath() + " (pair scores)");
+                return 0;
+            }
             Classifier classifier = Classifier.load(new Path(model), spark.sparkContext().hadoopConfiguration());
             Dataset<Row> table = read(spark);
             StructType schema = table.schema();
@@ -80,23 +97,30 @@ public final class PredictCommand implements Callable<Integer> {
             int batch = batchSize;
             JavaRDD<Row> rows = table.toJavaRDD().mapPartitions(it -> predict(it, classifier, column, batch, source,
                     name));
-            try {
-                spark.createDataFrame(rows, outSchema).write().mode(SaveMode.Overwrite)
-                        .parquet(out.stagingPath().toString());
-            } catch (RuntimeException e) {
-                for (Throwable c = e; c != null; c = c.getCause()) {
-                    if (c instanceof DataException d) {
-                        throw d;
-                    }
-                }
-                throw new RunDirectory.OutputException("writing " + output + " failed: " + e.getMessage(), e);
-            }
-            out.commit();
+            write(spark.createDataFrame(rows, outSchema), out);
             System.out.println("committed " + out.committedPath() + " (" + classifier.classes() + " classes)");
             return 0;
         } finally {
             spark.stop();
         }
+    }
+
+    /** Writes the table into staging and commits; a data error raised in a task keeps its message and exit code. */
+    private void write(Dataset<Row> table, RunDirectory out) {
+        try {
+            table.write().mode(SaveMode.Overwrite).parquet(out.stagingPath().toString());
+        } catch (RuntimeException e) {
+            for (Throwable c = e; c != null; c = c.getCause()) {
+                if (c instanceof DataException d) {
+                    throw d;
+                }
+                if (c instanceof ConfigException ce) {
+                    throw ce;
+                }
+            }
+            throw new RunDirectory.OutputException("writing " + output + " failed: " + e.getMessage(), e);
+        }
+        out.commit();
     }
 
     private Dataset<Row> read(SparkSession spark) {

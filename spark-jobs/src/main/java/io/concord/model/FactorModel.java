@@ -96,7 +96,8 @@ public record FactorModel(ModelManifest manifest, Path run, IdMap userIds, IdMap
             return out.iterator();
         });
         try {
-            spark.createDataFrame(rows, TRAIN_SCHEMA).write().mode(SaveMode.Overwrite).parquet(dir.staged("model/" + TRAIN).toString());
+            spark.createDataFrame(rows, TRAIN_SCHEMA).write().mode(SaveMode.Overwrite)
+                    .parquet(dir.staged("model/" + TRAIN).toString());
         } catch (RuntimeException e) {
             throw new RunDirectory.OutputException("writing model/" + TRAIN + " failed: " + e.getMessage(), e);
         } finally {

@@ -25,7 +25,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * String user and item ids round trip: a factor model whose reader saved string id maps (as the table sources do)
  * recommends with the original ids, for users named in a text file, train items excluded, ties to the smaller id;
- * an unknown user id is a data error (exit 3) and leaves no output.
+ * an unknown user id is a data error (exit 3) and leaves no output; an existing directory that is not a committed
+ * output is never replaced (exit 2).
  */
 class StringIdRecommendTest {
 
@@ -76,6 +77,13 @@ class StringIdRecommendTest {
         assertThat(r.err()).contains("concord: error: ").contains("unknown.txt").contains("1 user id(s) not in the "
                 + "model, e.g. [dave]");
         assertThat(tmp.resolve("none")).doesNotExist();
+        Files.createDirectories(tmp.resolve("existing"));
+        Files.writeString(tmp.resolve("existing/keep.txt"), "someone's data");
+        r = CliRunner.run("recommend", "--model", run.toString(), "--output", tmp.resolve("existing").toString(),
+                "--master", "local[2]");
+        assertThat(r.exitCode()).isEqualTo(2);
+        assertThat(r.err()).contains("--output").contains("exists without _SUCCESS");
+        assertThat(tmp.resolve("existing/keep.txt")).hasContent("someone's data");
 
         try (SparkSession spark = RecommendEvaluateTest.session()) {
             assertThat(rows(spark, "some")).containsExactly(
