@@ -3,6 +3,9 @@ package io.concord.cli;
 import io.concord.core.param.ParamException;
 import io.concord.config.ConfigLoader;
 import io.concord.data.DataException;
+import io.concord.inference.EvaluateCommand;
+import io.concord.inference.PredictCommand;
+import io.concord.inference.RecommendCommand;
 import io.concord.job.Job;
 
 import io.concord.job.JobRunner;
@@ -28,7 +31,8 @@ import java.util.concurrent.Callable;
  */
 @Command(name = "concord", mixinStandardHelpOptions = true, versionProvider = ConcordMain.Version.class,
         description = "Distributed training of constraint-loss workloads on Apache Spark.",
-        subcommands = {ConcordMain.Train.class, ConcordMain.Validate.class, ConcordMain.Jobs.class})
+        subcommands = {ConcordMain.Train.class, ConcordMain.Validate.class, ConcordMain.Jobs.class,
+                RecommendCommand.class, PredictCommand.class, EvaluateCommand.class})
 public final class ConcordMain implements Callable<Integer> {
 
     public static final int OK = 0;
