@@ -11,7 +11,8 @@ public final class ConfigException extends IllegalArgumentException {
     private final String key;
 
     public ConfigException(String key, Object value, String allowed) {
-        super(key + ": " + render(value) + " is not allowed; allowed: " + allowed);
+        super(key + ": " + (Redaction.isSensitive(key) ? Redaction.REPLACEMENT : render(value))
+                + " is not allowed; allowed: " + allowed);
         this.key = key;
     }
 
