@@ -100,7 +100,7 @@ public final class JobRunner {
         String configHash = ConfigHash.of(comparable);
 
         String output = options.output() != null ? options.output() : "runs";
-        RunDirectory runDir = new RunDirectory(new Path(output), runId, hadoopConf);
+        RunDirectory runDir = RunDirectory.of(output, runId, hadoopConf);
         if (runDir.isCommitted() && !options.overwrite()) {
             checkSameConfig(runDir, comparable, configHash);
             out.println("run " + runDir.committedPath() + " is already committed; nothing to do "

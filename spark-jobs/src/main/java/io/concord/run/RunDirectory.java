@@ -51,6 +51,11 @@ public final class RunDirectory {
         this.conf = conf;
     }
 
+    /** The run directory of {@code runId} under the output root {@code output} (any Hadoop URI or path). */
+    public static RunDirectory of(String output, String runId, Configuration conf) {
+        return new RunDirectory(new Path(output), runId, conf);
+    }
+
     public String runId() {
         return runId;
     }
