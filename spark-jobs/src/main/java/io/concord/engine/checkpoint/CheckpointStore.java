@@ -11,6 +11,7 @@ import io.concord.engine.RoundSummary;
 import io.concord.engine.StatisticSet;
 import io.concord.engine.TrainingState;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.ChecksumException;
 import org.apache.hadoop.fs.FSDataInputStream;
 import org.apache.hadoop.fs.FSDataOutputStream;
 import org.apache.hadoop.fs.FSError;
@@ -238,6 +239,9 @@ public final class CheckpointStore implements Checkpointer {
             int round = meta.path("round").asInt();
             return new TrainingState(params, optimizer, round, byName.isEmpty() ? null : statistics.fromNames(byName),
                     bookkeeping);
+        } catch (ChecksumException e) {
+            throw new DataException(checkpoint.toString(), "checksum mismatch (" + e.getMessage()
+                    + "): the checkpoint is corrupt or was modified");
         } catch (IOException e) {
             throw new UncheckedIOException("reading checkpoint " + checkpoint + ": " + e.getMessage(), e);
         }
@@ -249,7 +253,14 @@ public final class CheckpointStore implements Checkpointer {
     static Map<String, Object> readStatistics(InputStream in, String source) throws IOException {
         Map<String, Object> out = new LinkedHashMap<>();
         ObjectInputStream objects = new ObjectInputStream(in);
-        objects.setObjectInputFilter(FILTER);
+        String[] rejected = new String[1];
+        objects.setObjectInputFilter(info -> {
+            ObjectInputFilter.Status status = FILTER.checkInput(info);
+            if (status == ObjectInputFilter.Status.REJECTED && info.serialClass() != null) {
+                rejected[0] = info.serialClass().getName();
+            }
+            return status;
+        });
         try {
             int count = objects.readInt();
             for (int i = 0; i < count; i++) {
@@ -257,8 +268,9 @@ public final class CheckpointStore implements Checkpointer {
                 out.put(name, objects.readObject());
             }
         } catch (InvalidClassException e) {
-            throw new DataException(source, "refused to deserialize " + e.getMessage()
-                    + " (only Concord statistic classes, strings and primitive arrays are allowed)");
+            throw new DataException(source, "refused to deserialize " + (rejected[0] == null ? e.getMessage()
+                    : "class " + rejected[0] + " (" + e.getMessage() + ")")
+                    + "; only Concord statistic classes, strings and primitive arrays are allowed");
         } catch (ClassNotFoundException | ClassCastException | StreamCorruptedException | EOFException e) {
             throw new DataException(source, "not a Concord statistics file: " + e);
         }
