@@ -104,6 +104,12 @@ class ReliabilityCliTest {
                 .contains("--overwrite").contains("_FAILED");
         assertThat(out("_staging/crash/checkpoints/round-00000002/manifest.json")).exists();
 
+        CliRun otherConfig = CliRun.of(train("crash", "--set", "train.checkpointEvery=2", "--set", "optimizer.lr=0.3",
+                "--resume"));
+        assertThat(otherConfig.exitCode()).isEqualTo(ConcordMain.USAGE);
+        assertThat(errorLine(otherConfig)).contains("round-00000002 belongs to another config");
+        assertThat(out("_staging/crash/checkpoints/round-00000002/manifest.json")).exists();
+
         CliRun overwritten = CliRun.of(train("crash", "--set", "train.checkpointEvery=2", "--overwrite"));
         assertThat(overwritten.exitCode()).as(overwritten.err()).isZero();
         assertThat(overwritten.out()).doesNotContain("resuming from");
