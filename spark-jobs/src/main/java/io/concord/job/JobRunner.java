@@ -112,6 +112,13 @@ public final class JobRunner {
         runDir.lock(Duration.ofSeconds(hadoopConf.getLong(RunLock.STALE_SECONDS_KEY,
                 RunLock.DEFAULT_STALE_SECONDS)));
         try {
+            if (runDir.isCommitted() && !options.overwrite()) {
+                // committed by the submission that held the lock just before this one
+                checkSameConfig(runDir, comparable, configHash);
+                out.println("run " + runDir.committedPath() + " is already committed; nothing to do "
+                        + "(use --overwrite to replace it)");
+                return Outcome.ALREADY_COMMITTED;
+            }
             runDir.prepare(options.resume(), options.overwrite());
             try {
                 return trainAndCommit(job, options, config, sparkConf, tree, configHash, runDir, runId, started);
@@ -149,7 +156,7 @@ public final class JobRunner {
                 throw e instanceof RuntimeException re ? re : new RuntimeException(e);
             }
             writeSummary(runDir, job, runId, "succeeded", result, started, metrics, null, provenance);
-            runDir.commit();
+            runDir.commit(options.overwrite());
             out.println("committed " + runDir.committedPath() + " (" + result.rounds() + " rounds, final loss "
                     + result.finalLoss() + ", metrics " + result.metrics() + ")");
             out.println("summary: " + new Path(runDir.committedPath(), "summary.json") + "; report: "

@@ -31,8 +31,10 @@ import java.util.regex.Pattern;
  */
 public final class Provenance {
 
-    /** At most this many files are listed per input path; totals always cover all of them. */
+    /** At most this many files are listed per input path. */
     static final int MAX_FILES_LISTED = 100;
+    /** Totals cover at most this many files per input path (then {@code complete} is false). */
+    static final int MAX_FILES_COUNTED = 100_000;
 
     private Provenance() {
     }
@@ -117,7 +119,7 @@ public final class Provenance {
         long bytes = 0;
         long newest = 0;
         RemoteIterator<LocatedFileStatus> it = fs.listFiles(path, true);
-        while (it.hasNext()) {
+        while (it.hasNext() && count < MAX_FILES_COUNTED) {
             FileStatus status = it.next();
             count++;
             bytes += status.getLen();
@@ -131,6 +133,7 @@ public final class Provenance {
             }
         }
         entry.put("files", count);
+        entry.put("complete", !it.hasNext());
         entry.put("bytes", bytes);
         entry.put("newestModification", newest == 0 ? null : Instant.ofEpochMilli(newest).toString());
         entry.put("listed", files);

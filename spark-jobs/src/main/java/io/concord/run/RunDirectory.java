@@ -224,15 +224,19 @@ public final class RunDirectory {
 
     /**
      * Checks that this submission still holds the run lock, writes {@code _SUCCESS} last and renames staging to the
-     * committed path (replacing an overwritten run).
+     * committed path; an existing committed run is only replaced when {@code replace} is set.
      */
-    public void commit() {
+    public void commit(boolean replace) {
         FileSystem fs = fs();
         Path target = committedPath();
         if (lock != null) {
             lock.verify();
         }
         try {
+            if (fs.exists(target) && !replace) {
+                throw new OutputException("run " + target + " was committed by another submission meanwhile; "
+                        + "nothing committed (use --overwrite to replace it)");
+            }
             writeString(SUCCESS, "");
             if (fs.exists(target)) {
                 if (!fs.delete(target, true)) {

@@ -47,7 +47,8 @@ class SecureClusterIT {
         assertThat(r.code).as(r.output).isZero();
         Path daemonConf = tmp.resolve("spark-home/run/daemon-secure.conf");
         assertThat(Files.getPosixFilePermissions(daemonConf)).isEqualTo(PosixFilePermissions.fromString("rw-------"));
-        assertThat(daemonConf).content().contains("spark.authenticate true").contains("spark.network.crypto.enabled true");
+        assertThat(daemonConf).content().containsPattern("spark.authenticate\\s+true")
+                .containsPattern("spark.network.crypto.enabled\\s+true").contains("spark.authenticate.secret " + SECRET);
     }
 
     @AfterAll
