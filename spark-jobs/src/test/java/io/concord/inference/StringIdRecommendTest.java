@@ -42,7 +42,7 @@ class StringIdRecommendTest {
         Configuration conf = new Configuration();
         RunDirectory dir = new RunDirectory(new org.apache.hadoop.fs.Path(tmp.resolve("runs").toUri()), "strings",
                 conf);
-        dir.prepare(false);
+        dir.prepare(false, false);
         try (SparkSession spark = RecommendEvaluateTest.session()) {
             JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
             IdMap.ofStrings(List.of("carol", "alice", "bob")).write(dir.staged("model/" + IdMaps.USERS), conf);
@@ -55,7 +55,7 @@ class StringIdRecommendTest {
         } catch (IOException e) {
             throw new AssertionError(e);
         }
-        dir.commit();
+        dir.commit(false);
         return tmp.resolve("runs/strings");
     }
 
