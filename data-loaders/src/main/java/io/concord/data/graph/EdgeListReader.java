@@ -14,8 +14,9 @@ import java.util.List;
 
 /**
  * Reads plain interaction logs {@code user,item[,weight]} (CSV or TSV, with or without a header line) through Hadoop's
- * Hadoop {@code FileSystem} ({@link InputFiles}: compressed files decompressed). A directory is read as the concatenation of its visible files in name order (Spark/Hadoop
- * output: {@code part-00000, …}; names starting with {@code _} or {@code .} are skipped).
+ * {@code FileSystem} ({@link InputFiles}: compressed files are decompressed). A directory is read as the
+ * concatenation of its visible files in name order (Spark/Hadoop output: {@code part-00000, …}; names starting with
+ * {@code _} or {@code .} are skipped).
  *
  * <p>Auto-detection, per file, on its first non-blank line: the delimiter is a tab if that line has one, else a comma;
  * the line is a header if its first field starts with a letter or a double quote ({@code user,item},

@@ -93,7 +93,7 @@ class OptimizerRegistryTest {
                 List.of(Map.of("offset", 0, "rows", 4, "cols", 6)))))
                 .hasMessage("optimizer.rank: is required");
         assertThatThrownBy(() -> OptimizerRegistry.create("adam", Map.of("lr", "fast")))
-                .hasMessage("optimizer.lr: 'fast' is not a number");
+                .hasMessage("optimizer.lr: 'fast' is not a number (a quoted string; write the number without quotes)");
         assertThatThrownBy(() -> OptimizerRegistry.create("lion", Map.of("direction", "l1")))
                 .hasMessage("optimizer.direction: 'l1' is not allowed; must be one of sign, l2");
         assertThatThrownBy(() -> OptimizerRegistry.create("fira", Map.of("rank", 2)))

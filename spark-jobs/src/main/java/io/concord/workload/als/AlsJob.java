@@ -7,9 +7,10 @@ import io.concord.engine.checkpoint.FloatArrays;
 import io.concord.job.Job;
 import io.concord.job.JobContext;
 import io.concord.job.JobResult;
+import io.concord.job.SkippedRecords;
+import io.concord.run.RunDirectory;
 import io.concord.workload.recsys.GraphLoader;
 import io.concord.workload.recsys.RankingEvaluator;
-import io.concord.run.RunDirectory;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.ml.recommendation.ALS;
@@ -59,7 +60,8 @@ public final class AlsJob implements Job<AlsConfig> {
 
     @Override
     public JobResult run(AlsConfig config, JobContext ctx) throws IOException {
-        InteractionGraph graph = GraphLoader.load(config.data(), config.seed(), ctx.hadoopConf());
+        InteractionGraph graph = GraphLoader.load(config.data(), config.seed(), ctx.hadoopConf(),
+                SkippedRecords.of(ctx.jsc()));
         ctx.console().printf("graph: %s from %s%n", graph, config.data().describe());
         int parallelism = ctx.jsc().defaultParallelism();
         JavaRDD<Row> rows = ctx.jsc().parallelize(graph.trainInteractions(), parallelism)

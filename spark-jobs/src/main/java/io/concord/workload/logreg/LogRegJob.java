@@ -1,14 +1,17 @@
 package io.concord.workload.logreg;
 
-import io.concord.core.optim.LinearSoftmaxCurvature;
-import io.concord.core.optim.MatrixBlock;
 import io.concord.core.model.LabeledVector;
 import io.concord.core.model.LinearClassifier;
 import io.concord.core.model.Model;
 import io.concord.core.model.dl4j.Dl4jNetworkModel;
 import io.concord.core.model.dl4j.LabeledVectorBatches;
+import io.concord.core.optim.LinearSoftmaxCurvature;
+import io.concord.core.optim.MatrixBlock;
 import io.concord.core.optim.Optimizer;
 import io.concord.data.DataException;
+import io.concord.data.io.BadRecords;
+import io.concord.data.io.InputFiles;
+import io.concord.data.io.ReadOptions;
 import io.concord.data.synthetic.GaussianClasses;
 import io.concord.data.vector.LabeledVectorCsv;
 import io.concord.engine.Shard;
@@ -19,11 +22,13 @@ import io.concord.job.Job;
 import io.concord.job.JobContext;
 import io.concord.job.JobResult;
 import io.concord.job.PartitionOrderedSum;
+import io.concord.job.SkippedRecords;
 import io.concord.job.TrainingRun;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.util.SerializableConfiguration;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
@@ -81,10 +86,10 @@ public final class LogRegJob implements Job<LogRegConfig> {
     @Override
     public void checkInputs(LogRegConfig config, Configuration hadoopConf) {
         if (config.data().path() != null) {
-            LabeledVectorCsv.files(new Path(config.data().path()), hadoopConf);
+            InputFiles.list(new Path(config.data().path()), hadoopConf, "data.path");
         }
         if (config.data().testPath() != null) {
-            LabeledVectorCsv.files(new Path(config.data().testPath()), hadoopConf);
+            InputFiles.list(new Path(config.data().testPath()), hadoopConf, "data.testPath");
         }
     }
 
@@ -202,29 +207,37 @@ public final class LogRegJob implements Job<LogRegConfig> {
                     s -> gen.generateClean(seed, 1L << 40 | s[0], (int) s[1]).iterator());
             return new Datasets(train, test, g.examples(), "generated data");
         }
-        JavaRDD<LabeledVector> all = readCsv(sc, config.data().path());
+        ReadOptions reading = config.data().reading();
+        JavaRDD<LabeledVector> all = readCsv(sc, config.data().path(), reading);
         long count = all.count();
         if (count == 0) {
             throw new DataException(config.data().path(), "no examples found (the dataset is empty)");
         }
         if (config.data().testPath() != null) {
-            return new Datasets(all, readCsv(sc, config.data().testPath()), count, config.data().path());
+            return new Datasets(all, readCsv(sc, config.data().testPath(), reading), count, config.data().path());
         }
         JavaRDD<LabeledVector>[] split = all.randomSplit(new double[] {0.9, 0.1}, config.seed());
         return new Datasets(split[0], split[1], count, config.data().path());
     }
 
     /** Reads CSV files in parallel, one task per file, so parse errors name file and line. */
-    static JavaRDD<LabeledVector> readCsv(JavaSparkContext sc, String path) {
-        List<Path> files = LabeledVectorCsv.files(new Path(path), sc.hadoopConfiguration());
+    static JavaRDD<LabeledVector> readCsv(JavaSparkContext sc, String path, ReadOptions reading) {
+        List<Path> files = InputFiles.list(new Path(path), sc.hadoopConfiguration());
         List<Tuple2<Integer, String>> indexed = new ArrayList<>();
         for (int f = 0; f < files.size(); f++) {
             indexed.add(new Tuple2<>(f, files.get(f).toString()));
         }
-        org.apache.spark.util.SerializableConfiguration conf =
-                new org.apache.spark.util.SerializableConfiguration(sc.hadoopConfiguration());
-        return sc.parallelize(indexed, indexed.size()).flatMap(
-                f -> LabeledVectorCsv.readFile(new Path(f._2()), conf.value(), f._1()).iterator());
+        SerializableConfiguration conf = new SerializableConfiguration(sc.hadoopConfiguration());
+        SkippedRecords skipped = SkippedRecords.of(sc);
+        return sc.parallelize(indexed, indexed.size()).flatMap(f -> {
+            BadRecords bad = new BadRecords(reading.onBadRecord());
+            List<LabeledVector> examples = LabeledVectorCsv.readFile(new Path(f._2()), conf.value(), f._1(), reading,
+                    bad);
+            if (!bad.isEmpty()) {
+                skipped.add(bad);
+            }
+            return examples.iterator();
+        });
     }
 
     private static JavaRDD<long[]> slices(JavaSparkContext sc, int total) {

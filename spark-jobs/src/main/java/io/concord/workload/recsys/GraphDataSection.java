@@ -1,7 +1,10 @@
 package io.concord.workload.recsys;
 
 import io.concord.config.ConfigException;
+import io.concord.config.RecordReading;
 import io.concord.data.graph.SyntheticGraphSpec;
+import io.concord.data.io.OnBadRecord;
+import io.concord.data.io.ReadOptions;
 
 /**
  * The {@code data:} section shared by the recommendation jobs ({@code ultragcn}, {@code als}): exactly one source of
@@ -13,8 +16,11 @@ import io.concord.data.graph.SyntheticGraphSpec;
  *                     part files), split per user at random with {@code testFraction} and the job seed
  * @param testFraction fraction of each user's interactions held out for test when reading {@code edges}
  * @param generate     a generated clustered, power-law graph (the default when no file is given)
+ * @param maxRecordBytes longest accepted line of {@code train}/{@code test}/{@code edges} in bytes (default 16 MiB)
+ * @param onBadRecord    {@code fail} (default) or {@code skip} malformed lines
  */
-public record GraphDataSection(String train, String test, String edges, Double testFraction, Generate generate) {
+public record GraphDataSection(String train, String test, String edges, Double testFraction, Generate generate,
+                               Long maxRecordBytes, OnBadRecord onBadRecord) {
 
     public GraphDataSection {
         boolean split = train != null || test != null;
@@ -41,10 +47,16 @@ public record GraphDataSection(String train, String test, String edges, Double t
         if (sources == 0) {
             generate = Generate.defaults();
         }
+        maxRecordBytes = RecordReading.maxRecordBytes(maxRecordBytes);
+        onBadRecord = RecordReading.onBadRecord(onBadRecord);
     }
 
     public static GraphDataSection defaults() {
-        return new GraphDataSection(null, null, null, null, null);
+        return new GraphDataSection(null, null, null, null, null, null, null);
+    }
+
+    public ReadOptions reading() {
+        return new ReadOptions(maxRecordBytes, onBadRecord);
     }
 
     /** A short name of the source for messages and summaries. */

@@ -1,9 +1,6 @@
 package io.concord.workload.ultragcn;
 
-import io.concord.workload.recsys.RankingEvaluator;
-import io.concord.workload.recsys.RankingEvalSection;
-import io.concord.workload.recsys.GraphTables;
-import io.concord.workload.recsys.GraphLoader;
+import io.concord.config.ConfigException;
 import io.concord.core.metric.RankingResult;
 import io.concord.core.optim.Optimizer;
 import io.concord.core.ultragcn.DegreeWeights;
@@ -23,7 +20,12 @@ import io.concord.job.Job;
 import io.concord.job.JobContext;
 import io.concord.job.JobResult;
 import io.concord.job.MultiStepLr;
+import io.concord.job.SkippedRecords;
 import io.concord.job.TrainingRun;
+import io.concord.workload.recsys.GraphLoader;
+import io.concord.workload.recsys.GraphTables;
+import io.concord.workload.recsys.RankingEvalSection;
+import io.concord.workload.recsys.RankingEvaluator;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -77,7 +79,8 @@ public final class UltraGcnJob implements Job<UltraGcnConfig> {
     public JobResult run(UltraGcnConfig config, JobContext ctx) {
         JavaSparkContext sc = ctx.jsc();
         long t0 = System.nanoTime();
-        InteractionGraph graph = GraphLoader.load(config.data(), config.seed(), ctx.hadoopConf());
+        InteractionGraph graph = GraphLoader.load(config.data(), config.seed(), ctx.hadoopConf(),
+                SkippedRecords.of(ctx.jsc()));
         double loadSeconds = (System.nanoTime() - t0) / 1e9;
         ctx.console().printf("graph: %s from %s (read in %.1f s)%n", graph, config.data().describe(), loadSeconds);
 
@@ -91,6 +94,10 @@ public final class UltraGcnJob implements Job<UltraGcnConfig> {
 
         long t1 = System.nanoTime();
         UltraGcnObjective objective = config.ultragcn().objective();
+        if (objective.lambda() > 0 && objective.iiNeighborNum() > graph.numItems()) {
+            throw new ConfigException("ultragcn.ii_neighbor_num", objective.iiNeighborNum(), "at most the number of "
+                    + "items, " + graph.numItems() + " in " + config.data().describe());
+        }
         int[][] degrees = GraphTables.degrees(positives, graph.numUsers(), graph.numItems(),
                 train.aggregationDepth());
         ItemNeighbours neighbours = ItemNeighbours.none(graph.numItems());
@@ -113,7 +120,7 @@ public final class UltraGcnJob implements Job<UltraGcnConfig> {
         if (config.epochs() != null) {
             long rounds = (long) config.epochs() * roundsPerEpoch;
             if (rounds > Integer.MAX_VALUE) {
-                throw new io.concord.config.ConfigException("epochs", config.epochs(), "fewer epochs: "
+                throw new ConfigException("epochs", config.epochs(), "fewer epochs: "
                         + rounds + " rounds do not fit an int");
             }
             train = train.withRounds((int) rounds);
