@@ -54,15 +54,15 @@ public final class ConcordMain implements Callable<Integer> {
         cli.setErr(new java.io.PrintWriter(err, true));
         cli.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
             int code = exitCode(ex);
-            err.println("concord: error: " + message(ex));
+            err.println("concord: error: " + message(ex).strip().replaceAll("\\s*\\R\\s*", " "));
             if (code == FAILED) {
                 ex.printStackTrace(err);
             }
             return code;
         });
         cli.setParameterExceptionHandler((ex, args2) -> {
-            err.println("concord: " + ex.getMessage());
-            ex.getCommandLine().usage(err);
+            err.println("concord: error: " + ex.getMessage().strip().replace('\n', ' ') + " (see '"
+                    + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help')");
             return USAGE;
         });
         return cli.execute(args);

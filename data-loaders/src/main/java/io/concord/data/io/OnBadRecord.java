@@ -21,6 +21,11 @@ public enum OnBadRecord {
         return configName;
     }
 
+    @Override
+    public String toString() {
+        return configName;
+    }
+
     @JsonCreator
     public static OnBadRecord fromConfig(String value) {
         for (OnBadRecord mode : values()) {
