@@ -69,8 +69,10 @@ class OptimizerRegistryTest {
     }
 
     @Test
-    void sectionMapWithNameAndStringNumbers() {
-        Optimizer adamw = OptimizerRegistry.create(Map.of("name", "adamw", "lr", "3e-4", "weightDecay", 0.1));
+    void sectionMapWithNameAndNumbersButNotQuotedStrings() {
+        assertThatThrownBy(() -> OptimizerRegistry.create(Map.of("name", "adamw", "lr", "3e-4")))
+                .hasMessage("optimizer.lr: '3e-4' is not a number (a quoted string; write the number without quotes)");
+        Optimizer adamw = OptimizerRegistry.create(Map.of("name", "adamw", "lr", 3e-4, "weightDecay", 0.1));
         assertThat(adamw).isInstanceOf(Adam.class);
         assertThat(((Adam) adamw).convention()).isEqualTo(Adam.Convention.TORCH);
         float[] theta = {1f};
