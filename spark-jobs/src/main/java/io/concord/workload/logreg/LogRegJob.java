@@ -9,7 +9,6 @@ import io.concord.core.optim.LinearSoftmaxCurvature;
 import io.concord.core.optim.MatrixBlock;
 import io.concord.core.optim.Optimizer;
 import io.concord.data.DataException;
-import io.concord.data.io.BadRecords;
 import io.concord.data.io.InputFiles;
 import io.concord.data.io.ReadOptions;
 import io.concord.data.synthetic.GaussianClasses;
@@ -22,13 +21,12 @@ import io.concord.job.Job;
 import io.concord.job.JobContext;
 import io.concord.job.JobResult;
 import io.concord.job.PartitionOrderedSum;
-import io.concord.job.SkippedRecords;
+import io.concord.job.PerFileRead;
 import io.concord.job.TrainingRun;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
-import org.apache.spark.util.SerializableConfiguration;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
@@ -38,7 +36,6 @@ import org.deeplearning4j.nn.weights.WeightInit;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
-import scala.Tuple2;
 
 import java.io.Serializable;
 import java.util.ArrayList;
@@ -222,22 +219,10 @@ public final class LogRegJob implements Job<LogRegConfig> {
 
     /** Reads CSV files in parallel, one task per file, so parse errors name file and line. */
     static JavaRDD<LabeledVector> readCsv(JavaSparkContext sc, String path, ReadOptions reading) {
-        List<Path> files = InputFiles.list(new Path(path), sc.hadoopConfiguration());
-        List<Tuple2<Integer, String>> indexed = new ArrayList<>();
-        for (int f = 0; f < files.size(); f++) {
-            indexed.add(new Tuple2<>(f, files.get(f).toString()));
-        }
-        SerializableConfiguration conf = new SerializableConfiguration(sc.hadoopConfiguration());
-        SkippedRecords skipped = SkippedRecords.of(sc);
-        return sc.parallelize(indexed, indexed.size()).flatMap(f -> {
-            BadRecords bad = new BadRecords(reading.onBadRecord());
-            List<LabeledVector> examples = LabeledVectorCsv.readFile(new Path(f._2()), conf.value(), f._1(), reading,
-                    bad);
-            if (!bad.isEmpty()) {
-                skipped.add(bad);
-            }
-            return examples.iterator();
-        });
+        List<String> files = InputFiles.list(new Path(path), sc.hadoopConfiguration()).stream().map(Path::toString)
+                .toList();
+        return PerFileRead.read(sc, files, reading, (i, file, conf, options, bad) -> LabeledVectorCsv.readFile(file,
+                conf, i, options, bad));
     }
 
     private static JavaRDD<long[]> slices(JavaSparkContext sc, int total) {

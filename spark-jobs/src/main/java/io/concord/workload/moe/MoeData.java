@@ -14,13 +14,13 @@ import io.concord.data.moe.DomainDataGenerator;
 import io.concord.data.moe.FeatureDomains;
 import io.concord.data.moe.MoeJsonlReader;
 import io.concord.data.moe.TokenDomains;
-import io.concord.job.SkippedRecords;
+import io.concord.job.PerFileRead;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.storage.StorageLevel;
-import org.apache.spark.util.SerializableConfiguration;
 import scala.Tuple2;
 
 import java.io.IOException;
@@ -109,37 +109,32 @@ record MoeData(JavaRDD<MoeExample> train, JavaRDD<MoeExample> test, MoeTask task
         all.addAll(testFiles);
         ReadOptions reading = data.reading();
         String first = firstRecordKind(all, hadoop, reading);
-        SerializableConfiguration conf = new SerializableConfiguration(hadoop);
-        SkippedRecords skipped = SkippedRecords.of(sc);
-
-        List<String> domains = new ArrayList<>(new TreeSet<>(sc.parallelize(all, all.size())
-                .flatMap(f -> scan(f, conf.value(), reading, skipped).iterator()).distinct().collect()));
+        List<String> domains = new ArrayList<>(new TreeSet<>(PerFileRead.read(sc, all, reading,
+                (i, file, conf, options, bad) -> MoeJsonlReader.scanDomains(fileSystem(file, conf), file, options,
+                        bad)).distinct().collect()));
         int vocab = first.equals("text") ? MoeJsonlReader.BYTE_VOCAB : data.vocabSize();
-        List<Tuple2<Integer, String>> indexed = new ArrayList<>();
-        for (int i = 0; i < all.size(); i++) {
-            indexed.add(new Tuple2<>(i, all.get(i)));
-        }
         int trainFileCount = trainFiles.size();
         boolean split = testFiles.isEmpty();
         double testFraction = data.testFraction();
         List<String> domainList = List.copyOf(domains);
         // (held out?, example); the held-out choice is a seeded hash of (file, record), so it does not depend on
         // partitioning or on the order tasks run.
-        JavaRDD<Tuple2<Boolean, MoeExample>> tagged = sc.parallelize(indexed, indexed.size()).flatMap(t -> {
-            List<MoeExample> examples = read(t._2(), conf.value(), domainList, vocab, reading, skipped);
+        JavaRDD<Tuple2<Boolean, MoeExample>> tagged = PerFileRead.read(sc, all, reading, (f, file, conf, o, bad) -> {
+            List<MoeExample> examples = new MoeJsonlReader(domainList, vocab).read(fileSystem(file, conf), file, o,
+                    bad);
             List<Tuple2<Boolean, MoeExample>> out = new ArrayList<>(examples.size());
             for (int r = 0; r < examples.size(); r++) {
                 boolean heldOut;
-                if (t._1() >= trainFileCount) {
+                if (f >= trainFileCount) {
                     heldOut = true;
                 } else if (split) {
-                    heldOut = (Seeds.mix(seed, SPLIT_SALT, t._1(), r) >>> 11) * 0x1.0p-53 < testFraction;
+                    heldOut = (Seeds.mix(seed, SPLIT_SALT, f, r) >>> 11) * 0x1.0p-53 < testFraction;
                 } else {
                     heldOut = false;
                 }
                 out.add(new Tuple2<>(heldOut, examples.get(r)));
             }
-            return out.iterator();
+            return out;
         });
         tagged.persist(StorageLevel.MEMORY_AND_DISK_SER());
         String source = String.join(",", data.paths());
@@ -226,34 +221,11 @@ record MoeData(JavaRDD<MoeExample> train, JavaRDD<MoeExample> test, MoeTask task
         throw new DataException(String.join(",", files), "no examples found (the dataset is empty)");
     }
 
-    private static List<String> scan(String file, Configuration hadoop, ReadOptions reading,
-                                     SkippedRecords skipped) {
-        Path path = new Path(file);
-        BadRecords bad = new BadRecords(reading.onBadRecord());
+    private static FileSystem fileSystem(Path file, Configuration conf) {
         try {
-            List<String> domains = MoeJsonlReader.scanDomains(path.getFileSystem(hadoop), path, reading, bad);
-            if (!bad.isEmpty()) {
-                skipped.add(bad);
-            }
-            return domains;
+            return file.getFileSystem(conf);
         } catch (IOException e) {
-            throw new DataException(file, "cannot be read: " + e.getMessage(), e);
-        }
-    }
-
-    private static List<MoeExample> read(String file, Configuration hadoop, List<String> domains, int vocab,
-                                         ReadOptions reading, SkippedRecords skipped) {
-        Path path = new Path(file);
-        BadRecords bad = new BadRecords(reading.onBadRecord());
-        try {
-            List<MoeExample> examples = new MoeJsonlReader(domains, vocab).read(path.getFileSystem(hadoop), path,
-                    reading, bad);
-            if (!bad.isEmpty()) {
-                skipped.add(bad);
-            }
-            return examples;
-        } catch (IOException e) {
-            throw new DataException(file, "cannot be read: " + e.getMessage(), e);
+            throw new DataException(file.toString(), "cannot open its file system: " + e.getMessage(), e);
         }
     }
 }

@@ -14,12 +14,11 @@ import io.concord.data.pref.TextRanked;
 import io.concord.data.pref.TofuQa;
 import io.concord.data.pref.TofuReader;
 import io.concord.data.pref.VocabularyFiles;
-import io.concord.job.SkippedRecords;
+import io.concord.job.PerFileRead;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
-import org.apache.spark.util.SerializableConfiguration;
 
 import java.io.Serializable;
 import java.util.ArrayList;
@@ -67,25 +66,15 @@ final class PrefData {
         return InputFiles.list(new Path(path), sc.hadoopConfiguration()).stream().map(Path::toString).toList();
     }
 
+    private static <T> JavaRDD<T> perFile(JavaSparkContext sc, List<String> files, ReadOptions options,
+                                          FileReader<T> reader) {
+        return PerFileRead.read(sc, files, options, (i, file, conf, o, bad) -> reader.read(file, conf, o, bad));
+    }
+
     /** A reader of one file's records under given options. */
     @FunctionalInterface
     interface FileReader<T> extends Serializable {
         List<T> read(Path file, Configuration conf, ReadOptions options, BadRecords bad);
-    }
-
-    /** One task per file; skipped records go to the run's {@link SkippedRecords}. */
-    private static <T> JavaRDD<T> perFile(JavaSparkContext sc, List<String> files, ReadOptions options,
-                                          FileReader<T> reader) {
-        SerializableConfiguration conf = new SerializableConfiguration(sc.hadoopConfiguration());
-        SkippedRecords skipped = SkippedRecords.of(sc);
-        return sc.parallelize(files, files.size()).flatMap(f -> {
-            BadRecords bad = new BadRecords(options.onBadRecord());
-            List<T> records = reader.read(new Path(f), conf.value(), options, bad);
-            if (!bad.isEmpty()) {
-                skipped.add(bad);
-            }
-            return records.iterator();
-        });
     }
 
     /** Training problems of the arithmetic section (held-out question texts removed), generated per slice. */
