@@ -1,6 +1,6 @@
 package io.concord.cli;
 
-import io.concord.config.ConfigException;
+import io.concord.core.param.ParamException;
 import io.concord.config.ConfigLoader;
 import io.concord.data.DataException;
 import io.concord.job.Job;
@@ -70,7 +70,7 @@ public final class ConcordMain implements Callable<Integer> {
 
     static int exitCode(Throwable t) {
         for (Throwable c = t; c != null; c = c.getCause()) {
-            if (c instanceof ConfigException) {
+            if (c instanceof ParamException) {
                 return USAGE;
             }
             if (c instanceof DataException) {
@@ -87,7 +87,7 @@ public final class ConcordMain implements Callable<Integer> {
     static String message(Throwable t) {
         Throwable root = t;
         for (Throwable c = t; c != null; c = c.getCause()) {
-            if (c instanceof ConfigException || c instanceof DataException
+            if (c instanceof ParamException || c instanceof DataException
                     || c instanceof RunDirectory.OutputException) {
                 return c.getMessage();
             }

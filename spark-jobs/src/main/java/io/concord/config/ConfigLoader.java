@@ -1,5 +1,6 @@
 package io.concord.config;
 
+import io.concord.core.param.ParamException;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
@@ -118,8 +119,8 @@ public final class ConfigLoader {
                     + (parent.isEmpty() ? "" : " in '" + parent + "'") + ": " + allowed(e.getKnownPropertyIds()));
         } catch (ValueInstantiationException e) {
             Throwable cause = e.getCause();
-            if (cause instanceof ConfigException ce) {
-                throw ce;
+            if (cause instanceof ParamException pe) {
+                throw ConfigException.from(pe, pe.key());
             }
             String key = path(e, null);
             throw new ConfigException(key.isEmpty() ? "<root>" : key,
@@ -136,8 +137,8 @@ public final class ConfigLoader {
             throw new ConfigException(key.isEmpty() ? "<root>" : key, e.getOriginalMessage());
         } catch (JsonMappingException e) {
             Throwable cause = e.getCause();
-            if (cause instanceof ConfigException ce) {
-                throw ce;
+            if (cause instanceof ParamException pe) {
+                throw ConfigException.from(pe, pe.key());
             }
             String key = path(e, null);
             throw new ConfigException(key.isEmpty() ? "<root>" : key,

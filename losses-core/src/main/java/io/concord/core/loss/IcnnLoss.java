@@ -1,6 +1,6 @@
 package io.concord.core.loss;
 
-import io.concord.core.param.Hyper;
+import io.concord.core.param.Checks;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -38,9 +38,9 @@ public final class IcnnLoss implements MetricLoss {
      * @param dropFirstNeighbour drop the nearest reference (the point itself when references are the points)
      */
     public IcnnLoss(int k, Integer ipc, boolean dropFirstNeighbour) {
-        this.k = Hyper.positive("loss.k", k);
+        this.k = Checks.positive("loss.k", k);
         if (ipc != null) {
-            Hyper.positive("loss.ipc", ipc.intValue());
+            Checks.positive("loss.ipc", ipc.intValue());
         }
         this.ipc = ipc;
         this.dropFirstNeighbour = dropFirstNeighbour;

@@ -1,6 +1,6 @@
 package io.concord.core.loss;
 
-import io.concord.core.param.Hyper;
+import io.concord.core.param.Checks;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 import java.io.Serializable;
@@ -22,8 +22,8 @@ public final class NormalizedSoftmaxLoss implements Serializable {
     private final double margin;
 
     public NormalizedSoftmaxLoss(double scale, double margin) {
-        this.scale = Hyper.positive("loss.scale", scale);
-        this.margin = Hyper.nonNegative("loss.margin", margin);
+        this.scale = Checks.positive("loss.scale", scale);
+        this.margin = Checks.nonNegative("loss.margin", margin);
     }
 
     public String name() {
@@ -35,7 +35,7 @@ public final class NormalizedSoftmaxLoss implements Serializable {
      * {@code p} over {@code numClasses} classes: {@code α_low = log(p·(C − 2)/(1 − p))}; pick {@code scale ≥ α_low}.
      */
     public static double minimumScale(double p, int numClasses) {
-        Hyper.inRange("p", p, 0.0, 1.0, false, false);
+        Checks.inRange("p", p, 0.0, 1.0, false, false);
         if (numClasses < 3) {
             throw new IllegalArgumentException("numClasses: " + numClasses + " is not allowed; the bound needs >= 3");
         }

@@ -1,6 +1,6 @@
 package io.concord.core.optim;
 
-import io.concord.core.param.Hyper;
+import io.concord.core.param.Checks;
 /**
  * Normalised gradient descent for (separable) logistic regression with large step sizes. Two normalisations:
  * <ul>
@@ -25,7 +25,7 @@ public final class NormalizedGd implements LossAwareOptimizer {
     private final Normalization normalization;
 
     public NormalizedGd(double learningRate, Normalization normalization) {
-        this.learningRate = Hyper.positive("optimizer.lr", learningRate);
+        this.learningRate = Checks.positive("lr", learningRate);
         this.normalization = java.util.Objects.requireNonNull(normalization, "normalization");
     }
 

@@ -35,7 +35,7 @@ public final class ConfigSection {
         known.add(name);
         Object v = values.get(name);
         if (v == null) {
-            throw new IllegalArgumentException(key(name) + ": required");
+            throw new ParamException(key(name), "required");
         }
         return v.toString().trim();
     }
@@ -55,12 +55,12 @@ public final class ConfigSection {
         known.add(name);
         Object v = values.get(name);
         if (v == null) {
-            throw new IllegalArgumentException(key(name) + ": required");
+            throw new ParamException(key(name), "required");
         }
         if (v instanceof Number n) {
             return n.doubleValue();
         }
-        throw new IllegalArgumentException(key(name) + ": '" + v + "' is not a number"
+        throw new ParamException(key(name), "'" + v + "' is not a number"
                 + (v instanceof String ? " (a quoted string; write the number without quotes)" : ""));
     }
 
@@ -72,7 +72,7 @@ public final class ConfigSection {
         if (v instanceof Boolean b) {
             return b;
         }
-        throw new IllegalArgumentException(key(name) + ": '" + v + "' is not a boolean (true or false)");
+        throw new ParamException(key(name), "'" + v + "' is not a boolean (true or false)");
     }
 
     /** Reads an enum constant by case-insensitive name; the error lists the allowed names. */
@@ -90,7 +90,7 @@ public final class ConfigSection {
         for (E e : type.getEnumConstants()) {
             allowed.add(e.name().toLowerCase(Locale.ROOT));
         }
-        throw new IllegalArgumentException(key(name) + ": '" + s + "' is not allowed; one of " + allowed);
+        throw new ParamException(key(name), "'" + s + "' is not allowed; one of " + allowed);
     }
 
     /** Fails on the first key present in the section that no read asked for. */
@@ -99,7 +99,7 @@ public final class ConfigSection {
         unknown.removeAll(known);
         if (!unknown.isEmpty()) {
             String first = unknown.iterator().next();
-            throw new IllegalArgumentException(key(first) + ": unknown key for " + context + "; known keys: " + known);
+            throw new ParamException(key(first), "unknown key for " + context + "; known keys: " + known);
         }
     }
 }

@@ -76,7 +76,7 @@ class MultiStepLrTest {
                 new UltraGcnConfig.LrSchedule(List.of(1), 0.1));
         assertThatThrownBy(() -> UltraGcnJob.scheduled(config, Adam.adam(0.01), EngineConfig.defaults(), 2))
                 .isInstanceOf(ConfigException.class)
-                .hasMessage("optimizer.lr: '1e-2' is not allowed; allowed: a number (not a quoted string)");
+                .hasMessage("optimizer.lr: '1e-2' is not allowed; must be a number (not a quoted string)");
     }
 
     private static UltraGcnConfig config(List<Integer> milestones, double factor, String optimizer) {

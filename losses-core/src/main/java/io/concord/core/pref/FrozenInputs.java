@@ -1,9 +1,9 @@
 package io.concord.core.pref;
 
 /** Input checks shared by the objectives. */
-final class Checks {
+final class FrozenInputs {
 
-    private Checks() {
+    private FrozenInputs() {
     }
 
     static void frozen(SequenceObjective objective, LogProbBatch batch) {
