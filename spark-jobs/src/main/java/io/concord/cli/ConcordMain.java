@@ -16,6 +16,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -50,8 +51,8 @@ public final class ConcordMain implements Callable<Integer> {
     /** Runs the CLI without exiting the JVM (tests, embedding). */
     public static int execute(String[] args, PrintStream out, PrintStream err) {
         CommandLine cli = new CommandLine(new ConcordMain());
-        cli.setOut(new java.io.PrintWriter(out, true));
-        cli.setErr(new java.io.PrintWriter(err, true));
+        cli.setOut(new PrintWriter(out, true));
+        cli.setErr(new PrintWriter(err, true));
         cli.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
             int code = exitCode(ex);
             err.println("concord: error: " + message(ex).strip().replaceAll("\\s*\\R\\s*", " "));
