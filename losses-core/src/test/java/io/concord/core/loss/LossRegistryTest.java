@@ -62,7 +62,7 @@ class LossRegistryTest {
 
     @Test
     void rowLossesWorkFromConfig() {
-        Loss gce = LossRegistry.createLoss("gce", Map.of("q", "0.7"));
+        Loss gce = LossRegistry.createLoss("gce", Map.of("q", 0.7));
         INDArray grad = Nd4j.zeros(DataType.DOUBLE, 1, 3);
         INDArray h = Nd4j.create(new double[] {2, 1, 0}, new long[] {1, 3}, DataType.DOUBLE);
         INDArray y = Nd4j.create(new double[] {1, 0, 0}, new long[] {1, 3}, DataType.DOUBLE);
