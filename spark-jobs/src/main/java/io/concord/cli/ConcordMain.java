@@ -3,6 +3,7 @@ package io.concord.cli;
 import io.concord.config.ConfigException;
 import io.concord.config.ConfigLoader;
 import io.concord.data.DataException;
+import io.concord.job.GracefulStop.StopRequested;
 import io.concord.job.Job;
 
 import io.concord.job.JobRunner;
@@ -16,6 +17,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 import java.io.PrintStream;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -24,7 +26,8 @@ import java.util.concurrent.Callable;
  * {@code concord} command line. The same main class runs embedded (local Spark) and under {@code spark-submit}.
  *
  * <p>Exit codes: 0 committed (or already committed); 1 training failed; 2 bad usage or config; 3 bad input data;
- * 4 output not writable.
+ * 4 output not writable; 143 (SIGTERM) / 130 (SIGINT) stopped by a signal after writing a checkpoint (staging kept,
+ * continue with {@code --resume}).
  */
 @Command(name = "concord", mixinStandardHelpOptions = true, versionProvider = ConcordMain.Version.class,
         description = "Distributed training of constraint-loss workloads on Apache Spark.",
@@ -53,6 +56,11 @@ public final class ConcordMain implements Callable<Integer> {
         cli.setOut(new java.io.PrintWriter(out, true));
         cli.setErr(new java.io.PrintWriter(err, true));
         cli.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
+            StopRequested stop = stopOf(ex);
+            if (stop != null) {
+                err.println("concord: " + stop.getMessage());
+                return stop.exitCode();
+            }
             int code = exitCode(ex);
             err.println("concord: error: " + message(ex));
             if (code == FAILED) {
@@ -66,6 +74,15 @@ public final class ConcordMain implements Callable<Integer> {
             return USAGE;
         });
         return cli.execute(args);
+    }
+
+    private static StopRequested stopOf(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (c instanceof StopRequested s) {
+                return s;
+            }
+        }
+        return null;
     }
 
     static int exitCode(Throwable t) {
@@ -119,12 +136,19 @@ public final class ConcordMain implements Callable<Integer> {
         boolean overwrite;
         @Option(names = "--no-progress", description = "no console progress bar")
         boolean noProgress;
+        @Option(names = "--progress-every", paramLabel = "SECONDS", defaultValue = "30",
+                description = "print a progress line (round, epoch, examples/s, loss, ETA, last evaluation) every "
+                        + "SECONDS, terminal or not; 0 = never (default: ${DEFAULT-VALUE})")
+        double progressEvery;
 
         @Override
         public Integer call() {
             boolean progress = !noProgress && System.console() != null;
+            if (!(progressEvery >= 0) || Double.isInfinite(progressEvery)) {
+                throw new ConfigException("--progress-every", progressEvery, "a number of seconds >= 0");
+            }
             new JobRunner(System.out).run(JobRegistry.get(job), new RunOptions(config, output, runId, master, sets, resume,
-                    overwrite, progress));
+                    overwrite, progress, Duration.ofMillis(Math.round(progressEvery * 1000))));
             return OK;
         }
     }

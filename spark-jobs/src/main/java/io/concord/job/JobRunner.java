@@ -54,6 +54,7 @@ public final class JobRunner {
         JsonNodeJob.checkJobField(tree, job.name());
         tree.remove("job");
         tree.remove("provenance");
+        tree.remove("derived");
         for (String assignment : sets) {
             ConfigLoader.applyOverride(tree, assignment);
         }
@@ -91,20 +92,24 @@ public final class JobRunner {
             sparkConf.setMaster(config.spark().master());
         }
         SparkSession spark = ConcordSpark.session(sparkConf);
-        try (RunMetrics metrics = RunMetrics.create(options.progress() ? new ProgressReporter(job.name()) : null)) {
+        ProgressReporter progress = new ProgressReporter(job.name(), out, options.progress(), options.progressEvery());
+        try (GracefulStop stop = GracefulStop.install(progress.console());
+             RunMetrics metrics = RunMetrics.create(progress)) {
             JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
             runDir.writeString("config.effective.yaml", effective);
-            JobContext ctx = new JobContext(job.name(), spark, jsc, runDir, options.resume(), metrics, out);
+            JobContext ctx = new JobContext(job.name(), spark, jsc, runDir, options.resume(), metrics,
+                    progress.console());
             JobResult result;
             try {
                 result = job.run(config, ctx);
             } catch (Exception e) {
-                writeSummary(runDir, job, runId, "failed", null, started, metrics, e);
+                writeSummary(runDir, job, runId, e instanceof GracefulStop.StopRequested ? "stopped" : "failed",
+                        null, started, metrics, e);
                 throw e instanceof RuntimeException re ? re : new RuntimeException(e);
             }
             writeSummary(runDir, job, runId, "succeeded", result, started, metrics, null);
             runDir.commit();
-            out.println("committed " + runDir.committedPath() + " (" + result.rounds() + " rounds, final loss "
+            ctx.console().println("committed " + runDir.committedPath() + " (" + result.rounds() + " rounds, final loss "
                     + result.finalLoss() + ", metrics " + result.metrics() + ")");
             return Outcome.COMMITTED;
         } finally {

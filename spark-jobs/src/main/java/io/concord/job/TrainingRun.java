@@ -37,6 +37,9 @@ public final class TrainingRun {
 
     private static final Logger LOG = LoggerFactory.getLogger(TrainingRun.class);
 
+    /** Metrics history is rewritten at most this often between checkpoints (when rounds bring new metrics). */
+    private static final long HISTORY_WRITE_INTERVAL_NANOS = 10_000_000_000L;
+
     private TrainingRun() {
     }
 
@@ -75,11 +78,17 @@ public final class TrainingRun {
     public static <R> Outcome<R> train(JobContext ctx, Model<R> model, Optimizer optimizer, EngineConfig train,
                                        long seed, StatisticSet statistics, JavaRDD<Shard<R>> shards,
                                        RoundListener listener, Object curvature) {
+        if (GracefulStop.requested()) {
+            throw new GracefulStop.StopRequested(GracefulStop.requestedBy(), 0, "none (training had not started)");
+        }
         RunDirectory dir = ctx.runDir();
         TrainingEngine<R> engine = new TrainingEngine<>(ctx.jsc(), model, optimizer, train, statistics, seed,
                 ctx.metrics(), curvature);
         CheckpointStore checkpoints = new CheckpointStore(dir.checkpointPath(), ctx.hadoopConf(), statistics, seed,
                 train.checkpointEvery(), train.keepCheckpoints());
+        DerivedValues derived = DerivedValues.of(train, shards);
+        derived.writeTo(dir);
+        ctx.metrics().roundsPerEpoch(derived.roundsPerEpoch());
         TrainingState state = engine.initialState();
         MetricsLog log = new MetricsLog();
         if (ctx.resume()) {
@@ -91,27 +100,45 @@ public final class TrainingRun {
                             + " parameters but the model has " + model.numParams());
                 }
                 ctx.console().println("resuming from " + latest.get() + " at round " + state.nextRound());
-                log = MetricsLogReader.read(dir);
+                // rows after the checkpoint belong to rounds that are run again
+                log = MetricsLogReader.read(dir).before(state.nextRound());
             } else {
                 ctx.console().println("--resume: no checkpoint under " + checkpoints.directory()
                         + "; starting from round 0");
             }
         }
         final MetricsLog metricsLog = log;
+        final int totalRounds = train.rounds();
+        final boolean[] stoppedBySignal = {false};
         RoundListener logging = (s, summary) -> {
             RoundListener.Decision d = listener.afterRound(s, summary);
             metricsLog.add(summary);
+            if (d == RoundListener.Decision.CONTINUE && s.nextRound() < totalRounds && GracefulStop.requested()) {
+                stoppedBySignal[0] = true;
+                return RoundListener.Decision.STOP;
+            }
             return d;
         };
+        final long[] lastWrite = {System.nanoTime()};
         int ran = engine.train(shards, state, logging, (s, summary, last) -> {
-            checkpoints.roundCompleted(s, summary, last);
-            if (last || (train.checkpointEvery() > 0 && s.nextRound() % train.checkpointEvery() == 0)) {
+            // the history first: it then always covers the newest checkpoint, whenever the process dies
+            boolean checkpointDue = train.checkpointEvery() > 0 && s.nextRound() % train.checkpointEvery() == 0;
+            boolean freshMetrics = !summary.metrics().isEmpty()
+                    && System.nanoTime() - lastWrite[0] > HISTORY_WRITE_INTERVAL_NANOS;
+            if (last || checkpointDue || freshMetrics) {
                 metricsLog.writeTo(dir);
+                lastWrite[0] = System.nanoTime();
             }
+            checkpoints.roundCompleted(s, summary, last);
         });
+        ctx.metrics().trainingFinished();
+        if (stoppedBySignal[0]) {
+            throw new GracefulStop.StopRequested(GracefulStop.requestedBy(), state.nextRound(),
+                    checkpoints.latest().map(Path::toString).orElse("none"));
+        }
         writeParams(dir, "model/params.bin", state.params());
         metricsLog.writeTo(dir);
-        ReportCharts.write(dir, metricsLog.rounds());
+        ReportCharts.write(dir, metricsLog.rounds(), derived.roundsPerEpoch(), EvaluationListener.bestRound(state));
         return new Outcome<>(state, metricsLog, ran, shards);
     }
 

@@ -27,6 +27,13 @@ public final class MetricsLog {
         rounds.add(summary);
     }
 
+    /** This log without the rows of rounds {@code >= nextRound} (those a resumed run makes again). */
+    public MetricsLog before(int nextRound) {
+        MetricsLog kept = new MetricsLog();
+        rounds.stream().filter(r -> r.round() < nextRound).forEach(kept::add);
+        return kept;
+    }
+
     public List<RoundSummary> rounds() {
         return rounds;
     }
