@@ -5,6 +5,7 @@ import io.concord.config.ConfigLoader;
 import io.concord.data.DataException;
 import io.concord.job.GracefulStop.StopRequested;
 import io.concord.job.Job;
+import io.concord.job.JobConfig;
 
 import io.concord.job.JobRunner;
 import io.concord.job.Provenance;
@@ -140,12 +141,18 @@ public final class ConcordMain implements Callable<Integer> {
                 description = "print a progress line (round, epoch, examples/s, loss, ETA, last evaluation) every "
                         + "SECONDS, terminal or not; 0 = never (default: ${DEFAULT-VALUE})")
         double progressEvery;
+        @Option(names = "--spark-ui", description = "start the Spark web UI (off by default in batch runs; "
+                + "spark.ui.enabled=true from spark-submit or the job config also turns it on)")
+        boolean sparkUi;
 
         @Override
         public Integer call() {
             boolean progress = !noProgress && System.console() != null;
             if (!(progressEvery >= 0) || Double.isInfinite(progressEvery)) {
                 throw new ConfigException("--progress-every", progressEvery, "a number of seconds >= 0");
+            }
+            if (sparkUi) {
+                System.setProperty("spark.ui.enabled", "true");
             }
             new JobRunner(System.out).run(JobRegistry.get(job), new RunOptions(config, output, runId, master, sets, resume,
                     overwrite, progress, Duration.ofMillis(Math.round(progressEvery * 1000))));
@@ -165,11 +172,14 @@ public final class ConcordMain implements Callable<Integer> {
 
         @Override
         public Integer call() {
-            Job<?> j = JobRegistry.get(job);
-            Object bound = JobRunner.loadConfig(j, config, sets, new Configuration());
-            System.out.print(ConfigLoader.toYaml(bound));
+            System.out.print(ConfigLoader.toYaml(effective(JobRegistry.get(job))));
             System.out.println("# config is valid for job " + job);
             return OK;
+        }
+
+        private <C extends JobConfig> Object effective(Job<C> j) {
+            C bound = JobRunner.loadConfig(j, config, sets, new Configuration());
+            return JobRunner.withDerived(j, bound);
         }
     }
 

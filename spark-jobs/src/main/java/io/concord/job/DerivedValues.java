@@ -27,9 +27,10 @@ import java.util.Map;
  * @param examplesPerRound examples one round visits (global batch × local steps)
  * @param roundsPerEpoch   rounds for one pass over the training examples
  * @param examples         training examples
+ * @param checkpointEvery  rounds between checkpoints (0 = only at the end)
  */
 public record DerivedValues(int rounds, int partitions, long globalBatch, long examplesPerRound, int roundsPerEpoch,
-                            long examples) {
+                            long examples, int checkpointEvery) {
 
     public static final String SECTION = "derived";
 
@@ -40,7 +41,8 @@ public record DerivedValues(int rounds, int partitions, long globalBatch, long e
         long globalBatch = train.batchSize() == 0 ? examples : (long) partitions * train.batchSize();
         long perRound = globalBatch * train.stepsPerRound();
         int roundsPerEpoch = (int) Math.max(1, (examples + perRound - 1) / Math.max(1, perRound));
-        return new DerivedValues(train.rounds(), partitions, globalBatch, perRound, roundsPerEpoch, examples);
+        return new DerivedValues(train.rounds(), partitions, globalBatch, perRound, roundsPerEpoch, examples,
+                train.checkpointEvery());
     }
 
     public Map<String, Long> asMap() {
@@ -51,6 +53,7 @@ public record DerivedValues(int rounds, int partitions, long globalBatch, long e
         m.put("examplesPerRound", examplesPerRound);
         m.put("roundsPerEpoch", (long) roundsPerEpoch);
         m.put("trainExamples", examples);
+        m.put("train.checkpointEvery", (long) checkpointEvery);
         return m;
     }
 

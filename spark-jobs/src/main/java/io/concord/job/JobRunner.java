@@ -1,6 +1,7 @@
 package io.concord.job;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.concord.config.ConfigException;
@@ -24,6 +25,7 @@ import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * Runs one job end to end: config → (no-op if already committed) → input checks → staging → Spark → job → summary
@@ -117,8 +119,29 @@ public final class JobRunner {
         }
     }
 
-    private static <C extends JobConfig> ObjectNode effectiveTree(Job<C> job, C config) {
+    /**
+     * The bound config as a tree with the keys the job derives moved to a {@code derived:} section (saying how),
+     * for {@code validate} and {@code config.effective.yaml}.
+     */
+    public static <C extends JobConfig> ObjectNode withDerived(Job<C> job, C config) {
         ObjectNode tree = ConfigLoader.toTree(config);
+        Map<String, String> derived = new TreeMap<>(job.derivedKeys(config));
+        if (!derived.isEmpty()) {
+            ObjectNode section = tree.putObject(DerivedValues.SECTION);
+            derived.forEach((key, how) -> {
+                int dot = key.lastIndexOf('.');
+                JsonNode parent = dot < 0 ? tree : tree.at("/" + key.substring(0, dot).replace('.', '/'));
+                if (parent instanceof ObjectNode p) {
+                    p.remove(key.substring(dot + 1));
+                }
+                section.put(key, how);
+            });
+        }
+        return tree;
+    }
+
+    private static <C extends JobConfig> ObjectNode effectiveTree(Job<C> job, C config) {
+        ObjectNode tree = withDerived(job, config);
         ObjectNode root = tree.objectNode();
         root.put("job", job.name());
         root.setAll(tree);

@@ -14,6 +14,7 @@ import io.concord.engine.TrainingEngine;
 import io.concord.engine.TrainingState;
 import io.concord.engine.checkpoint.CheckpointStore;
 import io.concord.engine.checkpoint.FloatArrays;
+import io.concord.engine.metrics.RunMetrics;
 import io.concord.run.MetricsLog;
 import io.concord.run.ReportCharts;
 import io.concord.run.RunDirectory;
@@ -26,6 +27,7 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 
 /**
@@ -55,9 +57,13 @@ public final class TrainingRun {
     public static <R> JavaRDD<Shard<R>> shard(JobContext ctx, JavaRDD<R> records, EngineConfig train, long seed,
                                               String source) {
         int partitions = train.partitions() > 0 ? train.partitions() : ctx.jsc().defaultParallelism();
-        JavaRDD<Shard<R>> shards = Sharding.shard(records, partitions, seed,
-                StorageLevel.fromString(train.storageLevel()));
-        List<Integer> sizes = Sharding.sizes(shards);
+        JavaRDD<Shard<R>> shards;
+        List<Integer> sizes;
+        try (RunMetrics.Phase sharding = ctx.metrics().phase("sharding " + source + " over " + partitions
+                + " partitions")) {
+            shards = Sharding.shard(records, partitions, seed, StorageLevel.fromString(train.storageLevel()));
+            sizes = Sharding.sizes(shards);
+        }
         long total = sizes.stream().mapToLong(Integer::longValue).sum();
         if (total == 0) {
             throw new DataException(source, "no training examples (the dataset is empty)");
@@ -102,6 +108,7 @@ public final class TrainingRun {
                 ctx.console().println("resuming from " + latest.get() + " at round " + state.nextRound());
                 // rows after the checkpoint belong to rounds that are run again
                 log = MetricsLogReader.read(dir).before(state.nextRound());
+                listener.resumed(state, log.rounds());
             } else {
                 ctx.console().println("--resume: no checkpoint under " + checkpoints.directory()
                         + "; starting from round 0");
@@ -120,18 +127,29 @@ public final class TrainingRun {
             return d;
         };
         final long[] lastWrite = {System.nanoTime()};
+        final long[] checkpointCost = {0, 0};
         int ran = engine.train(shards, state, logging, (s, summary, last) -> {
             // the history first: it then always covers the newest checkpoint, whenever the process dies
             boolean checkpointDue = train.checkpointEvery() > 0 && s.nextRound() % train.checkpointEvery() == 0;
             boolean freshMetrics = !summary.metrics().isEmpty()
                     && System.nanoTime() - lastWrite[0] > HISTORY_WRITE_INTERVAL_NANOS;
+            long t0 = System.nanoTime();
             if (last || checkpointDue || freshMetrics) {
                 metricsLog.writeTo(dir);
                 lastWrite[0] = System.nanoTime();
             }
             checkpoints.roundCompleted(s, summary, last);
+            if (last || checkpointDue) {
+                checkpointCost[0]++;
+                checkpointCost[1] += System.nanoTime() - t0;
+            }
         });
         ctx.metrics().trainingFinished();
+        double roundSeconds = metricsLog.rounds().stream().skip(Math.max(0, metricsLog.rounds().size() - ran))
+                .mapToDouble(r -> r.timingsMs().getOrDefault("round", 0.0)).sum() / 1e3;
+        ctx.console().printf(Locale.ROOT, "checkpoints: %d written in %.2f s with the metrics history (%.2f%% of"
+                        + " the %.1f s of rounds run)%n", checkpointCost[0], checkpointCost[1] / 1e9,
+                roundSeconds > 0 ? 100.0 * checkpointCost[1] / 1e9 / roundSeconds : 0.0, roundSeconds);
         if (stoppedBySignal[0]) {
             throw new GracefulStop.StopRequested(GracefulStop.requestedBy(), state.nextRound(),
                     checkpoints.latest().map(Path::toString).orElse("none"));
