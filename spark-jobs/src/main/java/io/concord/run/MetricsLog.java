@@ -75,8 +75,11 @@ public final class MetricsLog {
                 boolean smallArray = (v instanceof long[] a && a.length <= MAX_LOGGED)
                         || (v instanceof double[] d && d.length <= MAX_LOGGED)
                         || (v instanceof float[] f && f.length <= MAX_LOGGED);
-                if (smallArray) {
+                if (smallArray || v instanceof List<?> || v instanceof Number) {
+                    // a List or Number is a value read back by MetricsLogReader (resume): written as it was read
                     s.set(e.getKey(), JSON.valueToTree(v));
+                } else if (v instanceof String logged) {
+                    s.put(e.getKey(), logged);
                 } else {
                     s.put(e.getKey(), v.getClass().getSimpleName());
                 }
