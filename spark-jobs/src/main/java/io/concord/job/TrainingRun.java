@@ -126,6 +126,7 @@ public final class TrainingRun {
             }
             return d;
         };
+        ctx.metrics().trainingStarting(state.nextRound(), totalRounds);
         final long[] lastWrite = {System.nanoTime()};
         final long[] checkpointCost = {0, 0};
         int ran = engine.train(shards, state, logging, (s, summary, last) -> {

@@ -43,6 +43,7 @@ public final class ProgressReporter implements AutoCloseable {
     private int roundsPerEpoch;
     private int nextRound;
     private int firstRound = -1;
+    private int startingRound = -1;
     private long trainingStarted;
     private long examples;
     private double loss = Double.NaN;
@@ -98,6 +99,12 @@ public final class ProgressReporter implements AutoCloseable {
     /** Rounds per epoch of the running job, for the epoch in the progress line (0 = not epoch based). */
     public synchronized void roundsPerEpoch(int rounds) {
         this.roundsPerEpoch = rounds;
+    }
+
+    /** Training is about to run rounds {@code from} … {@code total − 1}. */
+    public synchronized void trainingStarting(int from, int total) {
+        startingRound = from;
+        totalRounds = total;
     }
 
     synchronized void roundCompleted(RoundSummary summary, int total) {
@@ -160,7 +167,9 @@ public final class ProgressReporter implements AutoCloseable {
             sb.append(" | ");
         }
         if (firstRound < 0) {
-            return sb.append("setting up (no round finished yet)").toString();
+            return sb.append(startingRound < 0 ? "setting up (no round finished yet)"
+                    : "round " + (startingRound + 1) + "/" + totalRounds + " in progress (the first of this run)")
+                    .toString();
         }
         long elapsed = System.nanoTime() - trainingStarted;
         int done = nextRound - firstRound;

@@ -53,6 +53,13 @@ public final class RunMetrics implements AutoCloseable {
         }
     }
 
+    /** Training is about to run rounds {@code from} … {@code total − 1}. */
+    public void trainingStarting(int from, int total) {
+        if (progress != null) {
+            progress.trainingStarting(from, total);
+        }
+    }
+
     /** Training is over (the console bar, if any, is finished before the run's closing messages). */
     public void trainingFinished() {
         if (progress != null) {
