@@ -39,8 +39,8 @@ public final class TrainingRun {
 
     private static final Logger LOG = LoggerFactory.getLogger(TrainingRun.class);
 
-    /** Metrics history is rewritten at most this often between checkpoints (when rounds bring new metrics). */
-    private static final long HISTORY_WRITE_INTERVAL_NANOS = 10_000_000_000L;
+    /** Between checkpoints, rounds that bring metrics (evaluations) persist the history at most this often. */
+    private static final long HISTORY_WRITE_INTERVAL_NANOS = 30_000_000_000L;
 
     private TrainingRun() {
     }
@@ -109,6 +109,7 @@ public final class TrainingRun {
                 // rows after the checkpoint belong to rounds that are run again
                 log = MetricsLogReader.read(dir).before(state.nextRound());
                 listener.resumed(state, log.rounds());
+                log.replaceSegments(dir);
             } else {
                 ctx.console().println("--resume: no checkpoint under " + checkpoints.directory()
                         + "; starting from round 0");
@@ -136,7 +137,7 @@ public final class TrainingRun {
                     && System.nanoTime() - lastWrite[0] > HISTORY_WRITE_INTERVAL_NANOS;
             long t0 = System.nanoTime();
             if (last || checkpointDue || freshMetrics) {
-                metricsLog.writeTo(dir);
+                metricsLog.appendSegment(dir);
                 lastWrite[0] = System.nanoTime();
             }
             checkpoints.roundCompleted(s, summary, last);
@@ -151,12 +152,13 @@ public final class TrainingRun {
         ctx.console().printf(Locale.ROOT, "checkpoints: %d written in %.2f s with the metrics history (%.2f%% of"
                         + " the %.1f s of rounds run)%n", checkpointCost[0], checkpointCost[1] / 1e9,
                 roundSeconds > 0 ? 100.0 * checkpointCost[1] / 1e9 / roundSeconds : 0.0, roundSeconds);
+        metricsLog.writeTo(dir);
         if (stoppedBySignal[0]) {
             throw new GracefulStop.StopRequested(GracefulStop.requestedBy(), state.nextRound(),
                     checkpoints.latest().map(Path::toString).orElse("none"));
         }
         writeParams(dir, "model/params.bin", state.params());
-        metricsLog.writeTo(dir);
+        MetricsLog.deleteSegments(dir);
         ReportCharts.write(dir, metricsLog.rounds(), derived.roundsPerEpoch(), EvaluationListener.bestRound(state));
         return new Outcome<>(state, metricsLog, ran, shards);
     }
