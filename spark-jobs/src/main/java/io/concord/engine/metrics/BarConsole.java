@@ -51,6 +51,11 @@ final class BarConsole extends PrintStream {
         }
     }
 
+    /** Erases the bar (if shown); it comes back at its next redraw. */
+    synchronized void eraseBar() {
+        erase();
+    }
+
     private void erase() {
         if (shown > 0) {
             target.print("\r" + " ".repeat(shown) + "\r");

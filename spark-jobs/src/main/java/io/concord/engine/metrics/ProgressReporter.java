@@ -25,7 +25,8 @@ import java.util.concurrent.TimeUnit;
  *       examples/s, loss, ETA and the last evaluation, or the set-up phase in progress and for how long;</li>
  *   <li>a start line and a "done in" line for each slow set-up phase ({@link #phase});</li>
  *   <li>on a terminal only, a progress bar over rounds on the console's last line (me.tongfei progressbar),
- *       erased before any other console output ({@link BarConsole}).</li>
+ *       erased before any other console output ({@link BarConsole}) and before console log lines
+ *       ({@link BarAwareLogging}).</li>
  * </ul>
  */
 public final class ProgressReporter implements AutoCloseable {
@@ -35,6 +36,7 @@ public final class ProgressReporter implements AutoCloseable {
     private final String task;
     private final PrintStream console;
     private final BarConsole barConsole;
+    private final BarAwareLogging barLogging;
     private final ScheduledExecutorService ticker;
 
     private String phase;
@@ -59,6 +61,7 @@ public final class ProgressReporter implements AutoCloseable {
     public ProgressReporter(String task, PrintStream console, boolean bar, Duration every) {
         this.task = task;
         this.barConsole = bar ? new BarConsole(console) : null;
+        this.barLogging = bar ? BarAwareLogging.install(barConsole) : null;
         this.console = bar ? barConsole : console;
         if (every != null && !every.isZero() && !every.isNegative()) {
             ticker = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -210,5 +213,8 @@ public final class ProgressReporter implements AutoCloseable {
             ticker.shutdownNow();
         }
         trainingFinished();
+        if (barLogging != null) {
+            barLogging.close();
+        }
     }
 }
