@@ -1,7 +1,10 @@
 package io.concord.engine.metrics;
 
 import io.concord.engine.RoundSummary;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.core.LoggerContext;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -9,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -89,6 +93,21 @@ class ProgressReporterTest {
         assertThat(printed()).isEqualTo("\r[===   ] 3/6" + "\r[====  ] 4/6" + "\r            \r"
                 + "epoch 1: loss 2" + System.lineSeparator() + "\r[===== ] 5" + "\r[======] 6/6" + "\n"
                 + "committed" + System.lineSeparator());
+    }
+
+    @Test
+    void consoleLogLinesEraseTheBarWhileItIsShownAndTheAppendersComeBackAfter() {
+        LoggerContext context = (LoggerContext) LogManager.getContext(false);
+        Set<String> before = Set.copyOf(context.getConfiguration().getRootLogger().getAppenders().keySet());
+        assertThat(before).isNotEmpty();
+        try (ProgressReporter progress = new ProgressReporter("job", stream, true, Duration.ZERO)) {
+            assertThat(context.getConfiguration().getRootLogger().getAppenders().keySet())
+                    .allMatch(name -> name.startsWith("concord-bar-aware-"));
+            ((BarConsole) progress.console()).drawBar("[==    ] 2/6");
+            LoggerFactory.getLogger(ProgressReporterTest.class).warn("a log line while the bar is shown");
+            assertThat(printed()).isEqualTo("\r[==    ] 2/6\r            \r");
+        }
+        assertThat(context.getConfiguration().getRootLogger().getAppenders().keySet()).isEqualTo(before);
     }
 
     @Test
