@@ -156,7 +156,8 @@ public final class JobRunner {
         summary.put("job", job.name());
         summary.put("runId", runId);
         summary.put("status", status);
-        summary.put("rounds", result == null ? 0 : result.rounds());
+        summary.put("rounds", result != null ? result.rounds()
+                : failure instanceof GracefulStop.StopRequested stop ? stop.completedRounds() : 0);
         summary.put("wallSeconds", (System.nanoTime() - started) / 1e9);
         summary.put("finalLoss", result == null ? null : finite(result.finalLoss()));
         Map<String, Object> resultMetrics = new LinkedHashMap<>();

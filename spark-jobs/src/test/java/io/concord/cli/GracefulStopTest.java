@@ -85,6 +85,7 @@ class GracefulStopTest {
         assertThat(tmp.resolve("out/stopped")).doesNotExist();
         JsonNode summary = new ObjectMapper().readTree(staging.resolve("summary.json").toFile());
         assertThat(summary.path("status").asText()).isEqualTo("stopped");
+        assertThat(summary.path("rounds").asInt()).isEqualTo(rounds);
         assertThat(Files.readAllLines(staging.resolve("metrics.jsonl"))).hasSize(rounds);
 
         CliRun resumed = CliRun.of(train("stopped", "--resume").toArray(String[]::new));
