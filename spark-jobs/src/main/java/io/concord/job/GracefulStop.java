@@ -109,8 +109,11 @@ public final class GracefulStop implements AutoCloseable {
         private final String signal;
         private final int completedRounds;
 
+        /** @param checkpoint the checkpoint to resume from, or null when the stop came before training */
         public StopRequested(String signal, int completedRounds, String checkpoint) {
-            super("stopped by " + signal + " after " + completedRounds + " rounds; checkpoint " + checkpoint
+            super(checkpoint == null
+                    ? "stopped by " + signal + " before training started; nothing to resume, run it again"
+                    : "stopped by " + signal + " after " + completedRounds + " rounds; checkpoint " + checkpoint
                     + " kept; continue with --resume");
             this.signal = signal;
             this.completedRounds = completedRounds;

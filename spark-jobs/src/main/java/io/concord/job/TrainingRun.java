@@ -85,7 +85,7 @@ public final class TrainingRun {
                                        long seed, StatisticSet statistics, JavaRDD<Shard<R>> shards,
                                        RoundListener listener, Object curvature) {
         if (GracefulStop.requested()) {
-            throw new GracefulStop.StopRequested(GracefulStop.requestedBy(), 0, "none (training had not started)");
+            throw new GracefulStop.StopRequested(GracefulStop.requestedBy(), 0, null);
         }
         RunDirectory dir = ctx.runDir();
         TrainingEngine<R> engine = new TrainingEngine<>(ctx.jsc(), model, optimizer, train, statistics, seed,
@@ -155,7 +155,7 @@ public final class TrainingRun {
         metricsLog.writeTo(dir);
         if (stoppedBySignal[0]) {
             throw new GracefulStop.StopRequested(GracefulStop.requestedBy(), state.nextRound(),
-                    checkpoints.latest().map(Path::toString).orElse("none"));
+                    checkpoints.latest().map(Path::toString).orElse(null));
         }
         writeParams(dir, "model/params.bin", state.params());
         MetricsLog.deleteSegments(dir);
