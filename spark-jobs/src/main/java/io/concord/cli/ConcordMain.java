@@ -1,12 +1,15 @@
 package io.concord.cli;
 
 import io.concord.core.param.ParamException;
+import io.concord.config.ConfigException;
 import io.concord.config.ConfigLoader;
 import io.concord.data.DataException;
 import io.concord.inference.EvaluateCommand;
 import io.concord.inference.PredictCommand;
 import io.concord.inference.RecommendCommand;
+import io.concord.job.GracefulStop.StopRequested;
 import io.concord.job.Job;
+import io.concord.job.JobConfig;
 
 import io.concord.job.JobRunner;
 import io.concord.job.Provenance;
@@ -25,6 +28,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -33,7 +37,8 @@ import java.util.concurrent.Callable;
  * {@code concord} command line. The same main class runs embedded (local Spark) and under {@code spark-submit}.
  *
  * <p>Exit codes: 0 committed (or already committed); 1 training failed; 2 bad usage or config; 3 bad input data;
- * 4 I/O failure (output not writable, disk full, lost connection, run locked by another submission).
+ * 4 I/O failure (output not writable, disk full, lost connection, run locked by another submission); 143 (SIGTERM) /
+ * 130 (SIGINT) stopped by a signal after writing a checkpoint (staging kept, continue with {@code --resume}).
  */
 @Command(name = "concord", mixinStandardHelpOptions = true, versionProvider = ConcordMain.Version.class,
         description = "Distributed training of constraint-loss workloads on Apache Spark.",
@@ -63,6 +68,11 @@ public final class ConcordMain implements Callable<Integer> {
         cli.setOut(new PrintWriter(out, true));
         cli.setErr(new PrintWriter(err, true));
         cli.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
+            StopRequested stop = stopOf(ex);
+            if (stop != null) {
+                err.println("concord: " + stop.getMessage());
+                return stop.exitCode();
+            }
             int code = exitCode(ex);
             err.println("concord: error: " + message(ex).strip().replaceAll("\\s*\\R\\s*", " "));
             if (code == FAILED) {
@@ -76,6 +86,15 @@ public final class ConcordMain implements Callable<Integer> {
             return USAGE;
         });
         return cli.execute(args);
+    }
+
+    private static StopRequested stopOf(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (c instanceof StopRequested s) {
+                return s;
+            }
+        }
+        return null;
     }
 
     static int exitCode(Throwable t) {
@@ -142,13 +161,26 @@ public final class ConcordMain implements Callable<Integer> {
         boolean overwrite;
         @Option(names = "--no-progress", description = "no console progress bar")
         boolean noProgress;
+        @Option(names = "--progress-every", paramLabel = "SECONDS", defaultValue = "30",
+                description = "print a progress line (round, epoch, examples/s, loss, ETA, last evaluation) every "
+                        + "SECONDS, terminal or not; 0 = never (default: ${DEFAULT-VALUE})")
+        double progressEvery;
+        @Option(names = "--spark-ui", description = "start the Spark web UI (off by default in batch runs; "
+                + "spark.ui.enabled=true from spark-submit or the job config also turns it on)")
+        boolean sparkUi;
 
         @Override
         public Integer call() {
             boolean progress = !noProgress && System.console() != null;
+            if (!(progressEvery >= 0) || Double.isInfinite(progressEvery)) {
+                throw new ConfigException("--progress-every", progressEvery, "a number of seconds >= 0");
+            }
+            if (sparkUi) {
+                System.setProperty("spark.ui.enabled", "true");
+            }
             try {
                 new JobRunner(System.out).run(JobRegistry.get(job), new RunOptions(config, output, runId, master, sets,
-                        resume, overwrite, progress));
+                        resume, overwrite, progress, Duration.ofMillis(Math.round(progressEvery * 1000))));
             } catch (FSError e) {
                 throw new UncheckedIOException("I/O error under " + (output == null ? "runs" : output) + ": "
                         + e.getCause().getMessage(), new IOException(e.getCause()));
@@ -169,12 +201,14 @@ public final class ConcordMain implements Callable<Integer> {
 
         @Override
         public Integer call() {
-            Job<?> j = JobRegistry.get(job);
-            Object bound = JobRunner.loadConfig(j, config, sets,
-                    SparkHadoopUtil.get().newConfiguration(new SparkConf()));
-            System.out.print(ConfigLoader.toYaml(Redaction.redact(ConfigLoader.toTree(bound))));
+            System.out.print(ConfigLoader.toYaml(Redaction.redact(ConfigLoader.toTree(effective(JobRegistry.get(job))))));
             System.out.println("# config is valid for job " + job);
             return OK;
+        }
+
+        private <C extends JobConfig> Object effective(Job<C> j) {
+            C bound = JobRunner.loadConfig(j, config, sets, SparkHadoopUtil.get().newConfiguration(new SparkConf()));
+            return JobRunner.withDerived(j, bound);
         }
     }
 

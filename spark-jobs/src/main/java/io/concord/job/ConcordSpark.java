@@ -30,7 +30,10 @@ public final class ConcordSpark {
             Map.entry("spark.plugins", ConcordSparkPlugin.class.getName()),
             Map.entry("spark.metrics.namespace", "${spark.app.name}"),
             Map.entry("spark.task.maxFailures", "4"),
-            Map.entry("spark.ui.showConsoleProgress", "false"));
+            Map.entry("spark.ui.showConsoleProgress", "false"),
+            // A batch run needs no web UI (and a port) unless asked: --spark-ui, spark-submit --conf
+            // spark.ui.enabled=true, or spark.conf in the job config.
+            Map.entry("spark.ui.enabled", "false"));
 
     private ConcordSpark() {
     }

@@ -10,6 +10,8 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -33,6 +35,7 @@ public final class EvaluationListener implements RoundListener {
     private final RunDirectory runDir;
     private Map<String, Double> lastMetrics = Map.of();
     private Map<String, Double> bestMetrics = Map.of();
+    private boolean quiet;
 
     public EvaluationListener(Evaluator evaluator, EvalSection section, String defaultMetric, int totalRounds,
                               RunDirectory runDir) {
@@ -79,13 +82,38 @@ public final class EvaluationListener implements RoundListener {
         } else {
             book.merge(SINCE_BEST, 1.0, Double::sum);
         }
-        LOG.info("round {}: {} (best {}={} at round {})", summary.round(), result, metric, book.get(BEST),
-                book.get(BEST_ROUND).intValue());
+        String line = "round " + summary.round() + ": " + result + " (best " + metric + "=" + book.get(BEST)
+                + " at round " + book.get(BEST_ROUND).intValue() + ")";
+        if (quiet) {
+            LOG.debug(line);
+        } else {
+            LOG.info(line);
+        }
         if (section.patience() > 0 && book.getOrDefault(SINCE_BEST, 0.0) >= section.patience()) {
             LOG.info("early stop: {} has not improved for {} evaluations", metric, section.patience());
             return Decision.STOP;
         }
         return Decision.CONTINUE;
+    }
+
+    /** Restores the last and best evaluation results from the history of a resumed run. */
+    @Override
+    public void resumed(TrainingState state, List<RoundSummary> history) {
+        int bestRound = bestRound(state);
+        for (RoundSummary r : history) {
+            if (r.metrics().containsKey(metric)) {
+                lastMetrics = new LinkedHashMap<>(r.metrics());
+                if (r.round() == bestRound) {
+                    bestMetrics = lastMetrics;
+                }
+            }
+        }
+    }
+
+    /** Log each evaluation at debug only: for a wrapper that reports evaluations itself (each logged once). */
+    public EvaluationListener quiet() {
+        this.quiet = true;
+        return this;
     }
 
     public String metric() {

@@ -2,6 +2,7 @@ package io.concord.job;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.concord.config.ConfigException;
@@ -34,6 +35,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * Runs one job end to end: config → (no-op if already committed with the same config) → input checks → run lock →
@@ -66,6 +68,7 @@ public final class JobRunner {
         JsonNodeJob.checkJobField(tree, job.name());
         tree.remove("job");
         tree.remove("provenance");
+        tree.remove("derived");
         for (String assignment : sets) {
             ConfigLoader.applyOverride(tree, assignment);
         }
@@ -140,26 +143,30 @@ public final class JobRunner {
                                                          SparkConf sparkConf, ObjectNode tree, String configHash,
                                                          RunDirectory runDir, String runId, long started) {
         SparkSession spark = ConcordSpark.session(sparkConf);
-        try (RunMetrics metrics = RunMetrics.create(options.progress() ? new ProgressReporter(job.name()) : null)) {
+        ProgressReporter progress = new ProgressReporter(job.name(), out, options.progress(), options.progressEvery());
+        try (GracefulStop stop = GracefulStop.install(progress.console());
+             RunMetrics metrics = RunMetrics.create(progress)) {
             JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
             runDir.lockHeld().setAppId(jsc.sc().applicationId());
             Map<String, Object> provenance = provenance(jsc, tree, configHash);
             ObjectNode saved = tree.deepCopy();
             saved.set("provenance", JSON.valueToTree(provenance));
             runDir.writeString(EFFECTIVE_CONFIG, ConfigLoader.toYaml(Redaction.redact(saved)));
-            JobContext ctx = new JobContext(job.name(), spark, jsc, runDir, options.resume(), metrics, out);
+            JobContext ctx = new JobContext(job.name(), spark, jsc, runDir, options.resume(), metrics,
+                    progress.console());
             JobResult result;
             try {
                 result = SkippedRecords.report(job.run(config, ctx), jsc, out);
             } catch (Exception e) {
-                writeSummary(runDir, job, runId, "failed", null, started, metrics, e, provenance);
+                writeSummary(runDir, job, runId, e instanceof GracefulStop.StopRequested ? "stopped" : "failed",
+                        null, started, metrics, e, provenance);
                 throw e instanceof RuntimeException re ? re : new RuntimeException(e);
             }
             writeSummary(runDir, job, runId, "succeeded", result, started, metrics, null, provenance);
             runDir.commit(options.overwrite());
-            out.println("committed " + runDir.committedPath() + " (" + result.rounds() + " rounds, final loss "
+            ctx.console().println("committed " + runDir.committedPath() + " (" + result.rounds() + " rounds, final loss "
                     + result.finalLoss() + ", metrics " + result.metrics() + ")");
-            out.println("summary: " + new Path(runDir.committedPath(), "summary.json") + "; report: "
+            ctx.console().println("summary: " + new Path(runDir.committedPath(), "summary.json") + "; report: "
                     + new Path(runDir.committedPath(), "report"));
             return Outcome.COMMITTED;
         } finally {
@@ -194,8 +201,29 @@ public final class JobRunner {
         return SparkHadoopUtil.get().newConfiguration(new SparkConf());
     }
 
-    private static <C extends JobConfig> ObjectNode effectiveTree(Job<C> job, C config) {
+    /**
+     * The bound config as a tree with the keys the job derives moved to a {@code derived:} section (saying how),
+     * for {@code validate} and {@code config.effective.yaml}.
+     */
+    public static <C extends JobConfig> ObjectNode withDerived(Job<C> job, C config) {
         ObjectNode tree = ConfigLoader.toTree(config);
+        Map<String, String> derived = new TreeMap<>(job.derivedKeys(config));
+        if (!derived.isEmpty()) {
+            ObjectNode section = tree.putObject(DerivedValues.SECTION);
+            derived.forEach((key, how) -> {
+                int dot = key.lastIndexOf('.');
+                JsonNode parent = dot < 0 ? tree : tree.at("/" + key.substring(0, dot).replace('.', '/'));
+                if (parent instanceof ObjectNode p) {
+                    p.remove(key.substring(dot + 1));
+                }
+                section.put(key, how);
+            });
+        }
+        return tree;
+    }
+
+    private static <C extends JobConfig> ObjectNode effectiveTree(Job<C> job, C config) {
+        ObjectNode tree = withDerived(job, config);
         ObjectNode root = tree.objectNode();
         root.put("job", job.name());
         root.setAll(tree);
@@ -219,7 +247,8 @@ public final class JobRunner {
         summary.put("job", job.name());
         summary.put("runId", runId);
         summary.put("status", status);
-        summary.put("rounds", result == null ? 0 : result.rounds());
+        summary.put("rounds", result != null ? result.rounds()
+                : failure instanceof GracefulStop.StopRequested stop ? stop.completedRounds() : 0);
         summary.put("wallSeconds", (System.nanoTime() - started) / 1e9);
         summary.put("finalLoss", result == null ? null : finite(result.finalLoss()));
         RunDirectory.Objective objective = runDir.objective();

@@ -14,6 +14,7 @@ import io.concord.engine.TrainingEngine;
 import io.concord.engine.TrainingState;
 import io.concord.engine.checkpoint.CheckpointStore;
 import io.concord.engine.checkpoint.FloatArrays;
+import io.concord.engine.metrics.RunMetrics;
 import io.concord.run.MetricsLog;
 import io.concord.run.ReportCharts;
 import io.concord.run.RunDirectory;
@@ -26,6 +27,7 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 
 /**
@@ -36,6 +38,9 @@ import java.util.Optional;
 public final class TrainingRun {
 
     private static final Logger LOG = LoggerFactory.getLogger(TrainingRun.class);
+
+    /** Between checkpoints, rounds that bring metrics (evaluations) persist the history at most this often. */
+    private static final long HISTORY_WRITE_INTERVAL_NANOS = 30_000_000_000L;
 
     private TrainingRun() {
     }
@@ -52,9 +57,13 @@ public final class TrainingRun {
     public static <R> JavaRDD<Shard<R>> shard(JobContext ctx, JavaRDD<R> records, EngineConfig train, long seed,
                                               String source) {
         int partitions = train.partitions() > 0 ? train.partitions() : ctx.jsc().defaultParallelism();
-        JavaRDD<Shard<R>> shards = Sharding.shard(records, partitions, seed,
-                StorageLevel.fromString(train.storageLevel()));
-        List<Integer> sizes = Sharding.sizes(shards);
+        JavaRDD<Shard<R>> shards;
+        List<Integer> sizes;
+        try (RunMetrics.Phase sharding = ctx.metrics().phase("sharding " + source + " over " + partitions
+                + " partitions")) {
+            shards = Sharding.shard(records, partitions, seed, StorageLevel.fromString(train.storageLevel()));
+            sizes = Sharding.sizes(shards);
+        }
         long total = sizes.stream().mapToLong(Integer::longValue).sum();
         if (total == 0) {
             throw new DataException(source, "no training examples (the dataset is empty)");
@@ -75,11 +84,17 @@ public final class TrainingRun {
     public static <R> Outcome<R> train(JobContext ctx, Model<R> model, Optimizer optimizer, EngineConfig train,
                                        long seed, StatisticSet statistics, JavaRDD<Shard<R>> shards,
                                        RoundListener listener, Object curvature) {
+        if (GracefulStop.requested()) {
+            throw new GracefulStop.StopRequested(GracefulStop.requestedBy(), 0, null);
+        }
         RunDirectory dir = ctx.runDir();
         TrainingEngine<R> engine = new TrainingEngine<>(ctx.jsc(), model, optimizer, train, statistics, seed,
                 ctx.metrics(), curvature);
         CheckpointStore checkpoints = new CheckpointStore(dir.checkpointPath(), ctx.hadoopConf(), statistics, seed,
                 train.checkpointEvery(), train.keepCheckpoints(), dir.checkpointConfigHash());
+        DerivedValues derived = DerivedValues.of(train, shards);
+        derived.writeTo(dir);
+        ctx.metrics().roundsPerEpoch(derived.roundsPerEpoch());
         TrainingState state = engine.initialState();
         MetricsLog log = new MetricsLog();
         if (ctx.resume()) {
@@ -91,27 +106,60 @@ public final class TrainingRun {
                             + " parameters but the model has " + model.numParams());
                 }
                 ctx.console().println("resuming from " + latest.get() + " at round " + state.nextRound());
-                log = MetricsLogReader.read(dir);
+                // rows after the checkpoint belong to rounds that are run again
+                log = MetricsLogReader.read(dir).before(state.nextRound());
+                listener.resumed(state, log.rounds());
+                log.replaceSegments(dir);
             } else {
                 ctx.console().println("--resume: no checkpoint under " + checkpoints.directory()
                         + "; starting from round 0");
             }
         }
         final MetricsLog metricsLog = log;
+        final int totalRounds = train.rounds();
+        final boolean[] stoppedBySignal = {false};
         RoundListener logging = (s, summary) -> {
             RoundListener.Decision d = listener.afterRound(s, summary);
             metricsLog.add(summary);
+            if (d == RoundListener.Decision.CONTINUE && s.nextRound() < totalRounds && GracefulStop.requested()) {
+                stoppedBySignal[0] = true;
+                return RoundListener.Decision.STOP;
+            }
             return d;
         };
+        ctx.metrics().trainingStarting(state.nextRound(), totalRounds);
+        final long[] lastWrite = {System.nanoTime()};
+        final long[] checkpointCost = {0, 0};
         int ran = engine.train(shards, state, logging, (s, summary, last) -> {
+            // the history first: it then always covers the newest checkpoint, whenever the process dies
+            boolean checkpointDue = train.checkpointEvery() > 0 && s.nextRound() % train.checkpointEvery() == 0;
+            boolean freshMetrics = !summary.metrics().isEmpty()
+                    && System.nanoTime() - lastWrite[0] > HISTORY_WRITE_INTERVAL_NANOS;
+            long t0 = System.nanoTime();
+            if (last || checkpointDue || freshMetrics) {
+                metricsLog.appendSegment(dir);
+                lastWrite[0] = System.nanoTime();
+            }
             checkpoints.roundCompleted(s, summary, last);
-            if (last || (train.checkpointEvery() > 0 && s.nextRound() % train.checkpointEvery() == 0)) {
-                metricsLog.writeTo(dir);
+            if (last || checkpointDue) {
+                checkpointCost[0]++;
+                checkpointCost[1] += System.nanoTime() - t0;
             }
         });
-        writeParams(dir, "model/params.bin", state.params());
+        ctx.metrics().trainingFinished();
+        double roundSeconds = metricsLog.rounds().stream().skip(Math.max(0, metricsLog.rounds().size() - ran))
+                .mapToDouble(r -> r.timingsMs().getOrDefault("round", 0.0)).sum() / 1e3;
+        ctx.console().printf(Locale.ROOT, "checkpoints: %d written in %.2f s with the metrics history (%.2f%% of"
+                        + " the %.1f s of rounds run)%n", checkpointCost[0], checkpointCost[1] / 1e9,
+                roundSeconds > 0 ? 100.0 * checkpointCost[1] / 1e9 / roundSeconds : 0.0, roundSeconds);
         metricsLog.writeTo(dir);
-        ReportCharts.write(dir, metricsLog.rounds());
+        if (stoppedBySignal[0]) {
+            throw new GracefulStop.StopRequested(GracefulStop.requestedBy(), state.nextRound(),
+                    checkpoints.latest().map(Path::toString).orElse(null));
+        }
+        writeParams(dir, "model/params.bin", state.params());
+        MetricsLog.deleteSegments(dir);
+        ReportCharts.write(dir, metricsLog.rounds(), derived.roundsPerEpoch(), EvaluationListener.bestRound(state));
         return new Outcome<>(state, metricsLog, ran, shards);
     }
 

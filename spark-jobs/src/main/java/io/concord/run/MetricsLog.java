@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.concord.engine.RoundSummary;
 
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -14,6 +15,11 @@ import java.util.Set;
 /**
  * Per-round metrics of a run, written as {@code metrics.csv} (one column per metric ever seen; empty cells where a
  * round has no value, e.g. evaluation rounds) and {@code metrics.jsonl} (one object per round, statistics included).
+ *
+ * <p>While a run trains, the history grows in append-only segments {@code history/metrics-<first round>.jsonl}
+ * ({@link #appendSegment}: each write costs only the new rows, however long the run); the full files are written at
+ * the end ({@link #writeTo}), and also along the way while the log is short. A resumed run reads the segments back
+ * ({@link MetricsLogReader}) and {@link #replaceSegments rewrites} them without the rows it makes again.
  */
 public final class MetricsLog {
 
@@ -21,10 +27,22 @@ public final class MetricsLog {
     /** Statistics larger than this (or not plain arrays) are logged by type only. */
     private static final int MAX_LOGGED = 4096;
 
+    public static final String HISTORY = "history";
+    /** Below this many rows the full files are also rewritten at every history write. */
+    static final int FULL_REWRITE_ROWS = 10_000;
+
     private final List<RoundSummary> rounds = new ArrayList<>();
+    private int persisted;
 
     public void add(RoundSummary summary) {
         rounds.add(summary);
+    }
+
+    /** This log without the rows of rounds {@code >= nextRound} (those a resumed run makes again). */
+    public MetricsLog before(int nextRound) {
+        MetricsLog kept = new MetricsLog();
+        rounds.stream().filter(r -> r.round() < nextRound).forEach(kept::add);
+        return kept;
     }
 
     public List<RoundSummary> rounds() {
@@ -52,8 +70,12 @@ public final class MetricsLog {
     }
 
     public String jsonl() {
+        return jsonl(0, rounds.size());
+    }
+
+    private String jsonl(int from, int to) {
         StringBuilder sb = new StringBuilder();
-        for (RoundSummary r : rounds) {
+        for (RoundSummary r : rounds.subList(from, to)) {
             ObjectNode node = JSON.createObjectNode();
             node.put("round", r.round());
             node.put("loss", r.loss());
@@ -68,8 +90,11 @@ public final class MetricsLog {
                 boolean smallArray = (v instanceof long[] a && a.length <= MAX_LOGGED)
                         || (v instanceof double[] d && d.length <= MAX_LOGGED)
                         || (v instanceof float[] f && f.length <= MAX_LOGGED);
-                if (smallArray) {
+                if (smallArray || v instanceof List<?> || v instanceof Number) {
+                    // a List or Number is a value read back by MetricsLogReader (resume): written as it was read
                     s.set(e.getKey(), JSON.valueToTree(v));
+                } else if (v instanceof String logged) {
+                    s.put(e.getKey(), logged);
                 } else {
                     s.put(e.getKey(), v.getClass().getSimpleName());
                 }
@@ -79,9 +104,45 @@ public final class MetricsLog {
         return sb.toString();
     }
 
+    /** Writes the full {@code metrics.csv} and {@code metrics.jsonl}. */
     public void writeTo(RunDirectory dir) {
         dir.writeString("metrics.csv", csv());
         dir.writeString("metrics.jsonl", jsonl());
+    }
+
+    /**
+     * Persists the rows added since the last call as a new history segment (and the full files while the log is
+     * short).
+     */
+    public void appendSegment(RunDirectory dir) {
+        if (persisted < rounds.size()) {
+            dir.writeString(segmentName(rounds.get(persisted).round()), jsonl(persisted, rounds.size()));
+            persisted = rounds.size();
+        }
+        if (rounds.size() <= FULL_REWRITE_ROWS) {
+            writeTo(dir);
+        }
+    }
+
+    /** Replaces every history segment by one holding this log's rows (after a resume dropped later rows). */
+    public void replaceSegments(RunDirectory dir) {
+        deleteSegments(dir);
+        persisted = 0;
+        appendSegment(dir);
+    }
+
+    /** Removes the segments (at commit: the full files hold the same rows). */
+    public static void deleteSegments(RunDirectory dir) {
+        try {
+            dir.fs().delete(dir.staged(HISTORY), true);
+        } catch (IOException e) {
+            throw new RunDirectory.OutputException("deleting " + dir.staged(HISTORY) + " failed: " + e.getMessage(),
+                    e);
+        }
+    }
+
+    static String segmentName(int firstRound) {
+        return String.format(Locale.ROOT, "%s/metrics-%08d.jsonl", HISTORY, firstRound);
     }
 
     private static String cell(Double v) {

@@ -3,14 +3,15 @@ package io.concord.run;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.concord.engine.RoundSummary;
-import io.concord.run.MetricsLog;
-import io.concord.run.RunDirectory;
+import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.Path;
 
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -22,13 +23,35 @@ public final class MetricsLogReader {
     private MetricsLogReader() {
     }
 
+    /** The history segments in round order if there are any, else the full {@code metrics.jsonl}, else nothing. */
     public static MetricsLog read(RunDirectory dir) {
         MetricsLog log = new MetricsLog();
-        Path file = dir.staged("metrics.jsonl");
+        Path history = dir.staged(MetricsLog.HISTORY);
         try {
-            if (!dir.fs().exists(file)) {
+            if (dir.fs().exists(history)) {
+                FileStatus[] segments = dir.fs().listStatus(history, p -> p.getName().startsWith("metrics-"));
+                Arrays.sort(segments, Comparator.comparing(f -> f.getPath().getName()));
+                for (FileStatus segment : segments) {
+                    readInto(dir, segment.getPath(), log);
+                }
                 return log;
             }
+        } catch (IOException e) {
+            throw new RunDirectory.OutputException("reading " + history + " failed: " + e.getMessage(), e);
+        }
+        Path file = dir.staged("metrics.jsonl");
+        try {
+            if (dir.fs().exists(file)) {
+                readInto(dir, file, log);
+            }
+        } catch (IOException e) {
+            throw new RunDirectory.OutputException("reading " + file + " failed: " + e.getMessage(), e);
+        }
+        return log;
+    }
+
+    private static void readInto(RunDirectory dir, Path file, MetricsLog log) {
+        try {
             try (BufferedReader reader = new BufferedReader(new InputStreamReader(dir.fs().open(file),
                     StandardCharsets.UTF_8))) {
                 String line;
@@ -53,6 +76,5 @@ public final class MetricsLogReader {
         } catch (IOException e) {
             throw new RunDirectory.OutputException("reading " + file + " failed: " + e.getMessage(), e);
         }
-        return log;
     }
 }

@@ -12,8 +12,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * One Dropwizard {@link MetricRegistry} per run on the driver: timers for each phase of a round (broadcast,
- * statsPass, compute, aggregate, update, round), a histogram of examples per round, and an optional console
- * progress bar. Summaries go into {@code summary.json}.
+ * statsPass, compute, aggregate, update, round), a histogram of examples per round, and the run's
+ * {@link ProgressReporter} (periodic progress lines, set-up phases, the console bar). Summaries go into
+ * {@code summary.json}.
  */
 public final class RunMetrics implements AutoCloseable {
 
@@ -38,6 +39,32 @@ public final class RunMetrics implements AutoCloseable {
     /** Metrics with no console output. */
     public static RunMetrics detached() {
         return new RunMetrics(null);
+    }
+
+    /** A set-up phase shown by the progress reporter (start line, duration when closed); a no-op when detached. */
+    public Phase phase(String name) {
+        return progress == null ? () -> { } : progress.phase(name);
+    }
+
+    /** Tells the progress reporter how many rounds make an epoch (for the epoch in its lines). */
+    public void roundsPerEpoch(int rounds) {
+        if (progress != null) {
+            progress.roundsPerEpoch(rounds);
+        }
+    }
+
+    /** Training is about to run rounds {@code from} … {@code total − 1}. */
+    public void trainingStarting(int from, int total) {
+        if (progress != null) {
+            progress.trainingStarting(from, total);
+        }
+    }
+
+    /** Training is over (the console bar, if any, is finished before the run's closing messages). */
+    public void trainingFinished() {
+        if (progress != null) {
+            progress.trainingFinished();
+        }
     }
 
     public MetricRegistry registry() {
@@ -67,6 +94,13 @@ public final class RunMetrics implements AutoCloseable {
         Histogram examples = registry.histogram("round.examples");
         out.put("examplesPerRound.mean", examples.getSnapshot().getMean());
         return out;
+    }
+
+    /** A named stretch of work; closing it reports its duration. */
+    @FunctionalInterface
+    public interface Phase extends AutoCloseable {
+        @Override
+        void close();
     }
 
     @Override

@@ -28,11 +28,20 @@ import java.util.Map;
  * @param maxTrainMinutes stop at the first epoch end after this much training time (round time, evaluations
  *                  excluded), evaluating there; 0 = no limit. For time-to-quality runs ("Recall after 60 minutes").
  * @param lrSchedule optional step decay of {@code optimizer.lr} at epoch milestones ({@link LrSchedule})
+ * @param checkpointEpochs write a checkpoint every this many epochs (replaces {@code train.checkpointEvery}, which
+ *                  counts rounds); unset or 0 = {@code train.checkpointEvery}
  */
 public record UltraGcnConfig(Long seed, SparkSection spark, GraphDataSection data, ObjectiveSection ultragcn,
                              ComponentSpec optimizer, EngineConfig train, Integer epochs,
-                             RankingEvalSection eval, Double maxTrainMinutes, LrSchedule lrSchedule)
+                             RankingEvalSection eval, Double maxTrainMinutes, LrSchedule lrSchedule,
+                             Integer checkpointEpochs)
         implements JobConfig {
+
+    public UltraGcnConfig(Long seed, SparkSection spark, GraphDataSection data, ObjectiveSection ultragcn,
+                          ComponentSpec optimizer, EngineConfig train, Integer epochs, RankingEvalSection eval,
+                          Double maxTrainMinutes, LrSchedule lrSchedule) {
+        this(seed, spark, data, ultragcn, optimizer, train, epochs, eval, maxTrainMinutes, lrSchedule, null);
+    }
 
     public UltraGcnConfig {
         seed = seed == null ? 2021L : seed;
@@ -45,6 +54,10 @@ public record UltraGcnConfig(Long seed, SparkSection spark, GraphDataSection dat
             throw new ConfigException("epochs", epochs, "an integer >= 1");
         }
         eval = eval == null ? RankingEvalSection.defaults() : eval;
+        if (checkpointEpochs != null && checkpointEpochs < 0) {
+            throw new ConfigException("checkpointEpochs", checkpointEpochs, "an integer >= 0 (0 = use "
+                    + "train.checkpointEvery)");
+        }
         maxTrainMinutes = maxTrainMinutes == null ? Double.valueOf(0.0) : maxTrainMinutes;
         if (!(maxTrainMinutes >= 0) || maxTrainMinutes.isInfinite()) {
             throw new ConfigException("maxTrainMinutes", maxTrainMinutes, "a number >= 0 (0 = no limit)");

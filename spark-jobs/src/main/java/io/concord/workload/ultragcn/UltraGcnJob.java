@@ -20,6 +20,7 @@ import io.concord.core.ultragcn.UltraGcnObjective;
 import io.concord.engine.EngineConfig;
 import io.concord.engine.Shard;
 import io.concord.engine.StatisticSet;
+import io.concord.engine.metrics.RunMetrics;
 import io.concord.job.Components;
 import io.concord.job.EvalSection;
 import io.concord.job.EvaluationListener;
@@ -81,6 +82,20 @@ public final class UltraGcnJob implements Job<UltraGcnConfig> {
     }
 
     @Override
+    public Map<String, String> derivedKeys(UltraGcnConfig config) {
+        Map<String, String> derived = new LinkedHashMap<>();
+        if (config.epochs() != null) {
+            derived.put("train.rounds", "epochs x rounds per epoch = " + config.epochs() + " x ceil(train positives"
+                    + " / (partitions x train.batchSize x steps per round)), known once the graph is read");
+        }
+        if (config.checkpointEpochs() != null && config.checkpointEpochs() > 0) {
+            derived.put("train.checkpointEvery", "checkpointEpochs x rounds per epoch = " + config.checkpointEpochs()
+                    + " x rounds per epoch, known once the graph is read");
+        }
+        return derived;
+    }
+
+    @Override
     public void checkInputs(UltraGcnConfig config, Configuration hadoopConf) {
         GraphLoader.checkExists(config.data(), hadoopConf);
     }
@@ -89,7 +104,10 @@ public final class UltraGcnJob implements Job<UltraGcnConfig> {
     public JobResult run(UltraGcnConfig config, JobContext ctx) {
         JavaSparkContext sc = ctx.jsc();
         long t0 = System.nanoTime();
-        InteractionTables.Loaded loaded = InteractionSource.load(config.data(), config.seed(), ctx);
+        InteractionTables.Loaded loaded;
+        try (RunMetrics.Phase reading = ctx.metrics().phase("reading the graph")) {
+            loaded = InteractionSource.load(config.data(), config.seed(), ctx);
+        }
         InteractionGraph graph = loaded.graph();
         loaded.writeIdMaps(ctx.runDir(), ctx.hadoopConf());
         double loadSeconds = (System.nanoTime() - t0) / 1e9;
@@ -109,13 +127,15 @@ public final class UltraGcnJob implements Job<UltraGcnConfig> {
             throw new ConfigException("ultragcn.ii_neighbor_num", objective.iiNeighborNum(), "at most the number of "
                     + "items, " + graph.numItems() + " in " + config.data().describe());
         }
-        int[][] degrees = GraphTables.degrees(positives, graph.numUsers(), graph.numItems(),
-                train.aggregationDepth());
+        int[][] degrees;
         ItemNeighbours neighbours = ItemNeighbours.none(graph.numItems());
-        if (objective.lambda() > 0 && objective.iiNeighborNum() > 0) {
-            double[] rowSums = GraphTables.coOccurrenceRowSums(sc, positives, degrees[0], graph.numItems(),
-                    train.aggregationDepth());
-            neighbours = GraphTables.neighbourTable(sc, graph.train(), rowSums, objective.iiNeighborNum());
+        try (RunMetrics.Phase tables = ctx.metrics().phase("building the degree and item-neighbour tables")) {
+            degrees = GraphTables.degrees(positives, graph.numUsers(), graph.numItems(), train.aggregationDepth());
+            if (objective.lambda() > 0 && objective.iiNeighborNum() > 0) {
+                double[] rowSums = GraphTables.coOccurrenceRowSums(sc, positives, degrees[0], graph.numItems(),
+                        train.aggregationDepth());
+                neighbours = GraphTables.neighbourTable(sc, graph.train(), rowSums, objective.iiNeighborNum());
+            }
         }
         double tablesSeconds = (System.nanoTime() - t1) / 1e9;
         UltraGcnModel model = new UltraGcnModel(graph.numUsers(), graph.numItems(), objective,
@@ -136,6 +156,10 @@ public final class UltraGcnJob implements Job<UltraGcnConfig> {
             }
             train = train.withRounds((int) rounds);
         }
+        if (config.checkpointEpochs() != null && config.checkpointEpochs() > 0) {
+            train = train.withCheckpointEvery((int) Math.min(Integer.MAX_VALUE,
+                    (long) config.checkpointEpochs() * roundsPerEpoch));
+        }
         optimizer = scheduled(config, optimizer, train, roundsPerEpoch);
         ctx.console().printf("tables: degrees and %d-nearest item neighbours in %.1f s; %d parameters; %d partitions"
                         + " × batch %d × %d step(s) per round (%s): %d rounds per epoch, %d rounds; negative"
@@ -153,10 +177,10 @@ public final class UltraGcnJob implements Job<UltraGcnConfig> {
                     new EvalSection(roundsPerEpoch, eval.metric(), "max", eval.patience()), eval.metric(),
                     train.rounds(), ctx.runDir());
             EpochEvaluation schedule = new EpochEvaluation(evaluation, eval, roundsPerEpoch, train.rounds(),
-                    config.maxTrainMinutes() * 60.0, ctx.console());
+                    config.maxTrainMinutes() * 60.0, ctx.console(), ctx.runDir());
             TrainingRun.Outcome<Interaction> outcome = TrainingRun.train(ctx, broadcastModel, optimizer, train,
                     config.seed(), StatisticSet.empty(), shards, schedule);
-            schedule.write(ctx.runDir());
+            schedule.write();
 
             Map<String, Double> metrics = new LinkedHashMap<>(evaluation.bestMetrics());
             evaluation.lastMetrics().forEach((k, v) -> metrics.put("final." + k, v));
@@ -164,9 +188,10 @@ public final class UltraGcnJob implements Job<UltraGcnConfig> {
             int epochsRun = schedule.epochOf(outcome.state().nextRound() - 1) + 1;
             metrics.put("bestEpoch", bestRound < 0 ? -1.0 : schedule.epochOf(bestRound));
             metrics.put("epochs", (double) epochsRun);
-            metrics.put("trainSeconds", schedule.trainSeconds());
-            metrics.put("secondsPerEpoch", outcome.roundsRun() == 0 ? Double.NaN
-                    : schedule.trainSeconds() * roundsPerEpoch / outcome.roundsRun());
+            double trainSeconds = EpochEvaluation.trainSeconds(outcome.state());
+            metrics.put("trainSeconds", trainSeconds);
+            metrics.put("secondsPerEpoch", outcome.state().nextRound() == 0 ? Double.NaN
+                    : trainSeconds * roundsPerEpoch / outcome.state().nextRound());
             Map<String, Object> details = new LinkedHashMap<>();
             details.put("users", graph.numUsers());
             details.put("items", graph.numItems());
