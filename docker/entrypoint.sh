@@ -8,6 +8,7 @@ case "${1:-}" in
     [[ -x /opt/entrypoint.sh ]] || { echo "concord: error: this image has no Spark Kubernetes entrypoint; build it with --build-arg BASE_IMAGE=apache/spark:3.5.5-scala2.12-java17-ubuntu" >&2; exit 2; }
     exec /opt/entrypoint.sh "$@" ;;
 esac
+mkdir -p /tmp/spark-events /tmp/concord-metrics
 exec spark-submit --master "${CONCORD_MASTER:-local[*]}" \
   --properties-file /opt/concord/conf/spark-defaults.conf \
   --conf spark.metrics.conf=/opt/concord/conf/metrics.properties \

@@ -93,7 +93,9 @@ public final class JobRunner {
         SparkSession spark = ConcordSpark.session(sparkConf);
         try (RunMetrics metrics = RunMetrics.create(options.progress() ? new ProgressReporter(job.name()) : null)) {
             JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-            runDir.writeString("config.effective.yaml", effective);
+            ObjectNode recorded = effectiveTree(job, config);
+            SparkRuntime.record(recorded.with("provenance"), spark.sparkContext());
+            runDir.writeString("config.effective.yaml", ConfigLoader.toYaml(recorded));
             JobContext ctx = new JobContext(job.name(), spark, jsc, runDir, options.resume(), metrics, out);
             JobResult result;
             try {
