@@ -6,12 +6,11 @@ import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 
+import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Set;
 
 /** The run report's charts (XChart PNGs under {@code report/}): loss per round and each evaluation metric. */
 public final class ReportCharts {
@@ -33,26 +32,12 @@ public final class ReportCharts {
         lossChart.addSeries("loss", x, loss).setMarker(SeriesMarkers.NONE);
         save(dir, "report/loss.png", lossChart);
 
-        Set<String> names = new LinkedHashSet<>();
-        rounds.forEach(r -> names.addAll(r.metrics().keySet()));
-        if (!names.isEmpty()) {
-            XYChart metrics = chart("Evaluation", "round", "value");
-            for (String name : names) {
-                List<Double> mx = new ArrayList<>();
-                List<Double> my = new ArrayList<>();
-                for (RoundSummary r : rounds) {
-                    Double v = r.metrics().get(name);
-                    if (v != null && Double.isFinite(v)) {
-                        mx.add((double) r.round());
-                        my.add(v);
-                    }
-                }
-                if (!mx.isEmpty()) {
-                    metrics.addSeries(name, mx, my);
-                }
-            }
-            if (!metrics.getSeriesMap().isEmpty()) {
-                save(dir, "report/metrics.png", metrics);
+        BufferedImage metrics = MetricPanels.render(rounds);
+        if (metrics != null) {
+            try (OutputStream out = dir.create("report/metrics.png")) {
+                ChartGrid.write(metrics, out);
+            } catch (IOException e) {
+                throw new RunDirectory.OutputException("writing report/metrics.png failed: " + e.getMessage(), e);
             }
         }
     }
