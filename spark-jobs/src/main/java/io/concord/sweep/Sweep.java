@@ -41,6 +41,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.regex.Pattern;
 
 /**
  * Runs a sweep: every point is one {@code concord train} submission (a JVM of its own, or the spec's
@@ -57,6 +58,8 @@ import java.util.concurrent.Future;
 public final class Sweep {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Pattern SECRET_KEY = Pattern.compile("(?i)secret|password|token|access[.]?key");
+    private static final String REDACTED = "*********(redacted)";
     private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss");
 
     private final SweepSpec spec;
@@ -248,7 +251,16 @@ public final class Sweep {
 
     private void writeSpec(FileSystem fs, Path dir, List<Planned> planned) throws IOException {
         ObjectNode root = JSON.createObjectNode();
-        root.set("spec", JSON.valueToTree(spec));
+        ObjectNode specTree = JSON.valueToTree(spec);
+        ArrayNode submit = specTree.putArray("submit");
+        for (String a : spec.submit()) {
+            // launcher options such as --conf spark.x.password=... are never saved in clear
+            int eq = a.indexOf('=');
+            submit.add(eq > 0 && SECRET_KEY.matcher(a.substring(0, eq)).find() ? a.substring(0, eq + 1) + REDACTED : a);
+        }
+        ObjectNode fixed = specTree.putObject("fixed");
+        spec.fixed().forEach((k, v) -> fixed.put(k, SECRET_KEY.matcher(k).find() ? REDACTED : v));
+        root.set("spec", specTree);
         ArrayNode points = root.putArray("points");
         for (Planned p : planned) {
             ObjectNode n = points.addObject();

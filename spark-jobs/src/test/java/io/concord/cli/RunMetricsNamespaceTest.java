@@ -17,7 +17,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Two runs of one job report their Spark metrics under different names: the metrics namespace is the run's
  * application name concord-<job>-<run-id>, so a shared sink (here Spark's CsvSink, one file per metric, flushed when
- * the context stops) never mixes or overwrites two runs' series.
+ * the context stops) never mixes or overwrites two runs' series. Also: every Spark job of the round loop carries a
+ * description naming its round and phase.
  */
 class RunMetricsNamespaceTest {
 
@@ -37,8 +38,10 @@ class RunMetricsNamespaceTest {
         conf.put("spark.metrics.conf.*.sink.csv.directory", sinkDir.toString());
         conf.put("spark.metrics.conf.*.sink.csv.period", "60");
         conf.put("spark.ui.enabled", "false");
+        conf.put("spark.extraListeners", JobDescriptionRecorder.class.getName());
         ConfigLoader.yamlMapper().writeValue(config.toFile(), tree);
 
+        JobDescriptionRecorder.DESCRIPTIONS.clear();
         for (String runId : List.of("ns-a", "ns-b")) {
             CliRun run = CliRun.of("train", "logreg", "--config", config.toString(), "--output",
                     tmp.resolve("out").toString(), "--run-id", runId, "--master", "local[2]", "--no-progress",
@@ -54,6 +57,9 @@ class RunMetricsNamespaceTest {
         String plugin = ".driver.plugin.io.concord.engine.metrics.ConcordSparkPlugin.round.csv";
         assertThat(files).contains("concord-logreg-ns-a" + plugin, "concord-logreg-ns-b" + plugin);
         assertThat(files).allMatch(f -> f.startsWith("concord-logreg-ns-a.") || f.startsWith("concord-logreg-ns-b."));
+        // the Spark UI names each job after its round and phase
+        assertThat(JobDescriptionRecorder.DESCRIPTIONS).contains("round 0: global-batch update",
+                "round 2: global-batch update", "round 2 of 3: evaluate / checkpoint");
         // the driver's round gauge, flushed at stop: the last of rounds 0, 1, 2
         assertThat(Files.readAllLines(sinkDir.resolve("concord-logreg-ns-a" + plugin)).get(1)).endsWith(",2.0");
     }
