@@ -1,8 +1,11 @@
 package io.concord.cli;
 
-import io.concord.config.ConfigException;
+import io.concord.core.param.ParamException;
 import io.concord.config.ConfigLoader;
 import io.concord.data.DataException;
+import io.concord.inference.EvaluateCommand;
+import io.concord.inference.PredictCommand;
+import io.concord.inference.RecommendCommand;
 import io.concord.job.Job;
 
 import io.concord.job.JobRunner;
@@ -12,12 +15,18 @@ import io.concord.run.RunDirectory;
 import io.concord.sweep.Sweep;
 import io.concord.sweep.SweepSpec;
 import org.apache.hadoop.conf.Configuration;
+import io.concord.config.Redaction;
+import org.apache.hadoop.fs.FSError;
+import org.apache.spark.SparkConf;
+import org.apache.spark.deploy.SparkHadoopUtil;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
+import java.io.IOException;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -27,11 +36,12 @@ import java.util.concurrent.Callable;
  * {@code concord} command line. The same main class runs embedded (local Spark) and under {@code spark-submit}.
  *
  * <p>Exit codes: 0 committed (or already committed); 1 training failed; 2 bad usage or config; 3 bad input data;
- * 4 output not writable.
+ * 4 I/O failure (output not writable, disk full, lost connection, run locked by another submission).
  */
 @Command(name = "concord", mixinStandardHelpOptions = true, versionProvider = ConcordMain.Version.class,
         description = "Distributed training of constraint-loss workloads on Apache Spark.",
         subcommands = {ConcordMain.Train.class, ConcordMain.Validate.class, ConcordMain.Jobs.class,
+                RecommendCommand.class, PredictCommand.class, EvaluateCommand.class,
                 ConcordMain.SweepCommand.class})
 public final class ConcordMain implements Callable<Integer> {
 
@@ -74,13 +84,18 @@ public final class ConcordMain implements Callable<Integer> {
 
     static int exitCode(Throwable t) {
         for (Throwable c = t; c != null; c = c.getCause()) {
-            if (c instanceof ConfigException) {
+            if (c instanceof ParamException) {
                 return USAGE;
             }
             if (c instanceof DataException) {
                 return BAD_INPUT;
             }
             if (c instanceof RunDirectory.OutputException) {
+                return BAD_OUTPUT;
+            }
+        }
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (c instanceof IOException || c instanceof UncheckedIOException || c instanceof FSError) {
                 return BAD_OUTPUT;
             }
         }
@@ -91,11 +106,19 @@ public final class ConcordMain implements Callable<Integer> {
     static String message(Throwable t) {
         Throwable root = t;
         for (Throwable c = t; c != null; c = c.getCause()) {
-            if (c instanceof ConfigException || c instanceof DataException
+            if (c instanceof ParamException || c instanceof DataException
                     || c instanceof RunDirectory.OutputException) {
                 return c.getMessage();
             }
             root = c;
+        }
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (c instanceof UncheckedIOException) {
+                return c.getMessage();
+            }
+            if (c instanceof IOException || c instanceof FSError) {
+                return "I/O error: " + (c instanceof FSError ? c.getCause() : c).getMessage();
+            }
         }
         return String.valueOf(root.getMessage() == null ? root : root.getMessage());
     }
@@ -127,8 +150,13 @@ public final class ConcordMain implements Callable<Integer> {
         @Override
         public Integer call() {
             boolean progress = !noProgress && System.console() != null;
-            new JobRunner(System.out).run(JobRegistry.get(job), new RunOptions(config, output, runId, master, sets, resume,
-                    overwrite, progress));
+            try {
+                new JobRunner(System.out).run(JobRegistry.get(job), new RunOptions(config, output, runId, master, sets,
+                        resume, overwrite, progress));
+            } catch (FSError e) {
+                throw new UncheckedIOException("I/O error under " + (output == null ? "runs" : output) + ": "
+                        + e.getCause().getMessage(), new IOException(e.getCause()));
+            }
             return OK;
         }
     }
@@ -146,8 +174,9 @@ public final class ConcordMain implements Callable<Integer> {
         @Override
         public Integer call() {
             Job<?> j = JobRegistry.get(job);
-            Object bound = JobRunner.loadConfig(j, config, sets, new Configuration());
-            System.out.print(ConfigLoader.toYaml(bound));
+            Object bound = JobRunner.loadConfig(j, config, sets,
+                    SparkHadoopUtil.get().newConfiguration(new SparkConf()));
+            System.out.print(ConfigLoader.toYaml(Redaction.redact(ConfigLoader.toTree(bound))));
             System.out.println("# config is valid for job " + job);
             return OK;
         }
@@ -181,7 +210,7 @@ public final class ConcordMain implements Callable<Integer> {
 
         @Override
         public Integer call() throws Exception {
-            Configuration conf = new Configuration();
+            Configuration conf = SparkHadoopUtil.get().newConfiguration(new SparkConf());
             SweepSpec s = Sweep.readSpec(spec, conf);
             s = new SweepSpec(s.job(), s.name(), output != null ? output : s.output(), s.config(), s.fixed(), s.grid(),
                     s.random(), s.metric(), s.maximize(), parallel != null ? parallel : s.parallel(),

@@ -1,54 +1,47 @@
 package io.concord.config;
 
+import io.concord.core.param.Checks;
+import io.concord.core.param.ParamException;
+
 /**
  * A bad configuration value. The message is one line naming the key, the bad value and what is allowed, e.g.
- * {@code train.batchSize: -3 is not allowed; allowed: an integer >= 0}.
+ * {@code train.batchSize: -3 is not allowed; must be an integer >= 0} (the format of {@link Checks}).
  */
-public final class ConfigException extends IllegalArgumentException {
+public final class ConfigException extends ParamException {
 
     private static final long serialVersionUID = 1L;
 
-    private final String key;
-
     public ConfigException(String key, Object value, String allowed) {
-        super(key + ": " + render(value) + " is not allowed; allowed: " + allowed);
-        this.key = key;
+        this(Checks.notAllowed(key, Redaction.isSensitive(key) ? new Redacted() : value, allowed));
     }
 
     public ConfigException(String key, String message) {
-        super(key + ": " + message);
-        this.key = key;
+        super(key, message);
     }
 
-    public String key() {
-        return key;
+    private ConfigException(ParamException e) {
+        super(e.key(), e.detail());
     }
 
     /**
-     * A validation error of losses-core or data-loaders ({@code "key: message"}) as a config error naming that key;
-     * {@code section} is blamed when the message names no key (its first word before {@code ": "} has a space).
+     * A validation error of losses-core or data-loaders as a config error: a {@link ParamException} keeps its key;
+     * any other error is blamed on {@code section}.
      */
     public static ConfigException from(IllegalArgumentException e, String section) {
         if (e instanceof ConfigException ce) {
             return ce;
         }
-        String message = e.getMessage() == null ? e.toString() : e.getMessage();
-        int colon = message.indexOf(": ");
-        if (colon > 0 && !message.substring(0, colon).contains(" ")) {
-            return new ConfigException(message.substring(0, colon), message.substring(colon + 2));
+        if (e instanceof ParamException pe) {
+            return new ConfigException(pe);
         }
-        return new ConfigException(section, message);
+        return new ConfigException(section, e.getMessage() == null ? e.toString() : e.getMessage());
     }
 
-    /** The message after {@code "key: "}. */
-    public String detail() {
-        return getMessage().substring(key.length() + 2);
-    }
-
-    private static String render(Object value) {
-        if (value instanceof String s) {
-            return "'" + s + "'";
+    /** Shown instead of a sensitive value (unquoted, unlike a string value). */
+    private record Redacted() {
+        @Override
+        public String toString() {
+            return Redaction.REPLACEMENT;
         }
-        return String.valueOf(value);
     }
 }

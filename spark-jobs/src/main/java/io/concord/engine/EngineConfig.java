@@ -1,5 +1,6 @@
 package io.concord.engine;
 
+import io.concord.core.param.Checks;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.concord.config.ConfigException;
 
@@ -14,7 +15,8 @@ import io.concord.config.ConfigException;
  *                              frequency)
  * @param averageOptimizerState average optimizer state with the parameters (parameter averaging); otherwise each round
  *                              starts from a fresh optimizer state
- * @param aggregationDepth      1 = reduce straight to the driver; ≥ 2 = treeReduce of that depth
+ * @param aggregationDepth      1 = fold partition results on the driver as they arrive; ≥ 2 = first fold contiguous
+ *                              groups of partitions on executors (a partition-ordered tree, {@code OrderedReduce})
  * @param shuffle               visit each shard in a fresh seeded permutation every epoch
  * @param checkpointEvery       write a checkpoint every k rounds (0 = only at the end)
  * @param keepCheckpoints       how many of the newest checkpoints to keep
@@ -41,15 +43,15 @@ public record EngineConfig(
 
     public EngineConfig {
         sync = sync == null ? SyncMode.GLOBAL_BATCH : sync;
-        rounds = atLeast("train.rounds", rounds, 100, 1);
-        partitions = atLeast("train.partitions", partitions, 0, 0);
-        batchSize = atLeast("train.batchSize", batchSize, 64, 0);
-        localSteps = atLeast("train.localSteps", localSteps, 1, 1);
+        rounds = Checks.atLeast("train.rounds", rounds, 100, 1);
+        partitions = Checks.atLeast("train.partitions", partitions, 0, 0);
+        batchSize = Checks.atLeast("train.batchSize", batchSize, 64, 0);
+        localSteps = Checks.atLeast("train.localSteps", localSteps, 1, 1);
         averageOptimizerState = averageOptimizerState == null || averageOptimizerState;
-        aggregationDepth = atLeast("train.aggregationDepth", aggregationDepth, 1, 1);
+        aggregationDepth = Checks.atLeast("train.aggregationDepth", aggregationDepth, 1, 1);
         shuffle = shuffle == null || shuffle;
-        checkpointEvery = atLeast("train.checkpointEvery", checkpointEvery, 10, 0);
-        keepCheckpoints = atLeast("train.keepCheckpoints", keepCheckpoints, 3, 1);
+        checkpointEvery = Checks.atLeast("train.checkpointEvery", checkpointEvery, 10, 0);
+        keepCheckpoints = Checks.atLeast("train.keepCheckpoints", keepCheckpoints, 3, 1);
         storageLevel = storageLevel == null ? "MEMORY_AND_DISK_SER" : storageLevel;
         clipNorm = clipNorm == null ? 0.0 : clipNorm;
         if (!(clipNorm >= 0) || Double.isInfinite(clipNorm)) {
@@ -111,13 +113,6 @@ public record EngineConfig(
         return sync == SyncMode.PARAMETER_AVERAGING ? localSteps : 1;
     }
 
-    private static Integer atLeast(String key, Integer value, int defaultValue, int min) {
-        int v = value == null ? defaultValue : value;
-        if (v < min) {
-            throw new ConfigException(key, v, "an integer >= " + min);
-        }
-        return v;
-    }
 
     /**
      * Testing aid: the first attempt of the task for ({@code round}, {@code partition}) fails after it has computed

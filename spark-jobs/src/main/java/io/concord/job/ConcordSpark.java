@@ -51,6 +51,7 @@ public final class ConcordSpark {
         // Per-run metric names (<namespace>.driver.plugin...): appName is concord-<job>-<run-id>, unique per run,
         // whereas spark.app.name under spark-submit may be shared by every run.
         conf.setIfMissing("spark.metrics.namespace", appName);
+        AuthSecret.apply(conf, System.getenv());
         return conf;
     }
 

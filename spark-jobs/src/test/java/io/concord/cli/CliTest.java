@@ -108,7 +108,7 @@ class CliTest {
     void outOfRangeValueIsAUsageErrorSayingWhatIsAllowed() {
         CliRun run = CliRun.of(train("bad3", "--set", "train.batchSize=-5"));
         assertThat(run.exitCode()).isEqualTo(ConcordMain.USAGE);
-        assertThat(run.err()).contains("train.batchSize: -5 is not allowed; allowed: an integer >= 0");
+        assertThat(run.err()).contains("train.batchSize: -5 is not allowed; must be an integer >= 0");
         CliRun sync = CliRun.of(train("bad4", "--set", "train.sync=ring"));
         assertThat(sync.exitCode()).isEqualTo(ConcordMain.USAGE);
         assertThat(sync.err()).contains("train.sync").contains("global-batch, parameter-averaging");

@@ -1,5 +1,6 @@
 package io.concord.data.calib;
 
+import io.concord.core.param.ParamException;
 import org.apache.hadoop.fs.FSDataOutputStream;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -28,7 +29,7 @@ public final class StereoDataset {
     /** Writes {@code pairs} into {@code dir} as shards of at most {@code perShard} records, then the manifest. */
     public static List<Path> write(FileSystem fs, Path dir, List<StereoPair> pairs, int perShard) {
         if (perShard <= 0) {
-            throw new IllegalArgumentException("data.generate.recordsPerShard: " + perShard
+            throw new ParamException("data.generate.recordsPerShard", "" + perShard
                     + " is not allowed; must be > 0");
         }
         if (pairs.isEmpty()) {

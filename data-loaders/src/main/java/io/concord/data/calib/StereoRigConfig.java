@@ -1,6 +1,7 @@
 package io.concord.data.calib;
 
-import io.concord.core.param.Hyper;
+import io.concord.core.param.ParamException;
+import io.concord.core.param.Checks;
 
 import java.io.Serializable;
 
@@ -39,26 +40,26 @@ public record StereoRigConfig(int width, int height, double fovMinDeg, double fo
                               int supersampling, double noiseStd) implements Serializable {
 
     public StereoRigConfig {
-        Hyper.positive("data.generate.width", width);
-        Hyper.positive("data.generate.height", height);
+        Checks.positive("data.generate.width", width);
+        Checks.positive("data.generate.height", height);
         range("data.generate.fov", fovMinDeg, fovMaxDeg, 1, 170);
-        Hyper.inRange("data.generate.principalPointJitter", principalPointJitter, 0, 0.25, true, true);
+        Checks.inRange("data.generate.principalPointJitter", principalPointJitter, 0, 0.25, true, true);
         range("data.generate.tx", txMin, txMax, -5, 5);
         range("data.generate.ty", tyMin, tyMax, -5, 5);
         range("data.generate.tz", tzMin, tzMax, -5, 5);
         range("data.generate.pitch", pitchMinDeg, pitchMaxDeg, -30, 30);
         range("data.generate.leftPitch", leftPitchMinDeg, leftPitchMaxDeg, -30, 30);
         range("data.generate.cameraHeight", cameraHeightMin, cameraHeightMax, 0.3, 20);
-        Hyper.positive("data.generate.framesPerConfiguration", framesPerConfiguration);
-        Hyper.positive("data.generate.supersampling", supersampling);
-        Hyper.nonNegative("data.generate.noiseStd", noiseStd);
+        Checks.positive("data.generate.framesPerConfiguration", framesPerConfiguration);
+        Checks.positive("data.generate.supersampling", supersampling);
+        Checks.nonNegative("data.generate.noiseStd", noiseStd);
         double halfVerticalFov = Math.toDegrees(Math.atan(Math.tan(Math.toRadians(fovMinDeg / 2)) * height / width));
         double steepest = Math.max(Math.max(Math.abs(pitchMinDeg + leftPitchMinDeg),
                 Math.abs(pitchMaxDeg + leftPitchMaxDeg)), Math.max(Math.abs(leftPitchMinDeg),
                 Math.abs(leftPitchMaxDeg)));
         if (steepest >= halfVerticalFov) {
             // The horizon is what makes pitch and focal length observable: keep it in both views.
-            throw new IllegalArgumentException("data.generate.pitchMax: a camera pitch of " + steepest + "° puts the "
+            throw new ParamException("data.generate.pitchMax", "a camera pitch of " + steepest + "° puts the "
                     + "horizon out of view at the narrowest field of view (half vertical fov " + halfVerticalFov + "°)");
         }
     }
@@ -93,10 +94,10 @@ public record StereoRigConfig(int width, int height, double fovMinDeg, double fo
     }
 
     private static void range(String key, double min, double max, double lo, double hi) {
-        Hyper.inRange(key + "Min", min, lo, hi, true, true);
-        Hyper.inRange(key + "Max", max, lo, hi, true, true);
+        Checks.inRange(key + "Min", min, lo, hi, true, true);
+        Checks.inRange(key + "Max", max, lo, hi, true, true);
         if (min > max) {
-            throw new IllegalArgumentException(key + "Min: " + min + " is not allowed; must be <= " + key + "Max ("
+            throw new ParamException(key + "Min", "" + min + " is not allowed; must be <= " + key + "Max ("
                     + max + ")");
         }
     }

@@ -1,5 +1,6 @@
 package io.concord.data.graph;
 
+import io.concord.core.param.ParamException;
 import io.concord.core.ultragcn.Adjacency;
 import io.concord.core.ultragcn.InteractionGraph;
 import io.concord.core.util.Seeds;
@@ -18,7 +19,7 @@ public final class PerUserSplit {
 
     public static InteractionGraph split(Adjacency all, double testFraction, long seed) {
         if (!(testFraction >= 0 && testFraction < 1)) {
-            throw new IllegalArgumentException("data.testFraction: must be in [0, 1), got " + testFraction);
+            throw new ParamException("data.testFraction", "must be in [0, 1), got " + testFraction);
         }
         int users = all.numRows();
         int[] cols = all.columnArray();

@@ -1,5 +1,6 @@
 package io.concord.data.graph;
 
+import io.concord.core.param.ParamException;
 /**
  * Shape of a generated interaction graph (config keys {@code data.<name>} in messages).
  *
@@ -41,7 +42,7 @@ public record SyntheticGraphSpec(int numUsers, int numItems, int numClusters, do
 
     private static void require(boolean ok, String key, Object value, String rule) {
         if (!ok) {
-            throw new IllegalArgumentException(key + ": " + value + " is not allowed; must be " + rule);
+            throw new ParamException(key, "" + value + " is not allowed; must be " + rule);
         }
     }
 }

@@ -1,5 +1,6 @@
 package io.concord.data.pref;
 
+import io.concord.core.param.ParamException;
 import io.concord.core.util.Seeds;
 
 import java.io.Serializable;
@@ -39,7 +40,7 @@ public final class ArithmeticTask implements Serializable {
                     + minDigits + ", " + maxDigits);
         }
         if (operations.isEmpty()) {
-            throw new IllegalArgumentException("task.operations: at least one operation is needed");
+            throw new ParamException("task.operations", "at least one operation is needed");
         }
         this.minDigits = minDigits;
         this.maxDigits = maxDigits;
@@ -79,7 +80,7 @@ public final class ArithmeticTask implements Serializable {
      */
     public static boolean isHeldOut(String question, double fraction) {
         if (!(fraction >= 0 && fraction <= 1)) {
-            throw new IllegalArgumentException("task.held_out_fraction: " + fraction + " must be in [0, 1]");
+            throw new ParamException("task.held_out_fraction", "" + fraction + " must be in [0, 1]");
         }
         long h = Seeds.mix(0x4E1DL, question.hashCode(), question.length());
         return (h >>> 11) * 0x1.0p-53 < fraction;

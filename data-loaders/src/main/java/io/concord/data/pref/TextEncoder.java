@@ -1,5 +1,6 @@
 package io.concord.data.pref;
 
+import io.concord.core.param.ParamException;
 import io.concord.core.lm.CharVocabulary;
 import io.concord.core.pref.PreferencePair;
 import io.concord.core.lm.PromptCompletion;
@@ -26,10 +27,10 @@ public final class TextEncoder implements Serializable {
     public TextEncoder(CharVocabulary vocabulary, int maxPromptTokens, int maxCompletionTokens) {
         this.vocabulary = Objects.requireNonNull(vocabulary, "vocabulary");
         if (maxPromptTokens < 0) {
-            throw new IllegalArgumentException("data.max_prompt_tokens: " + maxPromptTokens + " must be >= 0");
+            throw new ParamException("data.max_prompt_tokens", "" + maxPromptTokens + " must be >= 0");
         }
         if (maxCompletionTokens < 0) {
-            throw new IllegalArgumentException("data.max_completion_tokens: " + maxCompletionTokens + " must be >= 0");
+            throw new ParamException("data.max_completion_tokens", "" + maxCompletionTokens + " must be >= 0");
         }
         this.maxPromptTokens = maxPromptTokens;
         this.maxCompletionTokens = maxCompletionTokens;

@@ -1,5 +1,6 @@
 package io.concord.data.pref;
 
+import io.concord.core.param.ParamException;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.concord.data.DataException;
 import org.apache.hadoop.conf.Configuration;
@@ -31,7 +32,7 @@ public final class TofuReader {
     /** The forget split for {@code percent} ∈ {1, 5, 10} and its complementary retain split (forget05 ↔ retain95). */
     public static String[] forgetRetainNames(int percent) {
         if (percent != 1 && percent != 5 && percent != 10) {
-            throw new IllegalArgumentException("tofu.forget_percent: " + percent + " is not allowed; one of 1, 5, 10");
+            throw new ParamException("tofu.forget_percent", "" + percent + " is not allowed; one of 1, 5, 10");
         }
         return new String[] {String.format("forget%02d", percent), String.format("retain%02d", 100 - percent)};
     }

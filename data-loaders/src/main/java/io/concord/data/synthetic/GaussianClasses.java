@@ -1,5 +1,6 @@
 package io.concord.data.synthetic;
 
+import io.concord.core.param.ParamException;
 import io.concord.core.model.LabeledVector;
 import io.concord.core.util.Seeds;
 
@@ -22,16 +23,16 @@ public record GaussianClasses(int dimension, int numClasses, double separation, 
 
     public GaussianClasses {
         if (dimension <= 0) {
-            throw new IllegalArgumentException("data.dimension: must be > 0, got " + dimension);
+            throw new ParamException("data.dimension", "must be > 0, got " + dimension);
         }
         if (numClasses < 2) {
-            throw new IllegalArgumentException("data.numClasses: must be >= 2, got " + numClasses);
+            throw new ParamException("data.numClasses", "must be >= 2, got " + numClasses);
         }
         if (!(separation > 0)) {
-            throw new IllegalArgumentException("data.separation: must be > 0, got " + separation);
+            throw new ParamException("data.separation", "must be > 0, got " + separation);
         }
         if (!(labelNoise >= 0 && labelNoise < 1)) {
-            throw new IllegalArgumentException("data.labelNoise: must be in [0, 1), got " + labelNoise);
+            throw new ParamException("data.labelNoise", "must be in [0, 1), got " + labelNoise);
         }
     }
 

@@ -1,6 +1,7 @@
 package io.concord.core.calib;
 
-import io.concord.core.param.Hyper;
+import io.concord.core.param.ParamException;
+import io.concord.core.param.Checks;
 import org.nd4j.linalg.api.buffer.DataType;
 
 import java.io.Serializable;
@@ -33,25 +34,25 @@ public record CalibNetConfig(int height, int width, int channelsPerView, Fusion 
     }
 
     public CalibNetConfig {
-        Hyper.positive("model.height", height);
-        Hyper.positive("model.width", width);
-        Hyper.positive("model.channelsPerView", channelsPerView);
+        Checks.positive("model.height", height);
+        Checks.positive("model.width", width);
+        Checks.positive("model.channelsPerView", channelsPerView);
         if (fusion == null) {
-            throw new IllegalArgumentException("model.fusion: missing; must be one of stacked, two_towers");
+            throw new ParamException("model.fusion", "missing; must be one of stacked, two_towers");
         }
         if (convChannels == null || convChannels.length == 0) {
-            throw new IllegalArgumentException("model.convChannels: need at least one convolution");
+            throw new ParamException("model.convChannels", "need at least one convolution");
         }
         for (int i = 0; i < convChannels.length; i++) {
-            Hyper.positive("model.convChannels[" + i + "]", convChannels[i]);
+            Checks.positive("model.convChannels[" + i + "]", convChannels[i]);
         }
         convChannels = convChannels.clone();
-        Hyper.positive("model.denseUnits", denseUnits);
+        Checks.positive("model.denseUnits", denseUnits);
         if (dataType != DataType.FLOAT && dataType != DataType.DOUBLE) {
-            throw new IllegalArgumentException("model.dataType: " + dataType + " is not allowed; must be FLOAT or "
+            throw new ParamException("model.dataType", "" + dataType + " is not allowed; must be FLOAT or "
                     + "DOUBLE");
         }
-        Hyper.positive("model.learningRate", learningRate);
+        Checks.positive("model.learningRate", learningRate);
     }
 
     /** A CPU-sized default: four stride-2 convolutions (16, 32, 64, 64), 128 dense units, float, stacked views. */

@@ -1,5 +1,6 @@
 package io.concord.core.calib;
 
+import io.concord.core.param.ParamException;
 /** Per-head penalty ρ(r) of the supervised term, r = predicted − true normalized value. */
 public enum SupervisedPenalty {
     /** {@code |r|}: the reference's Keras "mae". Gradient sign(r), 0 at r = 0. */
@@ -46,6 +47,6 @@ public enum SupervisedPenalty {
                 return p;
             }
         }
-        throw new IllegalArgumentException(key + ": '" + name + "' is not allowed; must be one of l1, l2, huber");
+        throw new ParamException(key, "'" + name + "' is not allowed; must be one of l1, l2, huber");
     }
 }

@@ -1,6 +1,7 @@
 package io.concord.core.calib;
 
-import io.concord.core.param.Hyper;
+import io.concord.core.param.ParamException;
+import io.concord.core.param.Checks;
 
 import java.io.Serializable;
 import java.util.Arrays;
@@ -27,25 +28,25 @@ public record UgclLossConfig(double[] supervisedWeights, SupervisedPenalty penal
 
     public UgclLossConfig {
         if (supervisedWeights == null || supervisedWeights.length != CalibParam.COUNT) {
-            throw new IllegalArgumentException("loss.supervisedWeights: need " + CalibParam.COUNT + " weights ("
+            throw new ParamException("loss.supervisedWeights", "need " + CalibParam.COUNT + " weights ("
                     + Arrays.stream(CalibParam.values()).map(CalibParam::key).toList() + "), got "
                     + (supervisedWeights == null ? "none" : supervisedWeights.length));
         }
         for (CalibParam p : CalibParam.values()) {
-            Hyper.nonNegative("loss.supervisedWeights." + p.key(), supervisedWeights[p.index()]);
+            Checks.nonNegative("loss.supervisedWeights." + p.key(), supervisedWeights[p.index()]);
         }
         supervisedWeights = supervisedWeights.clone();
         if (penalty == null) {
-            throw new IllegalArgumentException("loss.penalty: missing; must be one of l1, l2, huber");
+            throw new ParamException("loss.penalty", "missing; must be one of l1, l2, huber");
         }
-        Hyper.positive("loss.huberDelta", huberDelta);
-        Hyper.nonNegative("loss.vanishingPointWeight", vanishingPointWeight);
-        Hyper.nonNegative("loss.worldOriginWeight", worldOriginWeight);
-        Hyper.nonNegative("loss.axisPlaneWeight", axisPlaneWeight);
-        Hyper.nonNegative("loss.rotationWeight", rotationWeight);
-        Hyper.positive("loss.constraintSmoothing", constraintSmoothing);
-        Hyper.positive("loss.imageWidth", imageWidth);
-        Hyper.positive("loss.imageHeight", imageHeight);
+        Checks.positive("loss.huberDelta", huberDelta);
+        Checks.nonNegative("loss.vanishingPointWeight", vanishingPointWeight);
+        Checks.nonNegative("loss.worldOriginWeight", worldOriginWeight);
+        Checks.nonNegative("loss.axisPlaneWeight", axisPlaneWeight);
+        Checks.nonNegative("loss.rotationWeight", rotationWeight);
+        Checks.positive("loss.constraintSmoothing", constraintSmoothing);
+        Checks.positive("loss.imageWidth", imageWidth);
+        Checks.positive("loss.imageHeight", imageHeight);
     }
 
     /** Supervised term only (all heads weight 1, the reference's L1), no constraints. */

@@ -1,5 +1,7 @@
 package io.concord.core.lm;
 
+import java.util.Locale;
+import io.concord.core.param.ParamException;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.Reader;
@@ -51,7 +53,7 @@ public final class CharVocabulary implements Serializable {
      */
     public static CharVocabulary build(Iterable<String> texts, int maxCharacters, int minCount) {
         if (maxCharacters <= 0) {
-            throw new IllegalArgumentException("tokenizer.max_characters: " + maxCharacters + " must be > 0");
+            throw new ParamException("tokenizer.max_characters", "" + maxCharacters + " must be > 0");
         }
         Map<Integer, Long> counts = new TreeMap<>();
         for (String t : texts) {
@@ -107,7 +109,7 @@ public final class CharVocabulary implements Serializable {
             out.write(HEADER);
             out.write('\n');
             for (int cp : codePoints) {
-                out.write(Integer.toHexString(cp).toUpperCase(java.util.Locale.ROOT));
+                out.write(Integer.toHexString(cp).toUpperCase(Locale.ROOT));
                 out.write('\n');
             }
             out.flush();

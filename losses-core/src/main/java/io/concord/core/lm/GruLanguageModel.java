@@ -1,5 +1,7 @@
 package io.concord.core.lm;
 
+import java.util.Map;
+import io.concord.core.param.ParamException;
 import io.concord.core.param.ConfigSection;
 import io.concord.core.util.StableMath;
 
@@ -57,13 +59,13 @@ public final class GruLanguageModel implements Serializable {
      */
     public GruLanguageModel(int vocab, int hidden, int layers, int bos, int eos) {
         if (vocab < 2) {
-            throw new IllegalArgumentException("model.vocab_size: " + vocab + " is not allowed; must be >= 2");
+            throw new ParamException("model.vocab_size", "" + vocab + " is not allowed; must be >= 2");
         }
         if (hidden < 1) {
-            throw new IllegalArgumentException("model.hidden: " + hidden + " is not allowed; must be >= 1");
+            throw new ParamException("model.hidden", "" + hidden + " is not allowed; must be >= 1");
         }
         if (layers < 1) {
-            throw new IllegalArgumentException("model.layers: " + layers + " is not allowed; must be >= 1");
+            throw new ParamException("model.layers", "" + layers + " is not allowed; must be >= 1");
         }
         if (bos < 0 || bos >= vocab || eos < 0 || eos >= vocab || bos == eos) {
             throw new IllegalArgumentException("BOS " + bos + " and EOS " + eos + " must be distinct ids in [0, "
@@ -107,17 +109,17 @@ public final class GruLanguageModel implements Serializable {
      * From a config section ({@code model: {hidden: 128, layers: 1}}; defaults as shown); errors name the key,
      * unknown keys are rejected.
      */
-    public static GruLanguageModel fromConfig(String prefix, java.util.Map<String, ?> section,
+    public static GruLanguageModel fromConfig(String prefix, Map<String, ?> section,
                                               CharVocabulary vocabulary) {
         ConfigSection c = new ConfigSection(prefix, section);
         double hidden = c.number("hidden", 128);
         double layers = c.number("layers", 1);
         c.rejectUnknown("the GRU language model");
         if (hidden != Math.rint(hidden) || hidden < 1 || hidden > 4096) {
-            throw new IllegalArgumentException(c.key("hidden") + ": " + hidden + " is not allowed; an integer in [1, 4096]");
+            throw new ParamException(c.key("hidden"), "" + hidden + " is not allowed; an integer in [1, 4096]");
         }
         if (layers != Math.rint(layers) || layers < 1 || layers > 16) {
-            throw new IllegalArgumentException(c.key("layers") + ": " + layers + " is not allowed; an integer in [1, 16]");
+            throw new ParamException(c.key("layers"), "" + layers + " is not allowed; an integer in [1, 16]");
         }
         return forVocabulary(vocabulary, (int) hidden, (int) layers);
     }

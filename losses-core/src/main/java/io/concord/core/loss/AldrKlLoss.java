@@ -1,6 +1,7 @@
 package io.concord.core.loss;
 
-import io.concord.core.param.Hyper;
+import io.concord.core.param.ParamException;
+import io.concord.core.param.Checks;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -26,10 +27,10 @@ public final class AldrKlLoss implements ExampleStateLoss {
     private final boolean softplus;
 
     public AldrKlLoss(double margin, double lambda0, double alpha, boolean softplus) {
-        this.margin = Hyper.nonNegative("loss.margin", margin);
-        this.lambda0 = Hyper.positive("loss.lambda0", lambda0);
+        this.margin = Checks.nonNegative("loss.margin", margin);
+        this.lambda0 = Checks.positive("loss.lambda0", lambda0);
         if (!(alpha > 1.0) || Double.isInfinite(alpha)) {
-            throw new IllegalArgumentException("loss.alpha: " + alpha + " is not allowed; must be a finite number > 1");
+            throw new ParamException("loss.alpha", "" + alpha + " is not allowed; must be a finite number > 1");
         }
         this.alpha = alpha;
         this.softplus = softplus;

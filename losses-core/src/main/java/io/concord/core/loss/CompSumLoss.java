@@ -2,7 +2,7 @@ package io.concord.core.loss;
 
 import io.concord.core.util.StableMath;
 
-import io.concord.core.param.Hyper;
+import io.concord.core.param.Checks;
 
 /**
  * The comp-sum family of Mao, Mohri and Zhong (ICML 2023, arXiv 2304.07288): with {@code u = Σ_{y'≠y} exp(h_{y'} − h_y)},
@@ -35,13 +35,13 @@ public final class CompSumLoss extends RowLoss {
 
     /** The family member with parameter τ ≥ 0. */
     public static CompSumLoss of(double tau) {
-        Hyper.nonNegative("loss.tau", tau);
+        Checks.nonNegative("loss.tau", tau);
         return new CompSumLoss(tau, "comp-sum");
     }
 
     /** Generalised cross-entropy {@code (1 − p_y^q)/q}, q ∈ (0, 1]. */
     public static CompSumLoss generalizedCrossEntropy(double q) {
-        Hyper.inRange("loss.q", q, 0.0, 1.0, false, true);
+        Checks.inRange("loss.q", q, 0.0, 1.0, false, true);
         return new CompSumLoss(1.0 + q, "gce");
     }
 

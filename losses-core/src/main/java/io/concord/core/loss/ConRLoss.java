@@ -1,6 +1,7 @@
 package io.concord.core.loss;
 
-import io.concord.core.param.Hyper;
+import java.util.Arrays;
+import io.concord.core.param.Checks;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 import java.io.Serializable;
@@ -31,9 +32,9 @@ public final class ConRLoss implements Serializable {
     private final double pushWeight;
 
     public ConRLoss(double window, double temperature, double pushWeight) {
-        this.window = Hyper.nonNegative("loss.window", window);
-        this.temperature = Hyper.positive("loss.temperature", temperature);
-        this.pushWeight = Hyper.nonNegative("loss.pushWeight", pushWeight);
+        this.window = Checks.nonNegative("loss.window", window);
+        this.temperature = Checks.positive("loss.temperature", temperature);
+        this.pushWeight = Checks.nonNegative("loss.pushWeight", pushWeight);
     }
 
     public String name() {
@@ -158,7 +159,7 @@ public final class ConRLoss implements Serializable {
 
     private static double[] filled(int n) {
         double[] ones = new double[n];
-        java.util.Arrays.fill(ones, 1.0);
+        Arrays.fill(ones, 1.0);
         return ones;
     }
 }

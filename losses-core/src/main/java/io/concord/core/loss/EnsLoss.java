@@ -1,5 +1,6 @@
 package io.concord.core.loss;
 
+import io.concord.core.param.ParamException;
 import io.concord.core.util.Seeds;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -33,7 +34,7 @@ public final class EnsLoss implements RandomizedLoss {
 
     public EnsLoss(double boxCoxLambda) {
         if (!Double.isFinite(boxCoxLambda)) {
-            throw new IllegalArgumentException("loss.boxCoxLambda: " + boxCoxLambda
+            throw new ParamException("loss.boxCoxLambda", "" + boxCoxLambda
                     + " is not allowed; must be a finite number");
         }
         this.boxCoxLambda = boxCoxLambda;

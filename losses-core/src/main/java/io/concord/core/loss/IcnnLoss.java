@@ -1,6 +1,7 @@
 package io.concord.core.loss;
 
-import io.concord.core.param.Hyper;
+import java.util.Arrays;
+import io.concord.core.param.Checks;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -38,9 +39,9 @@ public final class IcnnLoss implements MetricLoss {
      * @param dropFirstNeighbour drop the nearest reference (the point itself when references are the points)
      */
     public IcnnLoss(int k, Integer ipc, boolean dropFirstNeighbour) {
-        this.k = Hyper.positive("loss.k", k);
+        this.k = Checks.positive("loss.k", k);
         if (ipc != null) {
-            Hyper.positive("loss.ipc", ipc.intValue());
+            Checks.positive("loss.ipc", ipc.intValue());
         }
         this.ipc = ipc;
         this.dropFirstNeighbour = dropFirstNeighbour;
@@ -76,7 +77,7 @@ public final class IcnnLoss implements MetricLoss {
         boolean[][] same = new boolean[n][examined];
         for (int i = 0; i < n; i++) {
             int[] nearest = pd.nearest(i, examined + skip);
-            idx[i] = java.util.Arrays.copyOfRange(nearest, skip, examined + skip);
+            idx[i] = Arrays.copyOfRange(nearest, skip, examined + skip);
             for (int j = 0; j < examined; j++) {
                 dist[i][j] = pd.dist[i * m + idx[i][j]];
                 same[i][j] = referenceLabels[idx[i][j]] == pointLabels[i];

@@ -1,6 +1,6 @@
 package io.concord.core.loss;
 
-import io.concord.core.param.Hyper;
+import io.concord.core.param.Checks;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -20,7 +20,7 @@ public final class InfoNceLoss extends RowLoss {
     private final double temperature;
 
     public InfoNceLoss(double temperature) {
-        this.temperature = Hyper.positive("loss.temperature", temperature);
+        this.temperature = Checks.positive("loss.temperature", temperature);
     }
 
     @Override

@@ -1,6 +1,6 @@
 package io.concord.core.loss;
 
-import io.concord.core.param.Hyper;
+import io.concord.core.param.Checks;
 
 /**
  * LDR-KL, the label-distributionally-robust loss with a KL penalty (Zhu, Ying, Yang, ICML 2023;
@@ -19,8 +19,8 @@ public final class LdrKlLoss extends RowLoss {
     private final double lambda;
 
     public LdrKlLoss(double margin, double lambda) {
-        this.margin = Hyper.nonNegative("loss.margin", margin);
-        this.lambda = Hyper.positive("loss.lambda", lambda);
+        this.margin = Checks.nonNegative("loss.margin", margin);
+        this.lambda = Checks.positive("loss.lambda", lambda);
     }
 
     @Override

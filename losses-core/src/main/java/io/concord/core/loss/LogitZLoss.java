@@ -2,7 +2,7 @@ package io.concord.core.loss;
 
 import io.concord.core.util.StableMath;
 
-import io.concord.core.param.Hyper;
+import io.concord.core.param.Checks;
 
 /**
  * The PaLM / T5X logit z-loss, an auxiliary regulariser that keeps the log-partition near zero (T5X
@@ -24,7 +24,7 @@ public final class LogitZLoss extends RowLoss {
      * @param withCrossEntropy add the softmax cross-entropy (T5X form); otherwise only the regulariser is computed
      */
     public LogitZLoss(double coefficient, boolean withCrossEntropy) {
-        this.coefficient = Hyper.nonNegative("loss.coefficient", coefficient);
+        this.coefficient = Checks.nonNegative("loss.coefficient", coefficient);
         this.withCrossEntropy = withCrossEntropy;
     }
 

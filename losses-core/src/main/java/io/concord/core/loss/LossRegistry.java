@@ -1,5 +1,6 @@
 package io.concord.core.loss;
 
+import io.concord.core.param.ParamException;
 import io.concord.core.param.ConfigParams;
 
 import java.util.Collections;
@@ -53,7 +54,7 @@ public final class LossRegistry {
                 p.getDouble("window", 1.0), p.getDouble("temperature", 0.07), p.getDouble("pushWeight", 0.01)));
         register("pseudo-huber", Loss.class, Set.of("c", "cPerSqrtDim"), p -> {
             if (p.has("c") && p.has("cPerSqrtDim")) {
-                throw new IllegalArgumentException(p.key("c") + ": give either c or cPerSqrtDim, not both");
+                throw new ParamException(p.key("c"), "give either c or cPerSqrtDim, not both");
             }
             return p.has("c") ? PseudoHuberLoss.withConstant(p.requireDouble("c"))
                     : PseudoHuberLoss.scaledByDimension(p.getDouble("cPerSqrtDim",
@@ -100,7 +101,7 @@ public final class LossRegistry {
     public static Object create(String name, Map<String, ?> params) {
         Entry entry = entry(name);
         if (params != null && params.get("name") != null && !name.equals(params.get("name").toString())) {
-            throw new IllegalArgumentException(SECTION + ".name: '" + params.get("name")
+            throw new ParamException(SECTION + ".name", "'" + params.get("name")
                     + "' does not match the requested loss '" + name + "'");
         }
         return entry.factory().apply(new ConfigParams(SECTION, name, params, entry.keys()));
@@ -110,7 +111,7 @@ public final class LossRegistry {
     public static Object create(Map<String, ?> section) {
         Object name = section == null ? null : section.get("name");
         if (name == null) {
-            throw new IllegalArgumentException(SECTION + ".name: is required; one of " + String.join(", ",
+            throw new ParamException(SECTION + ".name", "is required; one of " + String.join(", ",
                     ENTRIES.keySet()));
         }
         return create(name.toString(), section);
@@ -120,7 +121,7 @@ public final class LossRegistry {
     public static <T> T create(String name, Map<String, ?> params, Class<T> kind) {
         Entry entry = entry(name);
         if (!kind.isAssignableFrom(entry.kind())) {
-            throw new IllegalArgumentException(SECTION + ".name: '" + name + "' is of kind "
+            throw new ParamException(SECTION + ".name", "'" + name + "' is of kind "
                     + entry.kind().getSimpleName() + ", but this job needs a " + kind.getSimpleName() + "; one of "
                     + String.join(", ", namesOf(kind)));
         }
@@ -135,7 +136,7 @@ public final class LossRegistry {
     private static Entry entry(String name) {
         Entry entry = name == null ? null : ENTRIES.get(name);
         if (entry == null) {
-            throw new IllegalArgumentException(SECTION + ".name: '" + name + "' is not a known loss; one of "
+            throw new ParamException(SECTION + ".name", "'" + name + "' is not a known loss; one of "
                     + String.join(", ", ENTRIES.keySet()));
         }
         return entry;

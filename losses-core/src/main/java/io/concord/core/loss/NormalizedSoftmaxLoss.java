@@ -1,6 +1,7 @@
 package io.concord.core.loss;
 
-import io.concord.core.param.Hyper;
+import java.util.Arrays;
+import io.concord.core.param.Checks;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 import java.io.Serializable;
@@ -22,8 +23,8 @@ public final class NormalizedSoftmaxLoss implements Serializable {
     private final double margin;
 
     public NormalizedSoftmaxLoss(double scale, double margin) {
-        this.scale = Hyper.positive("loss.scale", scale);
-        this.margin = Hyper.nonNegative("loss.margin", margin);
+        this.scale = Checks.positive("loss.scale", scale);
+        this.margin = Checks.nonNegative("loss.margin", margin);
     }
 
     public String name() {
@@ -35,7 +36,7 @@ public final class NormalizedSoftmaxLoss implements Serializable {
      * {@code p} over {@code numClasses} classes: {@code α_low = log(p·(C − 2)/(1 − p))}; pick {@code scale ≥ α_low}.
      */
     public static double minimumScale(double p, int numClasses) {
-        Hyper.inRange("p", p, 0.0, 1.0, false, false);
+        Checks.inRange("p", p, 0.0, 1.0, false, false);
         if (numClasses < 3) {
             throw new IllegalArgumentException("numClasses: " + numClasses + " is not allowed; the bound needs >= 3");
         }
@@ -55,9 +56,9 @@ public final class NormalizedSoftmaxLoss implements Serializable {
         if (features.columns() != classWeights.columns() || targets == null
                 || targets.rows() != features.rows() || targets.columns() != classWeights.rows()) {
             throw new IllegalArgumentException(name() + ": shapes do not fit: features "
-                    + java.util.Arrays.toString(features.shape()) + ", classWeights "
-                    + java.util.Arrays.toString(classWeights.shape()) + ", targets "
-                    + (targets == null ? "missing" : java.util.Arrays.toString(targets.shape())));
+                    + Arrays.toString(features.shape()) + ", classWeights "
+                    + Arrays.toString(classWeights.shape()) + ", targets "
+                    + (targets == null ? "missing" : Arrays.toString(targets.shape())));
         }
         LossArrays.requireSameShape(name() + ": features", features, name() + ": gradFeatures", gradFeatures);
         LossArrays.requireSameShape(name() + ": classWeights", classWeights, name() + ": gradClassWeights",

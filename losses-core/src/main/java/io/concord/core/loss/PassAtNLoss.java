@@ -2,7 +2,7 @@ package io.concord.core.loss;
 
 import io.concord.core.util.StableMath;
 
-import io.concord.core.param.Hyper;
+import io.concord.core.param.Checks;
 
 /**
  * The confidence-limiting pass@N loss, Direct Coverage Optimization (Chen, Raventós, Cheng, Ganguli, Druckmann,
@@ -24,7 +24,7 @@ public final class PassAtNLoss extends RowLoss {
     private final int n;
 
     public PassAtNLoss(int n) {
-        this.n = Hyper.positive("loss.n", n);
+        this.n = Checks.positive("loss.n", n);
     }
 
     @Override

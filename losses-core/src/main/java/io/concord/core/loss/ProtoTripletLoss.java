@@ -1,6 +1,7 @@
 package io.concord.core.loss;
 
-import io.concord.core.param.Hyper;
+import io.concord.core.param.ParamException;
+import io.concord.core.param.Checks;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -20,8 +21,8 @@ public final class ProtoTripletLoss implements MetricLoss {
     private final double margin;
 
     public ProtoTripletLoss(int way, double margin) {
-        this.way = Hyper.positive("loss.way", way);
-        this.margin = Hyper.nonNegative("loss.margin", margin);
+        this.way = Checks.positive("loss.way", way);
+        this.margin = Checks.nonNegative("loss.margin", margin);
     }
 
     @Override
@@ -36,7 +37,7 @@ public final class ProtoTripletLoss implements MetricLoss {
         PairwiseDistances.requireLabels(name() + ": queries", queryLabels, pd.n);
         PairwiseDistances.requireLabels(name() + ": prototypes", prototypeLabels, pd.m);
         if (way > pd.m) {
-            throw new IllegalArgumentException("loss.way: " + way + " is not allowed; there are only " + pd.m
+            throw new ParamException("loss.way", "" + way + " is not allowed; there are only " + pd.m
                     + " prototypes");
         }
         double[] gradX = new double[pd.n * pd.d];

@@ -1,6 +1,6 @@
 package io.concord.core.loss;
 
-import io.concord.core.param.Hyper;
+import io.concord.core.param.Checks;
 
 /**
  * The pseudo-Huber loss of Song and Dhariwal ("Improved Techniques for Training Consistency Models", arXiv 2310.14189)
@@ -27,12 +27,12 @@ public final class PseudoHuberLoss extends RowLoss {
 
     /** c = {@code cPerSqrtDim}·sqrt(D), D taken from the outputs' row length. */
     public static PseudoHuberLoss scaledByDimension(double cPerSqrtDim) {
-        return new PseudoHuberLoss(Double.NaN, Hyper.positive("loss.cPerSqrtDim", cPerSqrtDim));
+        return new PseudoHuberLoss(Double.NaN, Checks.positive("loss.cPerSqrtDim", cPerSqrtDim));
     }
 
     /** A fixed c (e.g. the 0.03 of a third-party iCT re-implementation). */
     public static PseudoHuberLoss withConstant(double c) {
-        return new PseudoHuberLoss(Hyper.positive("loss.c", c), Double.NaN);
+        return new PseudoHuberLoss(Checks.positive("loss.c", c), Double.NaN);
     }
 
     /** The constant for rows of length {@code dimension}. */

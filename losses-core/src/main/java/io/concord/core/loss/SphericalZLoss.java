@@ -1,8 +1,9 @@
 package io.concord.core.loss;
 
+import io.concord.core.param.ParamException;
 import io.concord.core.util.StableMath;
 
-import io.concord.core.param.Hyper;
+import io.concord.core.param.Checks;
 
 /**
  * The Z-loss of de Brébisson and Vincent (2016, arXiv 1604.08859), a shift- and scale-invariant member of the spherical
@@ -27,12 +28,12 @@ public final class SphericalZLoss extends RowLoss {
     private final double eps;
 
     public SphericalZLoss(double a, double b, double eps) {
-        this.a = Hyper.positive("loss.a", a);
+        this.a = Checks.positive("loss.a", a);
         if (!Double.isFinite(b)) {
-            throw new IllegalArgumentException("loss.b: " + b + " is not allowed; must be a finite number");
+            throw new ParamException("loss.b", "" + b + " is not allowed; must be a finite number");
         }
         this.b = b;
-        this.eps = Hyper.positive("loss.eps", eps);
+        this.eps = Checks.positive("loss.eps", eps);
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.concord.core.metric;
 
+import java.util.Arrays;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -65,34 +66,65 @@ public final class DotProductRanker {
                 acc.addUsersWithoutTestItems(1);
             }
         }
-        if (numScored == 0) {
-            return acc;
+        rank(userFactors, userBase, scored, numScored, itemFactors, itemBase, numItems, trainOffsets, trainItems,
+                (user, row, ranked, n, scores, offset) -> acc.addUser(ranked, n, testItems, testOffsets[user],
+                        testOffsets[user + 1]));
+        return acc;
+    }
+
+    /** Receives one user's top-k: {@code ranked[0..n)} best first, its scores at {@code scores[offset + item]}. */
+    public interface RankedUser {
+        void accept(int user, int row, int[] ranked, int n, float[] scores, int offset);
+    }
+
+    /**
+     * Ranks every item for each of {@code users[0..count)} and hands each user's top-k (train items excluded, the
+     * {@link TopK} order) to {@code sink}, in the order given. This is the ranking {@link #evaluate} scores, so a
+     * recommendation list and the evaluation of the same factors agree item for item.
+     *
+     * @param users user ids: row {@code users[r]} of {@code userFactors} (at {@code userBase + users[r]·dim}) and the
+     *              row of the train matrix excluded for it
+     */
+    public void rank(float[] userFactors, int userBase, int[] users, int count, float[] itemFactors, int itemBase,
+                     int numItems, int[] trainOffsets, int[] trainItems, RankedUser sink) {
+        rank(userFactors, userBase, users, users, count, itemFactors, itemBase, numItems, trainOffsets, trainItems,
+                sink);
+    }
+
+    /**
+     * As above with the factor row of each user given apart from its id: user {@code users[r]} is scored with row
+     * {@code rows[r]} of {@code userFactors} (a block of factors that holds only some users).
+     */
+    public void rank(float[] userFactors, int userBase, int[] rows, int[] users, int count, float[] itemFactors,
+                     int itemBase, int numItems, int[] trainOffsets, int[] trainItems, RankedUser sink) {
+        if (count == 0) {
+            return;
         }
-        int rowsPerBlock = Math.max(1, Math.min(numScored, maxScoreFloats / Math.max(1, numItems)));
+        int rowsPerBlock = Math.max(1, Math.min(count, maxScoreFloats / Math.max(1, numItems)));
         float[] itemCopy = new float[numItems * dim];
         System.arraycopy(itemFactors, itemBase, itemCopy, 0, numItems * dim);
         INDArray items = Nd4j.create(itemCopy, new long[]{numItems, dim}, DataType.FLOAT);
         float[] userBlock = new float[rowsPerBlock * dim];
-        for (int start = 0; start < numScored; start += rowsPerBlock) {
-            int rows = Math.min(rowsPerBlock, numScored - start);
-            for (int r = 0; r < rows; r++) {
-                System.arraycopy(userFactors, userBase + scored[start + r] * dim, userBlock, r * dim, dim);
+        for (int start = 0; start < count; start += rowsPerBlock) {
+            int blockRows = Math.min(rowsPerBlock, count - start);
+            for (int r = 0; r < blockRows; r++) {
+                System.arraycopy(userFactors, userBase + rows[start + r] * dim, userBlock, r * dim, dim);
             }
-            float[] userRows = rows == rowsPerBlock ? userBlock : java.util.Arrays.copyOf(userBlock, rows * dim);
-            INDArray users = Nd4j.create(userRows, new long[]{rows, dim}, DataType.FLOAT);
-            INDArray scores = Nd4j.create(DataType.FLOAT, new long[]{rows, numItems}, 'c');
-            Nd4j.gemm(users, items, scores, false, true, 1.0, 0.0);
+            float[] userRows = blockRows == rowsPerBlock ? userBlock
+                    : Arrays.copyOf(userBlock, blockRows * dim);
+            INDArray usersM = Nd4j.create(userRows, new long[]{blockRows, dim}, DataType.FLOAT);
+            INDArray scores = Nd4j.create(DataType.FLOAT, new long[]{blockRows, numItems}, 'c');
+            Nd4j.gemm(usersM, items, scores, false, true, 1.0, 0.0);
             float[] s = scores.data().asFloat();
-            users.close();
+            usersM.close();
             scores.close();
-            for (int r = 0; r < rows; r++) {
-                int u = scored[start + r];
+            for (int r = 0; r < blockRows; r++) {
+                int u = users[start + r];
                 int n = topK.select(s, r * numItems, numItems, trainItems, trainOffsets[u], trainOffsets[u + 1],
                         ranked);
-                acc.addUser(ranked, n, testItems, testOffsets[u], testOffsets[u + 1]);
+                sink.accept(u, rows[start + r], ranked, n, s, r * numItems);
             }
         }
         items.close();
-        return acc;
     }
 }

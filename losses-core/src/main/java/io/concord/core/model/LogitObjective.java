@@ -1,5 +1,6 @@
 package io.concord.core.model;
 
+import io.concord.core.param.ParamException;
 import io.concord.core.loss.ExampleStateDelta;
 import io.concord.core.loss.ExampleStateDeltas;
 import io.concord.core.loss.ExampleStateLoss;
@@ -39,7 +40,7 @@ public interface LogitObjective extends Serializable {
         }
         if (loss instanceof RandomizedLoss r) {
             if (numClasses != 2) {
-                throw new IllegalArgumentException("loss.name: " + r.name() + " is a binary loss; it needs 2 classes, "
+                throw new ParamException("loss.name", "" + r.name() + " is a binary loss; it needs 2 classes, "
                         + "the data has " + numClasses);
             }
             return new BinaryRandomized(r);
@@ -47,7 +48,7 @@ public interface LogitObjective extends Serializable {
         if (loss instanceof ExampleStateLoss e) {
             return new PerExampleState(e);
         }
-        throw new IllegalArgumentException("loss.name: " + loss.getClass().getSimpleName()
+        throw new ParamException("loss.name", "" + loss.getClass().getSimpleName()
                 + " is not a classification loss over logits");
     }
 

@@ -1,5 +1,7 @@
 package io.concord.core.moe;
 
+import io.concord.core.param.Checks;
+import io.concord.core.param.ParamException;
 import java.io.Serializable;
 import java.util.Objects;
 
@@ -29,30 +31,26 @@ public record MoeConfig(MoeTask task, int inputDim, int vocabSize, int numClasse
         Objects.requireNonNull(task, "moe.task");
         Objects.requireNonNull(balance, "moe.balance");
         if (task == MoeTask.CLASSIFICATION) {
-            positive("moe.inputDim", inputDim);
-            if (numClasses < 2) {
-                throw new IllegalArgumentException("moe.numClasses must be >= 2, got " + numClasses);
-            }
+            Checks.positive("moe.inputDim", inputDim);
+            Checks.atLeast("moe.numClasses", numClasses, 2);
         } else {
-            if (vocabSize < 2) {
-                throw new IllegalArgumentException("moe.vocabSize must be >= 2, got " + vocabSize);
-            }
+            Checks.atLeast("moe.vocabSize", vocabSize, 2);
             if (numClasses != vocabSize) {
-                throw new IllegalArgumentException("moe.numClasses must equal moe.vocabSize for next-token, got "
+                throw new ParamException("moe.numClasses", "must equal moe.vocabSize for next-token, got "
                         + numClasses + " and " + vocabSize);
             }
         }
-        positive("moe.modelDim", modelDim);
-        positive("moe.layers", numLayers);
-        positive("moe.experts", numExperts);
+        Checks.positive("moe.modelDim", modelDim);
+        Checks.positive("moe.layers", numLayers);
+        Checks.positive("moe.experts", numExperts);
         if (topK < 1 || topK > numExperts) {
-            throw new IllegalArgumentException("moe.topK must be in [1, moe.experts=" + numExperts + "], got " + topK);
+            throw Checks.notAllowed("moe.topK", topK, "an integer in [1, moe.experts=" + numExperts + "]");
         }
-        positive("moe.expertHidden", expertHidden);
-        nonNegative("moe.sharedExpertHidden", sharedExpertHidden);
-        nonNegative("moe.lbl.coeff", lblCoeff);
-        nonNegative("moe.zloss.coeff", zLossCoeff);
-        nonNegative("moe.domains", numDomains);
+        Checks.positive("moe.expertHidden", expertHidden);
+        Checks.nonNegative("moe.sharedExpertHidden", sharedExpertHidden);
+        Checks.nonNegative("moe.lbl.coeff", lblCoeff);
+        Checks.nonNegative("moe.zloss.coeff", zLossCoeff);
+        Checks.nonNegative("moe.domains", numDomains);
     }
 
     /** A classification config with small defaults (d=16, 1 layer, 8 experts, top-2, hidden 16, LBL 0.008). */
@@ -74,17 +72,7 @@ public record MoeConfig(MoeTask task, int inputDim, int vocabSize, int numClasse
         return numClasses;
     }
 
-    private static void positive(String key, int value) {
-        if (value <= 0) {
-            throw new IllegalArgumentException(key + " must be > 0, got " + value);
-        }
-    }
 
-    private static void nonNegative(String key, double value) {
-        if (!(value >= 0.0) || Double.isInfinite(value)) {
-            throw new IllegalArgumentException(key + " must be finite and >= 0, got " + value);
-        }
-    }
 
     /** Fluent construction with defaults; {@link #build()} validates. */
     public static final class Builder {

@@ -1,6 +1,7 @@
 package io.concord.core.optim;
 
-import io.concord.core.param.Hyper;
+import io.concord.core.param.ParamException;
+import io.concord.core.param.Checks;
 /**
  * Adam and AdamW. Two conventions, which give different numbers for the same hyperparameters:
  * <ul>
@@ -35,13 +36,13 @@ public final class Adam implements Optimizer {
 
     public Adam(double learningRate, double beta1, double beta2, double eps, double weightDecay, boolean decoupled,
                 Convention convention) {
-        Hyper.positive("optimizer.lr", learningRate);
-        Hyper.inRange("optimizer.beta1", beta1, 0.0, 1.0, true, false);
-        Hyper.inRange("optimizer.beta2", beta2, 0.0, 1.0, true, false);
-        Hyper.positive("optimizer.eps", eps);
-        Hyper.nonNegative("optimizer.weightDecay", weightDecay);
+        Checks.positive("lr", learningRate);
+        Checks.inRange("beta1", beta1, 0.0, 1.0, true, false);
+        Checks.inRange("beta2", beta2, 0.0, 1.0, true, false);
+        Checks.positive("eps", eps);
+        Checks.nonNegative("weightDecay", weightDecay);
         if (convention == Convention.HF && !decoupled) {
-            throw new IllegalArgumentException("optimizer.convention: hf applies decoupled weight decay after the "
+            throw new ParamException("convention", "hf applies decoupled weight decay after the "
                     + "update; coupled L2 (adam) is only available with the torch convention");
         }
         this.learningRate = learningRate;

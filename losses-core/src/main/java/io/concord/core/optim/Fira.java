@@ -1,6 +1,7 @@
 package io.concord.core.optim;
 
-import io.concord.core.param.Hyper;
+import io.concord.core.param.ParamException;
+import io.concord.core.param.Checks;
 import java.util.List;
 
 /**
@@ -44,21 +45,21 @@ public final class Fira implements Optimizer {
 
     public Fira(double learningRate, double beta1, double beta2, double eps, double weightDecay, int rank,
                 int updateProjGap, double alpha, List<MatrixBlock> blocks) {
-        this.learningRate = Hyper.positive("optimizer.lr", learningRate);
-        this.beta1 = Hyper.inRange("optimizer.beta1", beta1, 0.0, 1.0, true, false);
-        this.beta2 = Hyper.inRange("optimizer.beta2", beta2, 0.0, 1.0, true, false);
-        this.eps = Hyper.positive("optimizer.eps", eps);
-        this.weightDecay = Hyper.nonNegative("optimizer.weightDecay", weightDecay);
-        this.rank = Hyper.positive("optimizer.rank", rank);
-        this.updateProjGap = Hyper.positive("optimizer.updateProjGap", updateProjGap);
-        this.alpha = Hyper.positive("optimizer.alpha", alpha);
+        this.learningRate = Checks.positive("lr", learningRate);
+        this.beta1 = Checks.inRange("beta1", beta1, 0.0, 1.0, true, false);
+        this.beta2 = Checks.inRange("beta2", beta2, 0.0, 1.0, true, false);
+        this.eps = Checks.positive("eps", eps);
+        this.weightDecay = Checks.nonNegative("weightDecay", weightDecay);
+        this.rank = Checks.positive("rank", rank);
+        this.updateProjGap = Checks.positive("updateProjGap", updateProjGap);
+        this.alpha = Checks.positive("alpha", alpha);
         if (blocks == null || blocks.isEmpty()) {
-            throw new IllegalArgumentException("optimizer.matrices: fira needs at least one matrix block");
+            throw new ParamException("matrices", "fira needs at least one matrix block");
         }
         for (int b = 0; b < blocks.size(); b++) {
             MatrixBlock block = blocks.get(b);
             if (rank > Math.min(block.rows(), block.cols())) {
-                throw new IllegalArgumentException("optimizer.rank: " + rank + " is not allowed; must be <= "
+                throw new ParamException("rank", "" + rank + " is not allowed; must be <= "
                         + Math.min(block.rows(), block.cols()) + " (the smaller side of matrices[" + b + "], "
                         + block.rows() + "×" + block.cols() + ")");
             }
@@ -78,7 +79,7 @@ public final class Fira implements Optimizer {
 
     @Override
     public int stateSize(int numParams) {
-        MatrixBlock.validate("optimizer.matrices", blocks, numParams);
+        MatrixBlock.validate("matrices", blocks, numParams);
         int size = 2 * MatrixBlock.regularIndices(blocks, numParams).length;
         for (MatrixBlock b : blocks) {
             size += blockStateSize(b);

@@ -1,6 +1,9 @@
 package io.concord.core.optim;
 
-import io.concord.core.param.Hyper;
+import java.util.Arrays;
+import java.util.Objects;
+import io.concord.core.param.ParamException;
+import io.concord.core.param.Checks;
 import io.concord.core.util.Seeds;
 
 import java.util.List;
@@ -73,21 +76,21 @@ public final class Frugal implements Optimizer {
     public Frugal(double learningRate, double beta1, double beta2, double eps, double weightDecay, double density,
                   int updateGap, Projection projection, InactiveRule inactiveRule, double inactiveLrScale,
                   double projLrScale, boolean resetStatistics, long seed, List<MatrixBlock> blocks) {
-        this.learningRate = Hyper.positive("optimizer.lr", learningRate);
-        this.beta1 = Hyper.inRange("optimizer.beta1", beta1, 0.0, 1.0, true, false);
-        this.beta2 = Hyper.inRange("optimizer.beta2", beta2, 0.0, 1.0, true, false);
-        this.eps = Hyper.positive("optimizer.eps", eps);
-        this.weightDecay = Hyper.nonNegative("optimizer.weightDecay", weightDecay);
-        this.density = Hyper.inRange("optimizer.density", density, 0.0, 1.0, true, true);
-        this.updateGap = Hyper.positive("optimizer.updateGap", updateGap);
-        this.projection = java.util.Objects.requireNonNull(projection, "projection");
-        this.inactiveRule = java.util.Objects.requireNonNull(inactiveRule, "inactiveRule");
-        this.inactiveLrScale = Hyper.nonNegative("optimizer.inactiveLrScale", inactiveLrScale);
-        this.projLrScale = Hyper.nonNegative("optimizer.projLrScale", projLrScale);
+        this.learningRate = Checks.positive("lr", learningRate);
+        this.beta1 = Checks.inRange("beta1", beta1, 0.0, 1.0, true, false);
+        this.beta2 = Checks.inRange("beta2", beta2, 0.0, 1.0, true, false);
+        this.eps = Checks.positive("eps", eps);
+        this.weightDecay = Checks.nonNegative("weightDecay", weightDecay);
+        this.density = Checks.inRange("density", density, 0.0, 1.0, true, true);
+        this.updateGap = Checks.positive("updateGap", updateGap);
+        this.projection = Objects.requireNonNull(projection, "projection");
+        this.inactiveRule = Objects.requireNonNull(inactiveRule, "inactiveRule");
+        this.inactiveLrScale = Checks.nonNegative("inactiveLrScale", inactiveLrScale);
+        this.projLrScale = Checks.nonNegative("projLrScale", projLrScale);
         this.resetStatistics = resetStatistics;
         this.seed = seed;
         if (blocks == null || blocks.isEmpty()) {
-            throw new IllegalArgumentException("optimizer.matrices: frugal needs at least one matrix block");
+            throw new ParamException("matrices", "frugal needs at least one matrix block");
         }
         this.blocks = List.copyOf(blocks);
     }
@@ -122,7 +125,7 @@ public final class Frugal implements Optimizer {
 
     @Override
     public int stateSize(int numParams) {
-        MatrixBlock.validate("optimizer.matrices", blocks, numParams);
+        MatrixBlock.validate("matrices", blocks, numParams);
         int size = 2 * MatrixBlock.regularIndices(blocks, numParams).length;
         for (MatrixBlock b : blocks) {
             size += blockStateSize(b);
@@ -165,7 +168,7 @@ public final class Frugal implements Optimizer {
             int stateLength = blockStateSize(b);
             if (projection == Projection.BLOCK) {
                 if (refresh) {
-                    java.util.Arrays.fill(state, offset, offset + stateLength, 0.0f);
+                    Arrays.fill(state, offset, offset + stateLength, 0.0f);
                 }
                 stepBlock(b, params, grad, state, offset, active[bi], subspace, inactiveLr);
             } else {
@@ -211,7 +214,7 @@ public final class Frugal implements Optimizer {
                 state[offset + k] = (float) p[k];
             }
             if (resetStatistics) {
-                java.util.Arrays.fill(state, offset + pLength, offset + pLength + 2 * rLength, 0.0f);
+                Arrays.fill(state, offset + pLength, offset + pLength + 2 * rLength, 0.0f);
             }
         }
         double[] p = new double[pLength];

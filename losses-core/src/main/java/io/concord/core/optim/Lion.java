@@ -1,6 +1,8 @@
 package io.concord.core.optim;
 
-import io.concord.core.param.Hyper;
+import java.util.Objects;
+import io.concord.core.param.ParamException;
+import io.concord.core.param.Checks;
 /**
  * Lion (Chen et al. 2023; code: google/automl {@code lion/lion_pytorch.py}, lucidrains/lion-pytorch):
  * <pre>
@@ -36,15 +38,15 @@ public final class Lion implements Optimizer {
     private final Direction direction;
 
     public Lion(double learningRate, double beta1, double beta2, double weightDecay, Direction direction) {
-        this.learningRate = Hyper.positive("optimizer.lr", learningRate);
-        this.beta1 = Hyper.inRange("optimizer.beta1", beta1, 0.0, 1.0, true, true);
-        this.beta2 = Hyper.inRange("optimizer.beta2", beta2, 0.0, 1.0, true, false);
-        this.weightDecay = Hyper.nonNegative("optimizer.weightDecay", weightDecay);
+        this.learningRate = Checks.positive("lr", learningRate);
+        this.beta1 = Checks.inRange("beta1", beta1, 0.0, 1.0, true, true);
+        this.beta2 = Checks.inRange("beta2", beta2, 0.0, 1.0, true, false);
+        this.weightDecay = Checks.nonNegative("weightDecay", weightDecay);
         if (learningRate * weightDecay > 1.0) {
-            throw new IllegalArgumentException("optimizer.weightDecay: " + weightDecay + " is not allowed with "
-                    + "optimizer.lr " + learningRate + "; lr·weightDecay must be <= 1");
+            throw new ParamException("weightDecay", "" + weightDecay + " is not allowed with "
+                    + "lr " + learningRate + "; lr·weightDecay must be <= 1");
         }
-        this.direction = java.util.Objects.requireNonNull(direction, "direction");
+        this.direction = Objects.requireNonNull(direction, "direction");
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.concord.core.optim;
 
+import io.concord.core.param.ParamException;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -30,12 +31,12 @@ public record MatrixBlock(int offset, int rows, int cols) implements Serializabl
         int end = 0;
         for (MatrixBlock b : sorted) {
             if (b.offset() < end) {
-                throw new IllegalArgumentException(key + ": matrix block at offset " + b.offset()
+                throw new ParamException(key, "matrix block at offset " + b.offset()
                         + " overlaps the previous one (which ends at " + end + ")");
             }
             end = b.offset() + b.size();
             if (end > numParams) {
-                throw new IllegalArgumentException(key + ": matrix block at offset " + b.offset() + " of " + b.rows()
+                throw new ParamException(key, "matrix block at offset " + b.offset() + " of " + b.rows()
                         + "×" + b.cols() + " ends at " + end + ", beyond the " + numParams + " parameters");
             }
         }

@@ -1,6 +1,7 @@
 package io.concord.core.optim;
 
-import io.concord.core.param.Hyper;
+import java.util.Objects;
+import io.concord.core.param.Checks;
 /**
  * Normalised gradient descent for (separable) logistic regression with large step sizes. Two normalisations:
  * <ul>
@@ -25,8 +26,8 @@ public final class NormalizedGd implements LossAwareOptimizer {
     private final Normalization normalization;
 
     public NormalizedGd(double learningRate, Normalization normalization) {
-        this.learningRate = Hyper.positive("optimizer.lr", learningRate);
-        this.normalization = java.util.Objects.requireNonNull(normalization, "normalization");
+        this.learningRate = Checks.positive("lr", learningRate);
+        this.normalization = Objects.requireNonNull(normalization, "normalization");
     }
 
     @Override

@@ -1,6 +1,7 @@
 package io.concord.core.optim;
 
-import io.concord.core.param.Hyper;
+import io.concord.core.param.ParamException;
+import io.concord.core.param.Checks;
 import java.util.Objects;
 
 /**
@@ -31,12 +32,12 @@ public final class PerpGrad implements LossAwareOptimizer {
     public PerpGrad(Optimizer base, double eps, int[] segments) {
         this.base = Objects.requireNonNull(base, "base");
         if (base instanceof CurvatureOptimizer) {
-            throw new IllegalArgumentException("optimizer.base: " + base.name()
+            throw new ParamException("base", "" + base.name()
                     + " needs curvature estimates; perp-grad does not forward them");
         }
-        this.eps = Hyper.positive("optimizer.eps", eps);
+        this.eps = Checks.positive("eps", eps);
         if (segments != null && segments.length % 2 != 0) {
-            throw new IllegalArgumentException("optimizer.segments: needs (offset, length) pairs");
+            throw new ParamException("segments", "needs (offset, length) pairs");
         }
         this.segments = segments == null ? null : segments.clone();
     }
@@ -89,7 +90,7 @@ public final class PerpGrad implements LossAwareOptimizer {
                 int offset = segments[s];
                 int length = segments[s + 1];
                 if (offset < 0 || length < 0 || offset + length > params.length) {
-                    throw new IllegalArgumentException("optimizer.segments: segment (" + offset + ", " + length
+                    throw new ParamException("segments", "segment (" + offset + ", " + length
                             + ") is outside the " + params.length + " parameters");
                 }
                 project(params, grad, offset, length);

@@ -1,6 +1,7 @@
 package io.concord.core.optim;
 
-import io.concord.core.param.Hyper;
+import io.concord.core.param.ParamException;
+import io.concord.core.param.Checks;
 /**
  * Stochastic gradient descent with optional heavy-ball momentum, Nesterov momentum and coupled L2 weight decay, as
  * {@code torch.optim.SGD} defines them (dampening 0): {@code g ← g + λθ; v ← μv + g; θ ← θ − lr·(nesterov ? g + μv : v)}.
@@ -15,11 +16,11 @@ public final class Sgd implements Optimizer {
     private final boolean nesterov;
 
     public Sgd(double learningRate, double momentum, double weightDecay, boolean nesterov) {
-        Hyper.positive("optimizer.lr", learningRate);
-        Hyper.inRange("optimizer.momentum", momentum, 0.0, 1.0, true, false);
-        Hyper.nonNegative("optimizer.weightDecay", weightDecay);
+        Checks.positive("lr", learningRate);
+        Checks.inRange("momentum", momentum, 0.0, 1.0, true, false);
+        Checks.nonNegative("weightDecay", weightDecay);
         if (nesterov && momentum == 0.0) {
-            throw new IllegalArgumentException("optimizer.nesterov: requires optimizer.momentum > 0");
+            throw new ParamException("nesterov", "requires momentum > 0");
         }
         this.learningRate = learningRate;
         this.momentum = momentum;

@@ -1,6 +1,6 @@
 package io.concord.core.optim;
 
-import io.concord.core.param.Hyper;
+import io.concord.core.param.Checks;
 /**
  * SophiaG as the current official code computes it (Liuhong99/Sophia {@code sophia.py}@195a786):
  * <pre>
@@ -29,13 +29,13 @@ public final class SophiaG implements CurvatureOptimizer {
 
     public SophiaG(double learningRate, double beta1, double beta2, double rho, double weightDecay, double batchSize,
                    int interval) {
-        this.learningRate = Hyper.positive("optimizer.lr", learningRate);
-        this.beta1 = Hyper.inRange("optimizer.beta1", beta1, 0.0, 1.0, true, false);
-        this.beta2 = Hyper.inRange("optimizer.beta2", beta2, 0.0, 1.0, true, false);
-        this.rho = Hyper.positive("optimizer.rho", rho);
-        this.weightDecay = Hyper.nonNegative("optimizer.weightDecay", weightDecay);
-        this.batchSize = Hyper.positive("optimizer.batchSize", batchSize);
-        this.interval = Hyper.positive("optimizer.interval", interval);
+        this.learningRate = Checks.positive("lr", learningRate);
+        this.beta1 = Checks.inRange("beta1", beta1, 0.0, 1.0, true, false);
+        this.beta2 = Checks.inRange("beta2", beta2, 0.0, 1.0, true, false);
+        this.rho = Checks.positive("rho", rho);
+        this.weightDecay = Checks.nonNegative("weightDecay", weightDecay);
+        this.batchSize = Checks.positive("batchSize", batchSize);
+        this.interval = Checks.positive("interval", interval);
     }
 
     @Override

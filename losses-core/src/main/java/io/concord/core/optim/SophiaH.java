@@ -1,6 +1,6 @@
 package io.concord.core.optim;
 
-import io.concord.core.param.Hyper;
+import io.concord.core.param.Checks;
 /**
  * SophiaH, the Hutchinson variant (Liuhong99/Sophia {@code sophia.py}@01af183, removed from later versions):
  * <pre>
@@ -26,12 +26,12 @@ public final class SophiaH implements CurvatureOptimizer {
     private final int interval;
 
     public SophiaH(double learningRate, double beta1, double beta2, double gamma, double weightDecay, int interval) {
-        this.learningRate = Hyper.positive("optimizer.lr", learningRate);
-        this.beta1 = Hyper.inRange("optimizer.beta1", beta1, 0.0, 1.0, false, false);
-        this.beta2 = Hyper.inRange("optimizer.beta2", beta2, 0.0, 1.0, true, false);
-        this.gamma = Hyper.positive("optimizer.gamma", gamma);
-        this.weightDecay = Hyper.nonNegative("optimizer.weightDecay", weightDecay);
-        this.interval = Hyper.positive("optimizer.interval", interval);
+        this.learningRate = Checks.positive("lr", learningRate);
+        this.beta1 = Checks.inRange("beta1", beta1, 0.0, 1.0, false, false);
+        this.beta2 = Checks.inRange("beta2", beta2, 0.0, 1.0, true, false);
+        this.gamma = Checks.positive("gamma", gamma);
+        this.weightDecay = Checks.nonNegative("weightDecay", weightDecay);
+        this.interval = Checks.positive("interval", interval);
     }
 
     @Override

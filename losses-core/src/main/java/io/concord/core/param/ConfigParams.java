@@ -34,7 +34,7 @@ public final class ConfigParams {
                     continue;
                 }
                 if (!allowed.contains(e.getKey())) {
-                    throw new IllegalArgumentException(section + "." + e.getKey() + ": unknown parameter for '"
+                    throw new ParamException(section + "." + e.getKey(), "unknown parameter for '"
                             + owner + "'; allowed: " + (allowed.isEmpty() ? "(none)"
                             : String.join(", ", new TreeSet<>(allowed))));
                 }
@@ -60,7 +60,7 @@ public final class ConfigParams {
     public double requireDouble(String name) {
         Object v = values.get(name);
         if (v == null) {
-            throw new IllegalArgumentException(key(name) + ": is required");
+            throw new ParamException(key(name), "is required");
         }
         return toDouble(name, v);
     }
@@ -73,7 +73,7 @@ public final class ConfigParams {
     public int requireInt(String name) {
         Object v = values.get(name);
         if (v == null) {
-            throw new IllegalArgumentException(key(name) + ": is required");
+            throw new ParamException(key(name), "is required");
         }
         return toInt(name, v);
     }
@@ -94,7 +94,7 @@ public final class ConfigParams {
         try {
             return Long.parseLong(v.toString().trim());
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(key(name) + ": '" + v + "' is not an integer");
+            throw new ParamException(key(name), "'" + v + "' is not an integer");
         }
     }
 
@@ -110,7 +110,7 @@ public final class ConfigParams {
         if (s.equals("true") || s.equals("false")) {
             return Boolean.parseBoolean(s);
         }
-        throw new IllegalArgumentException(key(name) + ": '" + v + "' is not a boolean (true or false)");
+        throw new ParamException(key(name), "'" + v + "' is not a boolean (true or false)");
     }
 
     /** A string among {@code allowed} (case-insensitive, '-' and '_' interchangeable); returned as listed. */
@@ -125,7 +125,7 @@ public final class ConfigParams {
                 return a;
             }
         }
-        throw new IllegalArgumentException(key(name) + ": '" + v + "' is not allowed; must be one of "
+        throw new ParamException(key(name), "'" + v + "' is not allowed; must be one of "
                 + String.join(", ", allowed));
     }
 
@@ -137,7 +137,7 @@ public final class ConfigParams {
             return null;
         }
         if (!(v instanceof Map)) {
-            throw new IllegalArgumentException(key(name) + ": expected a map, got '" + v + "'");
+            throw new ParamException(key(name), "expected a map, got '" + v + "'");
         }
         return (Map<String, Object>) v;
     }
@@ -150,13 +150,13 @@ public final class ConfigParams {
             return List.of();
         }
         if (!(v instanceof List<?> list)) {
-            throw new IllegalArgumentException(key(name) + ": expected a list, got '" + v + "'");
+            throw new ParamException(key(name), "expected a list, got '" + v + "'");
         }
         List<ConfigParams> out = new ArrayList<>();
         for (int i = 0; i < list.size(); i++) {
             Object e = list.get(i);
             if (!(e instanceof Map)) {
-                throw new IllegalArgumentException(key(name) + "[" + i + "]: expected a map, got '" + e + "'");
+                throw new ParamException(key(name) + "[" + i + "]", "expected a map, got '" + e + "'");
             }
             out.add(new ConfigParams(key(name) + "[" + i + "]", name, (Map<String, ?>) e, entryKeys));
         }
@@ -170,14 +170,14 @@ public final class ConfigParams {
         try {
             return Double.parseDouble(v.toString().trim());
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(key(name) + ": '" + v + "' is not a number");
+            throw new ParamException(key(name), "'" + v + "' is not a number");
         }
     }
 
     private int toInt(String name, Object v) {
         double d = toDouble(name, v);
         if (d != Math.rint(d) || d > Integer.MAX_VALUE || d < Integer.MIN_VALUE) {
-            throw new IllegalArgumentException(key(name) + ": " + v + " is not an integer");
+            throw new ParamException(key(name), "" + v + " is not an integer");
         }
         return (int) d;
     }

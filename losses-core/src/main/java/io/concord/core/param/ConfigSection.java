@@ -34,7 +34,7 @@ public final class ConfigSection {
         known.add(name);
         Object v = values.get(name);
         if (v == null) {
-            throw new IllegalArgumentException(key(name) + ": required");
+            throw new ParamException(key(name), "required");
         }
         return v.toString().trim();
     }
@@ -54,7 +54,7 @@ public final class ConfigSection {
         known.add(name);
         Object v = values.get(name);
         if (v == null) {
-            throw new IllegalArgumentException(key(name) + ": required");
+            throw new ParamException(key(name), "required");
         }
         if (v instanceof Number n) {
             return n.doubleValue();
@@ -62,7 +62,7 @@ public final class ConfigSection {
         try {
             return Double.parseDouble(v.toString().trim());
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(key(name) + ": '" + v + "' is not a number", e);
+            throw new ParamException(key(name), "'" + v + "' is not a number");
         }
     }
 
@@ -78,7 +78,7 @@ public final class ConfigSection {
         if (s.equals("true") || s.equals("false")) {
             return Boolean.parseBoolean(s);
         }
-        throw new IllegalArgumentException(key(name) + ": '" + v + "' is not a boolean (true or false)");
+        throw new ParamException(key(name), "'" + v + "' is not a boolean (true or false)");
     }
 
     /** Reads an enum constant by case-insensitive name; the error lists the allowed names. */
@@ -96,7 +96,7 @@ public final class ConfigSection {
         for (E e : type.getEnumConstants()) {
             allowed.add(e.name().toLowerCase(Locale.ROOT));
         }
-        throw new IllegalArgumentException(key(name) + ": '" + s + "' is not allowed; one of " + allowed);
+        throw new ParamException(key(name), "'" + s + "' is not allowed; one of " + allowed);
     }
 
     /** Fails on the first key present in the section that no read asked for. */
@@ -105,7 +105,7 @@ public final class ConfigSection {
         unknown.removeAll(known);
         if (!unknown.isEmpty()) {
             String first = unknown.iterator().next();
-            throw new IllegalArgumentException(key(first) + ": unknown key for " + context + "; known keys: " + known);
+            throw new ParamException(key(first), "unknown key for " + context + "; known keys: " + known);
         }
     }
 }

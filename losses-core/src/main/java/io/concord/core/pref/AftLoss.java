@@ -3,7 +3,7 @@ package io.concord.core.pref;
 import io.concord.core.util.StableMath;
 
 import io.concord.core.model.BatchLoss;
-import io.concord.core.param.Hyper;
+import io.concord.core.param.Checks;
 
 import java.util.Arrays;
 import java.util.Objects;
@@ -50,9 +50,9 @@ public final class AftLoss implements SequenceObjective {
     /** @param beta the boundary margin β (only read by BC and RANK; no published value — tune on validation data) */
     public AftLoss(Variant variant, double beta, boolean detachBoundary, double sftWeight) {
         this.variant = Objects.requireNonNull(variant, "loss.variant");
-        this.beta = usesBoundary(variant) ? Hyper.nonNegative("loss.beta", beta) : beta;
+        this.beta = usesBoundary(variant) ? Checks.nonNegative("loss.beta", beta) : beta;
         this.detachBoundary = detachBoundary;
-        this.sftWeight = Hyper.nonNegative("loss.sft_weight", sftWeight);
+        this.sftWeight = Checks.nonNegative("loss.sft_weight", sftWeight);
     }
 
     static boolean usesBoundary(Variant variant) {

@@ -2,7 +2,7 @@ package io.concord.core.pref;
 
 import io.concord.core.util.StableMath;
 
-import io.concord.core.param.Hyper;
+import io.concord.core.param.Checks;
 
 /**
  * DPO ({@code loss_type="sigmoid"} in TRL): {@code −(1−ε)·log σ(βz) − ε·log σ(−βz)} with {@code z = Δ(y_w) − Δ(y_l)}
@@ -17,8 +17,8 @@ public final class DpoLoss extends PairObjective {
     private final double labelSmoothing;
 
     public DpoLoss(double beta, double labelSmoothing) {
-        this.beta = Hyper.positive("loss.beta", beta);
-        this.labelSmoothing = Hyper.inRange("loss.label_smoothing", labelSmoothing, 0.0, 0.5, true, false);
+        this.beta = Checks.positive("loss.beta", beta);
+        this.labelSmoothing = Checks.inRange("loss.label_smoothing", labelSmoothing, 0.0, 0.5, true, false);
     }
 
     @Override

@@ -1,6 +1,6 @@
 package io.concord.core.pref;
 
-import io.concord.core.param.Hyper;
+import io.concord.core.param.Checks;
 
 /**
  * Hinge (SLiC / RSO; TRL {@code loss_type="hinge"}): {@code max(0, 1 − βz)}, β = 1/margin, default 0.1. At the kink
@@ -13,7 +13,7 @@ public final class HingeLoss extends PairObjective {
     private final double beta;
 
     public HingeLoss(double beta) {
-        this.beta = Hyper.positive("loss.beta", beta);
+        this.beta = Checks.positive("loss.beta", beta);
     }
 
     @Override

@@ -1,6 +1,6 @@
 package io.concord.core.pref;
 
-import io.concord.core.param.Hyper;
+import io.concord.core.param.Checks;
 
 /**
  * INPO (Zhang et al., "Iterative Nash Policy Optimization", arXiv 2407.00617) as the third-party {@code MyINPOTrainer}
@@ -22,8 +22,8 @@ public final class InpoLoss extends PairObjective {
     private final double eta;
 
     public InpoLoss(double tau, double eta) {
-        this.tau = Hyper.positive("loss.tau", tau);
-        this.eta = Hyper.positive("loss.eta", eta);
+        this.tau = Checks.positive("loss.tau", tau);
+        this.eta = Checks.positive("loss.eta", eta);
     }
 
     @Override

@@ -1,6 +1,6 @@
 package io.concord.core.pref;
 
-import io.concord.core.param.Hyper;
+import io.concord.core.param.Checks;
 
 /**
  * IPO as TRL implements it: {@code (Δ_w/|y_w| − Δ_l/|y_l| − 1/(2β))²}, with per-token normalisation of the
@@ -13,7 +13,7 @@ public final class IpoLoss extends PairObjective {
     private final double beta;
 
     public IpoLoss(double beta) {
-        this.beta = Hyper.positive("loss.beta", beta);
+        this.beta = Checks.positive("loss.beta", beta);
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.concord.core.pref;
 
+import io.concord.core.param.ParamException;
 /**
  * SALSA-style reference model (Chegini et al., arXiv 2411.01798): a weight-space average ("soup") of independently
  * fine-tuned parameter vectors, used as the frozen KL/log-prob reference. The paper's averaging coefficient is not
@@ -16,7 +17,7 @@ public final class ModelSoup {
             throw new IllegalArgumentException("parameter vectors differ in length: " + a.length + " and " + b.length);
         }
         if (!(alpha >= 0.0 && alpha <= 1.0)) {
-            throw new IllegalArgumentException("soup.alpha: " + alpha + " is not allowed; must be in [0, 1]");
+            throw new ParamException("soup.alpha", "" + alpha + " is not allowed; must be in [0, 1]");
         }
         float[] out = new float[a.length];
         for (int i = 0; i < a.length; i++) {

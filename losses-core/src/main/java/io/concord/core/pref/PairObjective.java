@@ -15,7 +15,7 @@ public abstract class PairObjective implements SequenceObjective {
 
     @Override
     public final BatchLoss valueAndGradient(LogProbBatch batch, double[] gradOut) {
-        Checks.frozen(this, batch);
+        FrozenInputs.frozen(this, batch);
         Arrays.fill(gradOut, 0, batch.size(), 0.0);
         double sum = 0.0;
         for (int g = 0; g < batch.groups(); g++) {

@@ -1,5 +1,7 @@
 package io.concord.core.pref;
 
+import java.util.LinkedHashMap;
+import io.concord.core.param.ParamException;
 import io.concord.core.param.ConfigSection;
 import java.util.Locale;
 import java.util.Map;
@@ -36,9 +38,9 @@ public final class PreferenceLosses {
     /** For a component spec that carries the name apart from its parameters ({@code loss: {name: dpo, beta: 0.1}}). */
     public static SequenceObjective create(String prefix, String name, Map<String, ?> params) {
         if (params.containsKey("name")) {
-            throw new IllegalArgumentException(prefix + ".name: given twice");
+            throw new ParamException(prefix + ".name", "given twice");
         }
-        Map<String, Object> section = new java.util.LinkedHashMap<>(params);
+        Map<String, Object> section = new LinkedHashMap<>(params);
         section.put("name", name);
         return create(prefix, section);
     }
@@ -71,19 +73,19 @@ public final class PreferenceLosses {
                 double beta = Double.NaN;
                 if (AftLoss.usesBoundary(v)) {
                     if (!c.has("beta")) {
-                        throw new IllegalArgumentException(c.key("beta") + ": required for aft variant "
+                        throw new ParamException(c.key("beta"), "required for aft variant "
                                 + v.name().toLowerCase(Locale.ROOT) + " (the boundary margin; no published value, the"
                                 + " paper tunes it on validation data)");
                     }
                     beta = c.number("beta");
                 } else if (c.has("beta")) {
-                    throw new IllegalArgumentException(c.key("beta") + ": not used by aft variant "
+                    throw new ParamException(c.key("beta"), "not used by aft variant "
                             + v.name().toLowerCase(Locale.ROOT) + " (only bc and rank have a boundary margin)");
                 }
                 yield new AftLoss(v, beta, c.bool("detach_boundary", true), c.number("sft_weight", 0.0));
             }
             case "inpo" -> new InpoLoss(c.number("tau", 0.1), c.number("eta", 0.05));
-            default -> throw new IllegalArgumentException(c.key("name") + ": '" + name + "' is not a known loss; one of"
+            default -> throw new ParamException(c.key("name"), "'" + name + "' is not a known loss; one of"
                     + " [sft, dpo, robust, ipo, hinge, sigmoid_norm, rpo, simpo, npo, grad_ascent, aft, inpo]");
         };
         c.rejectUnknown("loss '" + name + "'");

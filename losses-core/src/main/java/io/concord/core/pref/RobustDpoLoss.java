@@ -2,7 +2,7 @@ package io.concord.core.pref;
 
 import io.concord.core.util.StableMath;
 
-import io.concord.core.param.Hyper;
+import io.concord.core.param.Checks;
 
 /**
  * Robust DPO (TRL {@code loss_type="robust"}): {@code [−(1−ε)·log σ(βz) + ε·log σ(−βz)] / (1−2ε)}, an unbiased
@@ -16,8 +16,8 @@ public final class RobustDpoLoss extends PairObjective {
     private final double labelSmoothing;
 
     public RobustDpoLoss(double beta, double labelSmoothing) {
-        this.beta = Hyper.positive("loss.beta", beta);
-        this.labelSmoothing = Hyper.inRange("loss.label_smoothing", labelSmoothing, 0.0, 0.5, true, false);
+        this.beta = Checks.positive("loss.beta", beta);
+        this.labelSmoothing = Checks.inRange("loss.label_smoothing", labelSmoothing, 0.0, 0.5, true, false);
     }
 
     @Override

@@ -1,8 +1,9 @@
 package io.concord.core.pref;
 
+import java.util.Objects;
 import io.concord.core.util.StableMath;
 
-import io.concord.core.param.Hyper;
+import io.concord.core.param.Checks;
 
 /**
  * RPO (Liu et al., "Provably Mitigating Overoptimization in RLHF", arXiv 2405.16436): DPO plus an SFT term on the
@@ -48,9 +49,9 @@ public final class RpoLoss extends PairObjective {
     private final double eta;
 
     public RpoLoss(Variant variant, double beta, double eta) {
-        this.variant = java.util.Objects.requireNonNull(variant, "loss.variant");
-        this.beta = Hyper.positive("loss.beta", beta);
-        this.eta = Hyper.nonNegative("loss.eta", eta);
+        this.variant = Objects.requireNonNull(variant, "loss.variant");
+        this.beta = Checks.positive("loss.beta", beta);
+        this.eta = Checks.nonNegative("loss.eta", eta);
     }
 
     @Override

@@ -2,7 +2,7 @@ package io.concord.core.pref;
 
 import io.concord.core.util.StableMath;
 
-import io.concord.core.param.Hyper;
+import io.concord.core.param.Checks;
 
 /**
  * TRL's {@code sigmoid_norm}: {@code −log σ(β·(Δ_w/|y_w| − Δ_l/|y_l|))}, DPO on token-averaged log-ratios (TRL labels
@@ -15,7 +15,7 @@ public final class SigmoidNormLoss extends PairObjective {
     private final double beta;
 
     public SigmoidNormLoss(double beta) {
-        this.beta = Hyper.positive("loss.beta", beta);
+        this.beta = Checks.positive("loss.beta", beta);
     }
 
     @Override

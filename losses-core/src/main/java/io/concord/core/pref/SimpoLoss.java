@@ -2,7 +2,7 @@ package io.concord.core.pref;
 
 import io.concord.core.util.StableMath;
 
-import io.concord.core.param.Hyper;
+import io.concord.core.param.Checks;
 
 /**
  * SimPO (princeton-nlp/SimPO {@code scripts/simpo_trainer.py}), reference-free: with the token averages
@@ -23,10 +23,10 @@ public final class SimpoLoss extends PairObjective {
     private final double sftWeight;
 
     public SimpoLoss(double beta, double gammaBetaRatio, double labelSmoothing, double sftWeight) {
-        this.beta = Hyper.positive("loss.beta", beta);
-        this.gammaBetaRatio = Hyper.nonNegative("loss.gamma_beta_ratio", gammaBetaRatio);
-        this.labelSmoothing = Hyper.inRange("loss.label_smoothing", labelSmoothing, 0.0, 0.5, true, false);
-        this.sftWeight = Hyper.nonNegative("loss.sft_weight", sftWeight);
+        this.beta = Checks.positive("loss.beta", beta);
+        this.gammaBetaRatio = Checks.nonNegative("loss.gamma_beta_ratio", gammaBetaRatio);
+        this.labelSmoothing = Checks.inRange("loss.label_smoothing", labelSmoothing, 0.0, 0.5, true, false);
+        this.sftWeight = Checks.nonNegative("loss.sft_weight", sftWeight);
     }
 
     @Override

@@ -3,7 +3,7 @@ package io.concord.core.pref;
 import io.concord.core.util.StableMath;
 
 import io.concord.core.model.BatchLoss;
-import io.concord.core.param.Hyper;
+import io.concord.core.param.Checks;
 
 import java.util.Arrays;
 import java.util.Objects;
@@ -46,10 +46,10 @@ public final class UnlearningLoss implements SequenceObjective {
     public UnlearningLoss(ForgetTerm forget, RetainTerm retain, double beta, double forgetCoeff, double retainCoeff) {
         this.forget = Objects.requireNonNull(forget, "forget term");
         this.retain = Objects.requireNonNull(retain, "loss.retain");
-        this.beta = Hyper.positive("loss.beta", beta);
-        this.forgetCoeff = Hyper.nonNegative(forget == ForgetTerm.NPO ? "loss.npo_coeff" : "loss.forget_coeff",
+        this.beta = Checks.positive("loss.beta", beta);
+        this.forgetCoeff = Checks.nonNegative(forget == ForgetTerm.NPO ? "loss.npo_coeff" : "loss.forget_coeff",
                 forgetCoeff);
-        this.retainCoeff = Hyper.nonNegative("loss.retain_coeff", retainCoeff);
+        this.retainCoeff = Checks.nonNegative("loss.retain_coeff", retainCoeff);
     }
 
     @Override
@@ -72,7 +72,7 @@ public final class UnlearningLoss implements SequenceObjective {
 
     @Override
     public BatchLoss valueAndGradient(LogProbBatch batch, double[] gradOut) {
-        Checks.frozen(this, batch);
+        FrozenInputs.frozen(this, batch);
         Arrays.fill(gradOut, 0, batch.size(), 0.0);
         double sum = 0.0;
         for (int g = 0; g < batch.groups(); g++) {

@@ -1,6 +1,7 @@
 package io.concord.core.ultragcn;
 
-import io.concord.core.param.Hyper;
+import io.concord.core.param.ParamException;
+import io.concord.core.param.Checks;
 
 /**
  * Hyperparameters of the UltraGCN objective, named as in the official config files (config keys
@@ -25,18 +26,18 @@ public record UltraGcnObjective(int embeddingDim, double initialWeight, double w
                                 int iiNeighborNum, boolean samplingSiftPos) {
 
     public UltraGcnObjective {
-        Hyper.positive("ultragcn.embedding_dim", embeddingDim);
-        Hyper.positive("ultragcn.initial_weight", initialWeight);
-        Hyper.nonNegative("ultragcn.w1", w1);
-        Hyper.nonNegative("ultragcn.w2", w2);
-        Hyper.nonNegative("ultragcn.w3", w3);
-        Hyper.nonNegative("ultragcn.w4", w4);
-        Hyper.positive("ultragcn.negative_num", negativeNum);
-        Hyper.nonNegative("ultragcn.negative_weight", negativeWeight);
-        Hyper.nonNegative("ultragcn.gamma", gamma);
-        Hyper.nonNegative("ultragcn.lambda", lambda);
+        Checks.positive("ultragcn.embedding_dim", embeddingDim);
+        Checks.positive("ultragcn.initial_weight", initialWeight);
+        Checks.nonNegative("ultragcn.w1", w1);
+        Checks.nonNegative("ultragcn.w2", w2);
+        Checks.nonNegative("ultragcn.w3", w3);
+        Checks.nonNegative("ultragcn.w4", w4);
+        Checks.positive("ultragcn.negative_num", negativeNum);
+        Checks.nonNegative("ultragcn.negative_weight", negativeWeight);
+        Checks.nonNegative("ultragcn.gamma", gamma);
+        Checks.nonNegative("ultragcn.lambda", lambda);
         if (iiNeighborNum < 0) {
-            throw new IllegalArgumentException("ultragcn.ii_neighbor_num: " + iiNeighborNum
+            throw new ParamException("ultragcn.ii_neighbor_num", "" + iiNeighborNum
                     + " is not allowed; must be an integer >= 0");
         }
     }

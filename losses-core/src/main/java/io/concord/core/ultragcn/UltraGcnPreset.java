@@ -1,5 +1,6 @@
 package io.concord.core.ultragcn;
 
+import io.concord.core.param.ParamException;
 import java.util.Locale;
 
 /**
@@ -66,7 +67,7 @@ public enum UltraGcnPreset {
         for (UltraGcnPreset p : values()) {
             known.append(known.length() == 0 ? "" : ", ").append(p.datasetName);
         }
-        throw new IllegalArgumentException("ultragcn.preset: unknown dataset '" + name + "'; known: " + known);
+        throw new ParamException("ultragcn.preset", "unknown dataset '" + name + "'; known: " + known);
     }
 
     public String datasetName() {

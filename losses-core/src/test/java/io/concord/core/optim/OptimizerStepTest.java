@@ -67,7 +67,7 @@ class OptimizerStepTest {
         assertThat((double) theta[1]).as("differs from the torch convention").isNotCloseTo(-1.998980,
                 within(1e-5));
         assertThatThrownBy(() -> new Adam(lr, 0.9, 0.999, 1e-6, wd, false, Adam.Convention.HF))
-                .hasMessageStartingWith("optimizer.convention");
+                .hasMessageStartingWith("convention: ");
     }
 
     @Test

@@ -8,7 +8,11 @@ import io.concord.job.Job;
 import io.concord.job.JobContext;
 import io.concord.job.JobResult;
 import io.concord.workload.recsys.GraphLoader;
+import io.concord.workload.source.InteractionSource;
+import io.concord.workload.source.InteractionTables;
 import io.concord.workload.recsys.RankingEvaluator;
+import io.concord.model.FactorModel;
+import io.concord.model.ModelManifest.ModelFile;
 import io.concord.run.RunDirectory;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.api.java.JavaRDD;
@@ -37,6 +41,9 @@ import java.util.Map;
  */
 public final class AlsJob implements Job<AlsConfig> {
 
+    /** The MLlib model directory under {@code model/}. */
+    public static final String ALS_MODEL = "als-model";
+
     @Override
     public String name() {
         return "als";
@@ -59,7 +66,9 @@ public final class AlsJob implements Job<AlsConfig> {
 
     @Override
     public JobResult run(AlsConfig config, JobContext ctx) throws IOException {
-        InteractionGraph graph = GraphLoader.load(config.data(), config.seed(), ctx.hadoopConf());
+        InteractionTables.Loaded loaded = InteractionSource.load(config.data(), config.seed(), ctx);
+        InteractionGraph graph = loaded.graph();
+        loaded.writeIdMaps(ctx.runDir(), ctx.hadoopConf());
         ctx.console().printf("graph: %s from %s%n", graph, config.data().describe());
         int parallelism = ctx.jsc().defaultParallelism();
         JavaRDD<Row> rows = ctx.jsc().parallelize(graph.trainInteractions(), parallelism)
@@ -87,7 +96,7 @@ public final class AlsJob implements Job<AlsConfig> {
                                 .setAlpha(alpha).setMaxIter(grid.maxIter()).setNumUserBlocks(blocks)
                                 .setNumItemBlocks(blocks).setSeed(config.seed()).setUserCol("user")
                                 .setItemCol("item").setRatingCol("rating").fit(ratings);
-                        Fitted fit = new Fitted(rank, reg, alpha,
+                        Fitted fit = new Fitted(rank, reg, alpha, model,
                                 factors(model.userFactors(), graph.numUsers(), rank),
                                 factors(model.itemFactors(), graph.numItems(), rank),
                                 (System.nanoTime() - t0) / 1e9);
@@ -111,6 +120,7 @@ public final class AlsJob implements Job<AlsConfig> {
         dir.writeString("grid.csv", csv.toString());
         write(dir, "model/user-factors.bin", bestFit.users);
         write(dir, "model/item-factors.bin", bestFit.items);
+        writeModel(ctx, graph, bestFit, config);
         Map<String, Double> metrics = new LinkedHashMap<>(best);
         metrics.put("rank", (double) bestFit.rank);
         metrics.put("regParam", bestFit.reg);
@@ -126,6 +136,27 @@ public final class AlsJob implements Job<AlsConfig> {
         details.put("blocks", blocks);
         details.put("source", config.data().describe());
         return new JobResult(grid.size(), Double.NaN, metrics, details);
+    }
+
+    /** The portable model: factor tables ({@link FactorModel}) and the MLlib model ({@code ALSModel.load}). */
+    private static void writeModel(JobContext ctx, InteractionGraph graph, Fitted fit, AlsConfig config)
+            throws IOException {
+        String mllib = ctx.runDir().staged("model/" + ALS_MODEL).toString();
+        fit.model.write().overwrite().save(mllib);
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("rank", fit.rank);
+        details.put("regParam", fit.reg);
+        details.put("alpha", fit.alpha);
+        details.put("maxIter", config.als().maxIter());
+        details.put("eval", Map.of("k", config.eval().k(), "averaging", config.eval().averaging(), "userBlock",
+                config.eval().userBlock()));
+        FactorModel.write(ctx, fit.users, 0, fit.items, 0, graph.numUsers(), graph.numItems(), fit.rank,
+                graph.train(), List.of(
+                        new ModelFile(ALS_MODEL, "spark-mllib-als", "ALSModel.load(path): user/item columns are "
+                                + "the dense indices (see the id maps)"),
+                        new ModelFile("user-factors.bin", "concord-float-array", "users × rank, row-major"),
+                        new ModelFile("item-factors.bin", "concord-float-array", "items × rank, row-major")),
+                details);
     }
 
     private static Row row(Interaction x) {
@@ -157,7 +188,7 @@ public final class AlsJob implements Job<AlsConfig> {
         }
     }
 
-    private record Fitted(int rank, double reg, double alpha, float[] users, float[] items, double seconds) {
+    private record Fitted(int rank, double reg, double alpha, ALSModel model, float[] users, float[] items, double seconds) {
     }
 
 }

@@ -12,6 +12,7 @@ import io.concord.engine.StatisticSet;
 import io.concord.job.EvaluationListener;
 import io.concord.job.Job;
 import io.concord.job.JobContext;
+import io.concord.model.NetworkZip;
 import io.concord.job.JobResult;
 import io.concord.job.TrainingRun;
 import org.apache.hadoop.conf.Configuration;
@@ -20,6 +21,7 @@ import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.storage.StorageLevel;
 
 import java.io.IOException;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -130,6 +132,14 @@ public final class CalibJob implements Job<CalibJobConfig> {
         details.put("constraints", config.loss().constrained());
         details.put("scalingOffsets", scaling.offsets());
         details.put("scalingScales", scaling.scales());
+        Map<String, Object> modelDetails = new LinkedHashMap<>();
+        modelDetails.put("imageWidth", data.width());
+        modelDetails.put("imageHeight", data.height());
+        modelDetails.put("output", "normalized calibration parameters; physical = offset + scale × output");
+        modelDetails.put("parameters", Arrays.stream(CalibParam.values()).map(CalibParam::key).toList());
+        modelDetails.put("scalingOffsets", scaling.offsets());
+        modelDetails.put("scalingScales", scaling.scales());
+        NetworkZip.write(ctx, model.model(), outcome.state().params(), List.of(), modelDetails);
         return new JobResult(outcome.state().nextRound(), outcome.finalLoss(), metrics, details);
     }
 }

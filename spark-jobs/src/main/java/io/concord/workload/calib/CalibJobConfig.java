@@ -1,5 +1,6 @@
 package io.concord.workload.calib;
 
+import io.concord.core.param.Checks;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.DeserializationContext;
@@ -125,11 +126,11 @@ public record CalibJobConfig(Long seed, SparkSection spark, Data data, ModelSect
             if (path != null && path.isBlank()) {
                 throw new ConfigException("data.generate.path", path, "a directory URI");
             }
-            examples = positive("data.generate.examples", examples, 2000);
-            testExamples = positive("data.generate.testExamples", testExamples, 400);
-            recordsPerShard = positive("data.generate.recordsPerShard", recordsPerShard, 250);
-            width = positive("data.generate.width", width, 64);
-            height = positive("data.generate.height", height, width);
+            examples = Checks.positive("data.generate.examples", examples, 2000);
+            testExamples = Checks.positive("data.generate.testExamples", testExamples, 400);
+            recordsPerShard = Checks.positive("data.generate.recordsPerShard", recordsPerShard, 250);
+            width = Checks.positive("data.generate.width", width, 64);
+            height = Checks.positive("data.generate.height", height, width);
             StereoRigConfig d = StereoRigConfig.cvgl(width);
             fovMin = or(fovMin, d.fovMinDeg());
             fovMax = or(fovMax, d.fovMaxDeg());
@@ -341,13 +342,6 @@ public record CalibJobConfig(Long seed, SparkSection spark, Data data, ModelSect
         }
     }
 
-    private static Integer positive(String key, Integer value, int defaultValue) {
-        int v = value == null ? defaultValue : value;
-        if (v <= 0) {
-            throw new ConfigException(key, v, "an integer > 0");
-        }
-        return v;
-    }
 
     private static Double or(Double value, double defaultValue) {
         return value == null ? defaultValue : value;

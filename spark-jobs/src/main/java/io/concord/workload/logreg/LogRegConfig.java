@@ -1,5 +1,6 @@
 package io.concord.workload.logreg;
 
+import io.concord.core.param.Checks;
 import io.concord.config.ComponentSpec;
 import io.concord.config.ConfigException;
 import io.concord.config.SparkSection;
@@ -49,9 +50,9 @@ public record LogRegConfig(Long seed, SparkSection spark, Data data, ModelSectio
     public record Generate(Integer examples, Integer testExamples, Integer dimension, Integer classes,
                            Double separation, Double labelNoise) {
         public Generate {
-            examples = positive("data.generate.examples", examples, 20_000);
-            testExamples = positive("data.generate.testExamples", testExamples, 2_000);
-            dimension = positive("data.generate.dimension", dimension, 20);
+            examples = Checks.positive("data.generate.examples", examples, 20_000);
+            testExamples = Checks.positive("data.generate.testExamples", testExamples, 2_000);
+            dimension = Checks.positive("data.generate.dimension", dimension, 20);
             classes = classes == null ? 5 : classes;
             if (classes < 2) {
                 throw new ConfigException("data.generate.classes", classes, "an integer >= 2");
@@ -79,7 +80,7 @@ public record LogRegConfig(Long seed, SparkSection spark, Data data, ModelSectio
             if (!type.equals("linear") && !type.equals("mlp")) {
                 throw new ConfigException("model.type", type, "linear, mlp");
             }
-            hidden = positive("model.hidden", hidden, 32);
+            hidden = Checks.positive("model.hidden", hidden, 32);
             l2 = l2 == null ? 0.0 : l2;
             if (!(l2 >= 0)) {
                 throw new ConfigException("model.l2", l2, "a number >= 0");
@@ -87,11 +88,4 @@ public record LogRegConfig(Long seed, SparkSection spark, Data data, ModelSectio
         }
     }
 
-    static Integer positive(String key, Integer value, int defaultValue) {
-        int v = value == null ? defaultValue : value;
-        if (v <= 0) {
-            throw new ConfigException(key, v, "an integer > 0");
-        }
-        return v;
-    }
 }

@@ -17,6 +17,8 @@ import io.concord.job.Components;
 import io.concord.job.EvaluationListener;
 import io.concord.job.Job;
 import io.concord.job.JobContext;
+import io.concord.model.LinearWeights;
+import io.concord.model.NetworkZip;
 import io.concord.job.JobResult;
 import io.concord.job.PartitionOrderedSum;
 import io.concord.job.TrainingRun;
@@ -116,10 +118,26 @@ public final class LogRegJob implements Job<LogRegConfig> {
                 predictor, numClasses));
         evaluation.bestMetrics().forEach((k, v) -> metrics.put("best." + k, v));
         metrics.put("bestRound", (double) EvaluationListener.bestRound(outcome.state()));
+        writeModel(ctx, model, outcome.state().params(), numClasses, dimension, config);
         shards.unpersist(false);
         return new JobResult(outcome.state().nextRound(), outcome.finalLoss(), metrics,
                 Map.of("numParams", model.numParams(), "trainExamples", data.trainCount,
                         "model", config.model().type()));
+    }
+
+    /** The final parameters (the reported metrics' model) as weights JSON (linear) or a DL4J zip (mlp). */
+    private static void writeModel(JobContext ctx, Model<LabeledVector> model, float[] params, int numClasses,
+                                   int dimension, LogRegConfig config) {
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("model", config.model().type());
+        details.put("classes", numClasses);
+        details.put("dimension", dimension);
+        details.put("input", "features: float[" + dimension + "]; output: class probabilities (softmax)");
+        if (model instanceof LinearClassifier linear) {
+            LinearWeights.write(ctx, linear, params, details);
+        } else {
+            NetworkZip.write(ctx, (Dl4jNetworkModel<?>) model, params, List.of(), details);
+        }
     }
 
     private static Model<LabeledVector> model(LogRegConfig config, int dimension, int numClasses) {
@@ -138,7 +156,7 @@ public final class LogRegJob implements Job<LogRegConfig> {
     }
 
     /** Predicts class probabilities for a batch; lives on executors. */
-    interface Predictor extends Serializable {
+    public interface Predictor extends Serializable {
         double[][] probabilities(float[] params, List<LabeledVector> batch);
     }
 
@@ -162,7 +180,7 @@ public final class LogRegJob implements Job<LogRegConfig> {
     }
 
     /** Accuracy and mean cross-entropy, computed on executors from a broadcast of the parameters. */
-    static Map<String, Double> evaluate(JavaSparkContext sc, JavaRDD<LabeledVector> test, float[] params,
+    public static Map<String, Double> evaluate(JavaSparkContext sc, JavaRDD<LabeledVector> test, float[] params,
                                         Predictor predictor, int numClasses) {
         double[] sums = PartitionOrderedSum.sums(sc, test, params, (p, it) -> {
             List<LabeledVector> batch = new ArrayList<>();
@@ -215,7 +233,7 @@ public final class LogRegJob implements Job<LogRegConfig> {
     }
 
     /** Reads CSV files in parallel, one task per file, so parse errors name file and line. */
-    static JavaRDD<LabeledVector> readCsv(JavaSparkContext sc, String path) {
+    public static JavaRDD<LabeledVector> readCsv(JavaSparkContext sc, String path) {
         List<Path> files = LabeledVectorCsv.files(new Path(path), sc.hadoopConfiguration());
         List<Tuple2<Integer, String>> indexed = new ArrayList<>();
         for (int f = 0; f < files.size(); f++) {

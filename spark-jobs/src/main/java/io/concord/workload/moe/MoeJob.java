@@ -14,12 +14,14 @@ import io.concord.job.Components;
 import io.concord.job.EvaluationListener;
 import io.concord.job.Job;
 import io.concord.job.JobContext;
+import io.concord.model.ModelManifest;
 import io.concord.job.JobResult;
 import io.concord.job.TrainingRun;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.api.java.JavaRDD;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -107,6 +109,9 @@ public final class MoeJob implements Job<MoeJobConfig> {
         details.put("balance", model.config().balance().name());
         details.put("domains", data.domains());
         details.put("heldOutTokens", heldOut.tokens());
+        ModelManifest.writeParams(ctx, ModelManifest.PARAMS, model.numParams(), List.of(),
+                Map.of("task", details.get("task"), "balance", details.get("balance"), "layout",
+                        "the MoE network's flat parameter vector (io.concord.core.moe); read with MoeNetwork"));
         return new JobResult(outcome.state().nextRound(), outcome.finalLoss(), metrics, details);
     }
 

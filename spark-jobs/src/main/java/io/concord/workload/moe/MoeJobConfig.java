@@ -1,5 +1,6 @@
 package io.concord.workload.moe;
 
+import io.concord.core.param.Checks;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.concord.config.ComponentSpec;
 import io.concord.config.ConfigException;
@@ -134,10 +135,10 @@ public record MoeJobConfig(Long seed, SparkSection spark, Data data, ModelSectio
             if (!kind.equals("tokens") && !kind.equals("features")) {
                 throw new ConfigException("data.generate.kind", kind, "tokens, features");
             }
-            domains = range("data.generate.domains", domains, 8, 2, 64);
-            examples = range("data.generate.examples", examples, 4000, 1, Integer.MAX_VALUE);
-            testExamples = range("data.generate.testExamples", testExamples, 800, 1, Integer.MAX_VALUE);
-            domainSkew = nonNegative("data.generate.domainSkew", domainSkew, 0.5);
+            domains = Checks.inRange("data.generate.domains", domains, 8, 2, 64);
+            examples = Checks.inRange("data.generate.examples", examples, 4000, 1, Integer.MAX_VALUE);
+            testExamples = Checks.inRange("data.generate.testExamples", testExamples, 800, 1, Integer.MAX_VALUE);
+            domainSkew = Checks.nonNegative("data.generate.domainSkew", domainSkew, 0.5);
             boolean tokens = kind.equals("tokens");
             dim = onlyFor("data.generate.dim", dim, kind, "features", 16);
             classes = onlyFor("data.generate.classes", classes, kind, "features", 4);
@@ -149,9 +150,9 @@ public record MoeJobConfig(Long seed, SparkSection spark, Data data, ModelSectio
             successors = onlyFor("data.generate.successors", successors, kind, "tokens", 3);
             sharedRate = onlyFor("data.generate.sharedRate", sharedRate, kind, "tokens", 0.15);
             if (tokens) {
-                range("data.generate.sharedTokens", sharedTokens, 0, 0, Integer.MAX_VALUE);
-                range("data.generate.seqLength", seqLength, 0, 2, Integer.MAX_VALUE);
-                range("data.generate.successors", successors, 0, 1, Integer.MAX_VALUE);
+                Checks.inRange("data.generate.sharedTokens", sharedTokens, 0, 0, Integer.MAX_VALUE);
+                Checks.inRange("data.generate.seqLength", seqLength, 0, 2, Integer.MAX_VALUE);
+                Checks.inRange("data.generate.successors", successors, 0, 1, Integer.MAX_VALUE);
                 int block = (vocabSize - sharedTokens) / domains;
                 if (block < successors) {
                     throw new ConfigException("data.generate.vocabSize", vocabSize, "at least data.generate."
@@ -166,9 +167,9 @@ public record MoeJobConfig(Long seed, SparkSection spark, Data data, ModelSectio
                             "0 when data.generate.sharedTokens is 0");
                 }
             } else {
-                range("data.generate.dim", dim, 0, 1, Integer.MAX_VALUE);
-                range("data.generate.classes", classes, 0, 2, Integer.MAX_VALUE);
-                nonNegative("data.generate.separation", separation, 0.0);
+                Checks.inRange("data.generate.dim", dim, 0, 1, Integer.MAX_VALUE);
+                Checks.inRange("data.generate.classes", classes, 0, 2, Integer.MAX_VALUE);
+                Checks.nonNegative("data.generate.separation", separation, 0.0);
             }
         }
 
@@ -206,12 +207,12 @@ public record MoeJobConfig(Long seed, SparkSection spark, Data data, ModelSectio
     public record ModelSection(Integer modelDim, Integer layers, Integer experts, Integer topK, Integer expertHidden,
                                Integer sharedExpertHidden) {
         public ModelSection {
-            modelDim = range("model.modelDim", modelDim, 32, 1, 4096);
-            layers = range("model.layers", layers, 2, 1, 16);
-            experts = range("model.experts", experts, 16, 1, 1024);
-            topK = range("model.topK", topK, 2, 1, 1024);
-            expertHidden = range("model.expertHidden", expertHidden, 32, 1, 16384);
-            sharedExpertHidden = range("model.sharedExpertHidden", sharedExpertHidden, 0, 0, 16384);
+            modelDim = Checks.inRange("model.modelDim", modelDim, 32, 1, 4096);
+            layers = Checks.inRange("model.layers", layers, 2, 1, 16);
+            experts = Checks.inRange("model.experts", experts, 16, 1, 1024);
+            topK = Checks.inRange("model.topK", topK, 2, 1, 1024);
+            expertHidden = Checks.inRange("model.expertHidden", expertHidden, 32, 1, 16384);
+            sharedExpertHidden = Checks.inRange("model.sharedExpertHidden", sharedExpertHidden, 0, 0, 16384);
         }
     }
 
@@ -245,8 +246,8 @@ public record MoeJobConfig(Long seed, SparkSection spark, Data data, ModelSectio
                             "two-pass, stale-by-one-round, running-buffer");
                 }
             }
-            lblCoeff = nonNegative("moe.lblCoeff", lblCoeff, 0.008);
-            zLossCoeff = nonNegative("moe.zLossCoeff", zLossCoeff, 0.0);
+            lblCoeff = Checks.nonNegative("moe.lblCoeff", lblCoeff, 0.008);
+            zLossCoeff = Checks.nonNegative("moe.zLossCoeff", zLossCoeff, 0.0);
         }
 
         public BalanceMode mode() {
@@ -254,20 +255,5 @@ public record MoeJobConfig(Long seed, SparkSection spark, Data data, ModelSectio
         }
     }
 
-    private static Integer range(String key, Integer value, int defaultValue, int min, int max) {
-        int v = value == null ? defaultValue : value;
-        if (v < min || v > max) {
-            throw new ConfigException(key, v, max == Integer.MAX_VALUE ? "an integer >= " + min
-                    : "an integer in [" + min + ", " + max + "]");
-        }
-        return v;
-    }
 
-    private static Double nonNegative(String key, Double value, double defaultValue) {
-        double v = value == null ? defaultValue : value;
-        if (!(v >= 0) || Double.isInfinite(v)) {
-            throw new ConfigException(key, v, "a finite number >= 0");
-        }
-        return v;
-    }
 }

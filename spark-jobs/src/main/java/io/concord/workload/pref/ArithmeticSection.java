@@ -1,5 +1,6 @@
 package io.concord.workload.pref;
 
+import io.concord.core.param.Checks;
 import io.concord.config.ConfigException;
 import io.concord.data.pref.ArithmeticProblem;
 import io.concord.data.pref.ArithmeticTask;

@@ -1,5 +1,6 @@
 package io.concord.workload.pref;
 
+import io.concord.core.param.Checks;
 /**
  * The {@code entanglement:} section: every {@code every} rounds (and after the last), the gradient-entanglement
  * statistics of {@code pairs} fixed held-out pairs go into the round log as {@code entangle.*} (0 = off).

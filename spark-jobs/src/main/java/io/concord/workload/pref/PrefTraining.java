@@ -13,6 +13,8 @@ import io.concord.job.EvalSection;
 import io.concord.job.EvaluationListener;
 import io.concord.job.Evaluator;
 import io.concord.job.JobContext;
+import io.concord.model.ModelManifest;
+import io.concord.model.ModelManifest.ModelFile;
 import io.concord.job.JobResult;
 import io.concord.job.TrainingRun;
 import org.apache.spark.api.java.JavaRDD;
@@ -98,6 +100,10 @@ final class PrefTraining<R> {
         d.put("hidden", lm.hidden());
         d.put("layers", lm.layers());
         d.putAll(details);
+        ModelManifest.writeParams(ctx, ModelManifest.LM, model.numParams(), List.of(
+                new ModelFile(ModelFiles.VOCABULARY, "text", "the character vocabulary, one token per line"),
+                new ModelFile(ModelFiles.SHAPE, "json", "the GRU shape (hidden, layers)")),
+                Map.of("vocabularySize", vocabulary.size(), "hidden", lm.hidden(), "layers", lm.layers()));
         d.put("trajectory", trajectory(startMetrics, outcome.log().rounds(), train.stepsPerRound()));
         return new JobResult(outcome.state().nextRound(), outcome.finalLoss(), metrics, d);
     }

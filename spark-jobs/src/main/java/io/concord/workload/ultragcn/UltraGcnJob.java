@@ -4,6 +4,8 @@ import io.concord.workload.recsys.RankingEvaluator;
 import io.concord.workload.recsys.RankingEvalSection;
 import io.concord.workload.recsys.GraphTables;
 import io.concord.workload.recsys.GraphLoader;
+import io.concord.workload.source.InteractionSource;
+import io.concord.workload.source.InteractionTables;
 import io.concord.core.metric.RankingResult;
 import io.concord.core.optim.Optimizer;
 import io.concord.core.ultragcn.DegreeWeights;
@@ -24,12 +26,20 @@ import io.concord.job.JobContext;
 import io.concord.job.JobResult;
 import io.concord.job.MultiStepLr;
 import io.concord.job.TrainingRun;
+import io.concord.engine.checkpoint.FloatArrays;
+import io.concord.model.FactorModel;
+import io.concord.model.ModelManifest.ModelFile;
+import io.concord.run.RunDirectory;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 
+import java.io.IOException;
+import java.io.InputStream;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -77,7 +87,9 @@ public final class UltraGcnJob implements Job<UltraGcnConfig> {
     public JobResult run(UltraGcnConfig config, JobContext ctx) {
         JavaSparkContext sc = ctx.jsc();
         long t0 = System.nanoTime();
-        InteractionGraph graph = GraphLoader.load(config.data(), config.seed(), ctx.hadoopConf());
+        InteractionTables.Loaded loaded = InteractionSource.load(config.data(), config.seed(), ctx);
+        InteractionGraph graph = loaded.graph();
+        loaded.writeIdMaps(ctx.runDir(), ctx.hadoopConf());
         double loadSeconds = (System.nanoTime() - t0) / 1e9;
         ctx.console().printf("graph: %s from %s (read in %.1f s)%n", graph, config.data().describe(), loadSeconds);
 
@@ -159,10 +171,40 @@ public final class UltraGcnJob implements Job<UltraGcnConfig> {
             details.put("roundsPerEpoch", roundsPerEpoch);
             details.put("tablesSeconds", tablesSeconds);
             details.put("source", config.data().describe());
+            writeModel(ctx, graph, model, outcome.state().params(), bestRound, schedule, eval);
             shards.unpersist(false);
             broadcastModel.destroy();
             return new JobResult(outcome.state().nextRound(), outcome.finalLoss(), metrics, details);
         }
+    }
+
+    /**
+     * The portable model ({@link FactorModel}): the factors of the best evaluation ({@code model/best-params.bin},
+     * whose metrics the summary reports), or the last parameters when nothing was evaluated.
+     */
+    private static void writeModel(JobContext ctx, InteractionGraph graph, UltraGcnModel model, float[] last,
+                                   int bestRound, EpochEvaluation schedule, RankingEvalSection eval) {
+        Path best = ctx.runDir().staged("model/best-params.bin");
+        float[] params = last;
+        try {
+            if (bestRound >= 0 && ctx.runDir().fs().exists(best)) {
+                try (InputStream in = ctx.runDir().fs().open(best)) {
+                    params = FloatArrays.read(in, best.toString());
+                }
+            }
+        } catch (IOException e) {
+            throw new RunDirectory.OutputException("reading " + best + " failed: " + e.getMessage(), e);
+        }
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("factorsFrom", params == last ? "params.bin" : "best-params.bin");
+        details.put("bestEpoch", bestRound < 0 ? -1 : schedule.epochOf(bestRound));
+        details.put("eval", Map.of("k", eval.k(), "averaging", eval.averaging(), "userBlock", eval.userBlock()));
+        FactorModel.write(ctx, params, 0, params, model.itemOffset(0), graph.numUsers(), graph.numItems(),
+                model.dim(), graph.train(), List.of(
+                        new ModelFile("params.bin", "concord-float-array", "last parameters (checkpoint format): "
+                                + "users × dim then items × dim, row-major"),
+                        new ModelFile("best-params.bin", "concord-float-array", "parameters of the best "
+                                + "evaluation, same layout")), details);
     }
 
     /** The optimizer with {@code lrSchedule} applied, milestones converted from epochs to the engine's steps. */

@@ -199,7 +199,7 @@ class MoeCliTest {
     void badMoeSettingsAreUsageErrorsNamingTheKey() {
         CliRunner.Result topK = CliRunner.run(train("b1", "--set", "model.topK=9"));
         assertThat(topK.exitCode()).isEqualTo(ConcordMain.USAGE);
-        assertThat(topK.err()).contains("model.topK: 9 is not allowed; allowed: an integer in [1, model.experts=8]");
+        assertThat(topK.err()).contains("model.topK: 9 is not allowed; must be an integer in [1, model.experts=8]");
 
         CliRunner.Result micro = CliRunner.run(train("b2", "--set", "moe.balance=micro",
                 "--set", "moe.freshness=two-pass"));

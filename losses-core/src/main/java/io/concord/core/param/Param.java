@@ -1,0 +1,88 @@
+package io.concord.core.param;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.function.DoublePredicate;
+
+/**
+ * One declared parameter of a component: name, type, default, allowed values and doc, in one place. The
+ * declaration is what the config reader validates against (with the full key path in the message), what the
+ * allowed-keys list in "unknown parameter" errors is made of, and what the documentation tables are generated from.
+ *
+ * @param defaultValue the default; {@code null} when the parameter is required or its default depends on others
+ *                     (then {@code defaultDoc} says what it is)
+ * @param rule         what is allowed, in words ({@code "a finite number > 0"}); for choices, the choices
+ * @param valid        the check behind {@code rule} for numbers (null for other types)
+ * @param choices      the allowed strings of a choice parameter, else empty
+ */
+public record Param(String name, Type type, Object defaultValue, String defaultDoc, String rule, DoublePredicate valid,
+                    List<String> choices, String doc) {
+
+    /** How the value is read from the config map. */
+    public enum Type { REAL, INT, LONG, BOOLEAN, CHOICE, MAP, MAP_LIST }
+
+    public static Param real(String name, double defaultValue, Rule rule, String doc) {
+        return new Param(name, Type.REAL, defaultValue, format(defaultValue), rule.text, rule.test, List.of(), doc);
+    }
+
+    /** A real whose default depends on other parameters; {@code defaultDoc} describes it. */
+    public static Param real(String name, String defaultDoc, Rule rule, String doc) {
+        return new Param(name, Type.REAL, null, defaultDoc, rule.text, rule.test, List.of(), doc);
+    }
+
+    public static Param integer(String name, Integer defaultValue, Rule rule, String doc) {
+        return new Param(name, Type.INT, defaultValue, defaultValue == null ? "required" : defaultValue.toString(),
+                rule.text, rule.test, List.of(), doc);
+    }
+
+    public static Param longInt(String name, long defaultValue, String doc) {
+        return new Param(name, Type.LONG, defaultValue, Long.toString(defaultValue), "an integer", null, List.of(),
+                doc);
+    }
+
+    public static Param bool(String name, boolean defaultValue, String doc) {
+        return new Param(name, Type.BOOLEAN, defaultValue, Boolean.toString(defaultValue), "true or false", null,
+                List.of(), doc);
+    }
+
+    public static Param choice(String name, String defaultValue, List<String> choices, String doc) {
+        return new Param(name, Type.CHOICE, defaultValue, defaultValue, "one of " + String.join(", ", choices), null,
+                List.copyOf(choices), doc);
+    }
+
+    public static Param map(String name, String defaultDoc, String doc) {
+        return new Param(name, Type.MAP, null, defaultDoc, "a map", null, List.of(), doc);
+    }
+
+    public static Param mapList(String name, String defaultDoc, String doc) {
+        return new Param(name, Type.MAP_LIST, null, defaultDoc, "a list of maps", null, List.of(), doc);
+    }
+
+    private static String format(double v) {
+        if (v == Math.rint(v) && Math.abs(v) < 1e6) {
+            return Long.toString((long) v);
+        }
+        String s = Double.toString(v);
+        return s.contains("E") ? s.replace("E", "e").replace(".0e", "e").toLowerCase(Locale.ROOT) : s;
+    }
+
+    /** An allowed range in words and as a test. */
+    public record Rule(String text, DoublePredicate test) {
+
+        public static final Rule POSITIVE = new Rule("a finite number > 0", v -> v > 0 && !Double.isInfinite(v));
+        public static final Rule NON_NEGATIVE = new Rule("a finite number >= 0",
+                v -> v >= 0 && !Double.isInfinite(v));
+        public static final Rule FINITE = new Rule("a finite number", Double::isFinite);
+        public static final Rule POSITIVE_INT = new Rule("an integer > 0", v -> v > 0);
+        public static final Rule NON_NEGATIVE_INT = new Rule("an integer >= 0", v -> v >= 0);
+        /** [0, 1): momentum and moment decay rates. */
+        public static final Rule UNIT_OPEN = in(0, 1, true, false);
+        /** (0, 1]: fractions. */
+        public static final Rule FRACTION = in(0, 1, false, true);
+
+        public static Rule in(double lo, double hi, boolean loInclusive, boolean hiInclusive) {
+            return new Rule("in " + Checks.interval(lo, hi, loInclusive, hiInclusive),
+                    v -> (loInclusive ? v >= lo : v > lo) && (hiInclusive ? v <= hi : v < hi));
+        }
+    }
+}
