@@ -15,7 +15,7 @@ import java.util.Map;
 
 /**
  * The sweep's metric against each axis, one panel per axis (numeric axes on a numeric x, log-scaled when the values
- * span two decades or more; other axes as categories), every committed point a dot and the best point a red
+ * span two decades or more; other axes as categories 0, 1, ... named in the axis title), every committed point a dot and the best point a red
  * diamond named in the legend.
  */
 final class SweepPlot {
@@ -39,7 +39,7 @@ final class SweepPlot {
         XYChart chart = new XYChartBuilder().width(ChartGrid.PANEL_WIDTH).height(ChartGrid.PANEL_HEIGHT)
                 .title(metric + " vs " + axis).xAxisTitle(axis).yAxisTitle(metric).build();
         chart.getStyler().setDefaultSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
-        chart.getStyler().setLegendPosition(LegendPosition.InsideSW);
+        chart.getStyler().setLegendPosition(LegendPosition.OutsideS);
         chart.getStyler().setMarkerSize(8);
         List<String> categories = new ArrayList<>();
         boolean numeric = points.stream().allMatch(p -> isNumber(p.values().get(axis)));
@@ -49,10 +49,14 @@ final class SweepPlot {
                     categories.add(p.values().get(axis));
                 }
             });
-            chart.setCustomXAxisTickLabelsFormatter(x -> {
-                int i = (int) Math.round(x);
-                return Math.abs(x - i) < 1e-9 && i >= 0 && i < categories.size() ? categories.get(i) : " ";
-            });
+            // categories at 0..k-1 (named in the axis title: XChart's custom tick labels drop labels unpredictably),
+            // half a slot of margin on each side
+            chart.getStyler().setXAxisMin(-0.5).setXAxisMax(categories.size() - 0.5);
+            StringBuilder title = new StringBuilder(axis).append(":");
+            for (int i = 0; i < categories.size(); i++) {
+                title.append(' ').append(i).append(" = ").append(categories.get(i)).append(i + 1 < categories.size() ? "," : "");
+            }
+            chart.setXAxisTitle(title.toString());
         }
         List<Double> xs = new ArrayList<>();
         List<Double> ys = new ArrayList<>();
