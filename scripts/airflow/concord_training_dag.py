@@ -1,92 +1,75 @@
-"""Airflow DAG: nightly Concord training with spark-submit, idempotent per logical date.
+"""Airflow DAG: nightly Concord training, one DAG run per logical date, idempotent per run id.
 
-Each run writes <output>/<run-id>/ with run-id = "<job>-{{ ds_nodash }}". Concord exits 0 only after the run
-directory is committed (_SUCCESS written last, staged then renamed), and re-submitting a committed run id is a
-no-op, so Airflow retries are safe: a retry after a crash continues from the newest checkpoint (--resume) and a
-retry after success does nothing. The downstream task reads summary.json instead of parsing logs.
+Tasks per offered job (concord_dag_args.JOBS): validate (no retries: a bad config fails at once) -> train
+(spark-submit in client mode; exit 2/3 -> AirflowFailException, never retried; other failures retried) ->
+check_summary (reads <output>/<run-id>/summary.json over WebHDFS and applies the job's gate).
 
-Airflow connection "spark_default" carries the master / deploy mode (e.g. yarn, cluster).
+Retries are safe: Concord commits a run directory atomically (_SUCCESS last), resubmitting a committed run id is a
+no-op, and --resume continues a crashed run from its newest checkpoint. The argument building lives in
+concord_dag_args (no Airflow import), which CI tests by running `concord validate` on every job's arguments.
 """
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from datetime import datetime, timedelta
 
 from airflow import DAG
+from airflow.exceptions import AirflowException, AirflowFailException
 from airflow.operators.python import PythonOperator
-from airflow.providers.apache.spark.operators.spark_submit import SparkSubmitOperator
 
-CONCORD_JAR = "hdfs:///apps/concord/spark-jobs-0.1.0-SNAPSHOT-spark-submit.jar"
-OUTPUT = "hdfs:///ml/concord/runs"
-JOB = "ultragcn"
-CONFIG = "hdfs:///ml/concord/configs/ultragcn-gowalla.yaml"
-RUN_ID = JOB + "-{{ ds_nodash }}"
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import concord_dag_args as args  # noqa: E402
 
-default_args = {
-    "owner": "ml-platform",
-    "retries": 3,
-    "retry_delay": timedelta(minutes=10),
-}
+SPARK_SUBMIT = os.environ.get("SPARK_SUBMIT", "spark-submit")
 
 
-def check_summary(run_id: str, min_recall: float, **_):
-    """Fails the task (and alerts) when the committed run's metric is below the bar."""
+def run_concord(command, **_):
+    """Runs a command; exit 2/3 (config/data) fail the task for good, anything else non-zero is retried."""
+    code = subprocess.call(command)
+    verdict = args.classify(code)
+    if verdict == "fatal":
+        raise AirflowFailException(f"concord exited {code} (config or data error; not retried): {command}")
+    if verdict == "retry":
+        raise AirflowException(f"concord exited {code} (retried): {command}")
+
+
+def validate(job, ds, **_):
+    run_concord([SPARK_SUBMIT, "--master", "local[1]", "--class", "io.concord.cli.ConcordMain", args.CONCORD_JAR,
+                 *args.validate_arguments(job, ds)])
+
+
+def train(job, ds, **_):
+    run_concord(args.spark_submit_command(job, ds, spark_submit=SPARK_SUBMIT))
+
+
+def check_summary(job, ds, **_):
     from airflow.providers.apache.hdfs.hooks.webhdfs import WebHDFSHook
 
     client = WebHDFSHook().get_conn()
-    path = f"{OUTPUT.replace('hdfs://', '')}/{run_id}/summary.json"
-    with client.read(path) as reader:
+    with client.read(args.summary_path(job, ds).replace("hdfs://", "", 1)) as reader:
         summary = json.load(reader)
-    if summary["status"] != "succeeded":
-        raise ValueError(f"{run_id}: status {summary['status']}")
-    recall = summary["metrics"].get("recall@20", 0.0)
-    if recall < min_recall:
-        raise ValueError(f"{run_id}: recall@20 {recall:.4f} < {min_recall}")
+    problem = args.check_summary(summary, job)
+    if problem:
+        raise AirflowFailException(problem)
     return summary["metrics"]
 
 
 with DAG(
-    dag_id="concord_ultragcn_nightly",
+    dag_id="concord_nightly",
     start_date=datetime(2026, 1, 1),
     schedule="@daily",
     catchup=False,
-    default_args=default_args,
+    default_args={"owner": "ml-platform", "retries": 3, "retry_delay": timedelta(minutes=10)},
     max_active_runs=1,
     tags=["concord", "training"],
 ) as dag:
-    train = SparkSubmitOperator(
-        task_id="train",
-        conn_id="spark_default",
-        application=CONCORD_JAR,
-        java_class="io.concord.cli.ConcordMain",
-        name="concord-" + JOB,
-        application_args=[
-            "train", JOB,
-            "--config", CONFIG,
-            "--output", OUTPUT,
-            "--run-id", RUN_ID,
-            "--resume",
-            "--no-progress",
-            "--set", "data.path=hdfs:///ml/data/gowalla/{{ ds }}",
-        ],
-        conf={
-            "spark.serializer": "org.apache.spark.serializer.KryoSerializer",
-            "spark.kryo.registrator": "io.concord.engine.kryo.ConcordKryoRegistrator",
-            "spark.kryo.registrationRequired": "true",
-            "spark.plugins": "io.concord.engine.metrics.ConcordSparkPlugin",
-            "spark.metrics.namespace": "${spark.app.name}",
-            "spark.executor.memoryOverhead": "2g",
-        },
-        executor_cores=4,
-        num_executors=8,
-        executor_memory="8g",
-        driver_memory="8g",
-    )
-
-    gate = PythonOperator(
-        task_id="check_summary",
-        python_callable=check_summary,
-        op_kwargs={"run_id": RUN_ID, "min_recall": 0.17},
-    )
-
-    train >> gate
+    for job in args.JOBS:
+        check = PythonOperator(task_id=f"{job}_validate", python_callable=validate, retries=0,
+                               op_kwargs={"job": job})
+        fit = PythonOperator(task_id=f"{job}_train", python_callable=train, op_kwargs={"job": job})
+        gate = PythonOperator(task_id=f"{job}_check_summary", python_callable=check_summary, retries=1,
+                              op_kwargs={"job": job})
+        check >> fit >> gate

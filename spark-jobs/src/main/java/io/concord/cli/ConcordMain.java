@@ -15,6 +15,9 @@ import io.concord.job.JobRunner;
 import io.concord.job.Provenance;
 import io.concord.job.RunOptions;
 import io.concord.run.RunDirectory;
+import io.concord.sweep.Sweep;
+import io.concord.sweep.SweepSpec;
+import org.apache.hadoop.conf.Configuration;
 import io.concord.config.Redaction;
 import org.apache.hadoop.fs.FSError;
 import org.apache.spark.SparkConf;
@@ -30,6 +33,7 @@ import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Callable;
 
@@ -43,7 +47,8 @@ import java.util.concurrent.Callable;
 @Command(name = "concord", mixinStandardHelpOptions = true, versionProvider = ConcordMain.Version.class,
         description = "Distributed training of constraint-loss workloads on Apache Spark.",
         subcommands = {ConcordMain.Train.class, ConcordMain.Validate.class, ConcordMain.Jobs.class,
-                RecommendCommand.class, PredictCommand.class, EvaluateCommand.class})
+                RecommendCommand.class, PredictCommand.class, EvaluateCommand.class,
+                ConcordMain.SweepCommand.class})
 public final class ConcordMain implements Callable<Integer> {
 
     public static final int OK = 0;
@@ -220,6 +225,38 @@ public final class ConcordMain implements Callable<Integer> {
                 System.out.printf("%-22s %s%n", j.name(), j.description());
             }
             return OK;
+        }
+    }
+
+    @Command(name = "sweep", mixinStandardHelpOptions = true,
+            description = "Grid/random search from a YAML spec: one run per point, a results table and plot per sweep.")
+    static final class SweepCommand implements Callable<Integer> {
+        @Parameters(index = "0", description = "sweep spec (YAML path or Hadoop URI); keys: see docs/cluster.md")
+        String spec;
+        @Option(names = "--parallel", description = "concurrent runs (overrides the spec's parallel)")
+        Integer parallel;
+        @Option(names = "--output", description = "output root (overrides the spec's output)")
+        String output;
+        @Option(names = "--submit", description = "launcher command, e.g. \"scripts/submit --master yarn\" "
+                + "(overrides the spec's submit)")
+        String submit;
+        @Option(names = "--dry-run", description = "print the points and their run ids; run nothing")
+        boolean dryRun;
+
+        @Override
+        public Integer call() throws Exception {
+            Configuration conf = SparkHadoopUtil.get().newConfiguration(new SparkConf());
+            SweepSpec s = Sweep.readSpec(spec, conf);
+            s = new SweepSpec(s.job(), s.name(), output != null ? output : s.output(), s.config(), s.fixed(), s.grid(),
+                    s.random(), s.metric(), s.maximize(), parallel != null ? parallel : s.parallel(),
+                    submit != null ? Arrays.asList(submit.trim().split("\\s+")) : s.submit(), s.master(),
+                    s.pointMemory());
+            Sweep sweep = new Sweep(s, conf, System.out);
+            if (dryRun) {
+                sweep.plan().forEach(p -> System.out.println(p.runId() + "  " + p.values()));
+                return OK;
+            }
+            return sweep.run();
         }
     }
 

@@ -21,6 +21,7 @@ import org.slf4j.LoggerFactory;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 
@@ -90,6 +91,8 @@ public final class TrainingEngine<R> {
         while (state.nextRound() < totalRounds) {
             RoundSummary summary = runRound(shards, state);
             ran++;
+            // Spark UI: jobs started by listeners (evaluation) and checkpoints are named after the round too
+            sc.setJobDescription("round " + summary.round() + " of " + totalRounds + ": evaluate / checkpoint");
             RoundListener.Decision decision = listener.afterRound(state, summary);
             metrics.roundCompleted(summary, totalRounds);
             boolean last = decision == RoundListener.Decision.STOP || state.nextRound() >= totalRounds;
@@ -101,6 +104,7 @@ public final class TrainingEngine<R> {
                 break;
             }
         }
+        sc.setJobDescription(null);
         return ran;
     }
 
@@ -118,11 +122,14 @@ public final class TrainingEngine<R> {
         Object[] twoPass = null;
         Broadcast<Object[]> twoPassBroadcast = null;
         if (statistics.has(Freshness.TWO_PASS)) {
+            sc.setJobDescription("round " + round + ": statistics pass");
             twoPass = statisticsPass(shards, input);
             twoPassBroadcast = sc.broadcast(twoPass);
         }
         long t2 = System.nanoTime();
 
+        sc.setJobDescription("round " + round + ": " + sync.mode().name().toLowerCase(Locale.ROOT).replace('_', '-')
+                + " update");
         RoundRecord merged = computeRound(shards, input, twoPassBroadcast);
         long t3 = System.nanoTime();
 
@@ -223,6 +230,7 @@ public final class TrainingEngine<R> {
         final RoundWork<R> w = work;
         final long t = round + 1L;
         Broadcast<float[]> params = sc.broadcast(state.params());
+        sc.setJobDescription("round " + round + ": curvature pass");
         JavaRDD<RoundRecord> contributions = shards.mapPartitions(it -> {
             Shard<R> shard = single(it);
             EngineStepContext ctx = new EngineStepContext(w.seed(), shard.partition(), w.statistics(), null, null,

@@ -28,7 +28,6 @@ public final class ConcordSpark {
             Map.entry("spark.rpc.message.maxSize", "2000"),
             Map.entry("spark.task.maxDirectResultSize", "2000m"),
             Map.entry("spark.plugins", ConcordSparkPlugin.class.getName()),
-            Map.entry("spark.metrics.namespace", "${spark.app.name}"),
             Map.entry("spark.task.maxFailures", "4"),
             Map.entry("spark.ui.showConsoleProgress", "false"),
             // A batch run needs no web UI (and a port) unless asked: --spark-ui, spark-submit --conf
@@ -40,6 +39,7 @@ public final class ConcordSpark {
 
     /**
      * A conf with Concord's defaults under {@code overrides}. {@code master} may be null (spark-submit sets it).
+     * {@code appName} names the run (concord-<job>-<run-id>); it is the default metrics namespace.
      */
     public static SparkConf conf(String master, String appName, Map<String, String> overrides) {
         SparkConf conf = new SparkConf();
@@ -51,6 +51,9 @@ public final class ConcordSpark {
         }
         DEFAULTS.forEach(conf::setIfMissing);
         overrides.forEach(conf::set);
+        // Per-run metric names (<namespace>.driver.plugin...): appName is concord-<job>-<run-id>, unique per run,
+        // whereas spark.app.name under spark-submit may be shared by every run.
+        conf.setIfMissing("spark.metrics.namespace", appName);
         AuthSecret.apply(conf, System.getenv());
         return conf;
     }

@@ -71,7 +71,7 @@ class LocalClusterIT {
                 HttpResponse.BodyHandlers.ofString()).body());
         assertThat(master.path("completedapps").size()).isGreaterThanOrEqualTo(1);
         JsonNode app = master.path("completedapps").get(master.path("completedapps").size() - 1);
-        assertThat(app.path("name").asText()).isEqualTo("concord-logreg");
+        assertThat(app.path("name").asText()).isEqualTo("concord-logreg-cluster-demo");
         assertThat(app.path("cores").asInt()).isEqualTo(2);
     }
 
