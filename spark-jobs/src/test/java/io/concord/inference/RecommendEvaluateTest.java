@@ -25,8 +25,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.data.Offset.offset;
@@ -49,12 +51,14 @@ class RecommendEvaluateTest {
         InteractionGraph g = SyntheticInteractionGraphs.generate(
                 new SyntheticGraphSpec(300, 200, 8, 12, 2.5, 0.8, 0.8, 0.2), 5);
         Configuration conf = new Configuration();
-        AdjacencyListFormat.write(g.train(), new org.apache.hadoop.fs.Path(tmp.resolve("train.txt").toUri()), conf,
-                true);
-        AdjacencyListFormat.write(g.test(), new org.apache.hadoop.fs.Path(tmp.resolve("test.txt").toUri()), conf,
-                true);
-        return AdjacencyListFormat.readSplit(new org.apache.hadoop.fs.Path(tmp.resolve("train.txt").toUri()),
-                new org.apache.hadoop.fs.Path(tmp.resolve("test.txt").toUri()), conf);
+        AdjacencyListFormat.write(g.train(), hadoop(tmp.resolve("train.txt")), conf, true);
+        AdjacencyListFormat.write(g.test(), hadoop(tmp.resolve("test.txt")), conf, true);
+        return AdjacencyListFormat.readSplit(hadoop(tmp.resolve("train.txt")), hadoop(tmp.resolve("test.txt")), conf);
+    }
+
+    /** The Hadoop path of a local file (the two {@code Path} classes share a name). */
+    static org.apache.hadoop.fs.Path hadoop(Path local) {
+        return new org.apache.hadoop.fs.Path(local.toUri());
     }
 
     private static CliRunner.Result ok(String... args) {
@@ -153,7 +157,7 @@ class RecommendEvaluateTest {
             score[j] = s;
         }
         double last = Double.POSITIVE_INFINITY;
-        java.util.Set<Integer> listed = new java.util.HashSet<>();
+        Set<Integer> listed = new HashSet<>();
         for (Row row : rows) {
             int item = (int) row.getLong(2);
             assertThat(g.train().contains(u, item)).as("train item %d listed for user %d", item, u).isFalse();

@@ -40,8 +40,7 @@ class StringIdRecommendTest {
      */
     private Path writeModel() {
         Configuration conf = new Configuration();
-        RunDirectory dir = new RunDirectory(new org.apache.hadoop.fs.Path(tmp.resolve("runs").toUri()), "strings",
-                conf);
+        RunDirectory dir = new RunDirectory(RecommendEvaluateTest.hadoop(tmp.resolve("runs")), "strings", conf);
         dir.prepare(false);
         try (SparkSession spark = RecommendEvaluateTest.session()) {
             JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
