@@ -12,13 +12,18 @@ import io.concord.job.JobRunner;
 import io.concord.job.Provenance;
 import io.concord.job.RunOptions;
 import io.concord.run.RunDirectory;
-import org.apache.hadoop.conf.Configuration;
+import io.concord.config.Redaction;
+import org.apache.hadoop.fs.FSError;
+import org.apache.spark.SparkConf;
+import org.apache.spark.deploy.SparkHadoopUtil;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
+import java.io.IOException;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -27,7 +32,7 @@ import java.util.concurrent.Callable;
  * {@code concord} command line. The same main class runs embedded (local Spark) and under {@code spark-submit}.
  *
  * <p>Exit codes: 0 committed (or already committed); 1 training failed; 2 bad usage or config; 3 bad input data;
- * 4 output not writable.
+ * 4 I/O failure (output not writable, disk full, lost connection, run locked by another submission).
  */
 @Command(name = "concord", mixinStandardHelpOptions = true, versionProvider = ConcordMain.Version.class,
         description = "Distributed training of constraint-loss workloads on Apache Spark.",
@@ -84,6 +89,11 @@ public final class ConcordMain implements Callable<Integer> {
                 return BAD_OUTPUT;
             }
         }
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (c instanceof IOException || c instanceof UncheckedIOException || c instanceof FSError) {
+                return BAD_OUTPUT;
+            }
+        }
         return FAILED;
     }
 
@@ -96,6 +106,14 @@ public final class ConcordMain implements Callable<Integer> {
                 return c.getMessage();
             }
             root = c;
+        }
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (c instanceof UncheckedIOException) {
+                return c.getMessage();
+            }
+            if (c instanceof IOException || c instanceof FSError) {
+                return "I/O error: " + (c instanceof FSError ? c.getCause() : c).getMessage();
+            }
         }
         return String.valueOf(root.getMessage() == null ? root : root.getMessage());
     }
@@ -127,8 +145,13 @@ public final class ConcordMain implements Callable<Integer> {
         @Override
         public Integer call() {
             boolean progress = !noProgress && System.console() != null;
-            new JobRunner(System.out).run(JobRegistry.get(job), new RunOptions(config, output, runId, master, sets, resume,
-                    overwrite, progress));
+            try {
+                new JobRunner(System.out).run(JobRegistry.get(job), new RunOptions(config, output, runId, master, sets,
+                        resume, overwrite, progress));
+            } catch (FSError e) {
+                throw new UncheckedIOException("I/O error under " + (output == null ? "runs" : output) + ": "
+                        + e.getCause().getMessage(), new IOException(e.getCause()));
+            }
             return OK;
         }
     }
@@ -146,8 +169,9 @@ public final class ConcordMain implements Callable<Integer> {
         @Override
         public Integer call() {
             Job<?> j = JobRegistry.get(job);
-            Object bound = JobRunner.loadConfig(j, config, sets, new Configuration());
-            System.out.print(ConfigLoader.toYaml(bound));
+            Object bound = JobRunner.loadConfig(j, config, sets,
+                    SparkHadoopUtil.get().newConfiguration(new SparkConf()));
+            System.out.print(ConfigLoader.toYaml(Redaction.redact(ConfigLoader.toTree(bound))));
             System.out.println("# config is valid for job " + job);
             return OK;
         }

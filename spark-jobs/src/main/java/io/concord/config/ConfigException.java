@@ -12,7 +12,7 @@ public final class ConfigException extends ParamException {
     private static final long serialVersionUID = 1L;
 
     public ConfigException(String key, Object value, String allowed) {
-        this(Checks.notAllowed(key, value, allowed));
+        this(Checks.notAllowed(key, Redaction.isSensitive(key) ? new Redacted() : value, allowed));
     }
 
     public ConfigException(String key, String message) {
@@ -35,5 +35,13 @@ public final class ConfigException extends ParamException {
             return new ConfigException(pe);
         }
         return new ConfigException(section, e.getMessage() == null ? e.toString() : e.getMessage());
+    }
+
+    /** Shown instead of a sensitive value (unquoted, unlike a string value). */
+    private record Redacted() {
+        @Override
+        public String toString() {
+            return Redaction.REPLACEMENT;
+        }
     }
 }

@@ -35,6 +35,7 @@ import java.util.stream.Collectors;
 public final class ConfigLoader {
 
     private static final ObjectMapper YAML = yamlMapper();
+    private static final String SPARK_CONF = "spark.conf.";
 
     private ConfigLoader() {
     }
@@ -80,7 +81,8 @@ public final class ConfigLoader {
     public static void applyOverride(ObjectNode root, String assignment) {
         int eq = assignment.indexOf('=');
         if (eq <= 0) {
-            throw new ConfigException("--set", "'" + assignment + "' is not of the form key=value");
+            throw new ConfigException("--set", "'" + (Redaction.isSensitive(assignment) ? Redaction.REPLACEMENT
+                    : assignment) + "' is not of the form key=value");
         }
         String key = assignment.substring(0, eq).trim();
         String raw = assignment.substring(eq + 1);
@@ -94,6 +96,10 @@ public final class ConfigLoader {
             value = JsonNodeFactory.instance.textNode(raw);
         }
         String[] parts = key.split("\\.");
+        if (key.startsWith(SPARK_CONF) && key.length() > SPARK_CONF.length()) {
+            // Spark property names contain dots: spark.conf.spark.authenticate.secret sets one key of spark.conf.
+            parts = new String[] {"spark", "conf", key.substring(SPARK_CONF.length())};
+        }
         ObjectNode node = root;
         for (int i = 0; i < parts.length - 1; i++) {
             JsonNode child = node.get(parts[i]);
@@ -131,7 +137,8 @@ public final class ConfigLoader {
             String key = path(e, null);
             if (e.getTargetType() != null) {
                 JsonNode bad = tree.at("/" + key.replace('.', '/'));
-                Object shown = bad.isMissingNode() ? "this value" : bad.isValueNode() ? bad.asText() : bad.toString();
+                Object shown = bad.isMissingNode() ? "this value" : bad.isValueNode() ? bad.asText()
+                        : Redaction.redact(bad).toString();
                 throw new ConfigException(key.isEmpty() ? "<root>" : key, shown, expected(e.getTargetType()));
             }
             throw new ConfigException(key.isEmpty() ? "<root>" : key, e.getOriginalMessage());

@@ -87,7 +87,7 @@ public final class EvaluateCommand implements Callable<Integer> {
             if (InferenceRun.alreadyCommitted(out, overwrite, System.out)) {
                 return 0;
             }
-            out.prepare(false);
+            InferenceRun.begin(out, overwrite);
         }
         SparkSession spark = InferenceRun.spark("evaluate", master);
         try {
@@ -116,18 +116,18 @@ public final class EvaluateCommand implements Callable<Integer> {
             report.put("usersWithTestItems", graph.usersWithTestItems());
             report.put("testInteractions", test.nnz());
             report.put("metrics", RankingEvaluator.metrics(r));
-            return report(report, out);
+            return report(report, out, overwrite);
         } finally {
             spark.stop();
         }
     }
 
-    private static int report(Map<String, Object> report, RunDirectory out) throws IOException {
+    private static int report(Map<String, Object> report, RunDirectory out, boolean overwrite) throws IOException {
         String json = JSON.writeValueAsString(report) + "\n";
         System.out.print(json);
         if (out != null) {
             out.writeString("metrics.json", json);
-            out.commit();
+            InferenceRun.commit(out, overwrite);
             System.out.println("committed " + out.committedPath());
         }
         return 0;
@@ -159,7 +159,7 @@ public final class EvaluateCommand implements Callable<Integer> {
         report.put("runId", manifest.runId());
         report.put("data", data);
         report.put("metrics", metrics);
-        return report(report, out);
+        return report(report, out, overwrite);
     }
 
     private JavaRDD<LabeledVector> labelledRows(SparkSession spark, int dimension) {

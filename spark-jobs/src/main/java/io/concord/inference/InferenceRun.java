@@ -8,7 +8,10 @@ import org.apache.hadoop.fs.Path;
 import org.apache.spark.SparkConf;
 import org.apache.spark.sql.SparkSession;
 
+import io.concord.run.RunLock;
+
 import java.io.IOException;
+import java.time.Duration;
 import java.io.PrintStream;
 import java.util.Map;
 
@@ -49,6 +52,21 @@ final class InferenceRun {
             throw new RunDirectory.OutputException("cannot check " + dir.committedPath() + ": " + e.getMessage(), e);
         }
         return false;
+    }
+
+    /** Takes the output's run lock and prepares its staging, as {@code train} does. */
+    static void begin(RunDirectory dir, boolean overwrite) {
+        dir.lock(Duration.ofSeconds(RunLock.DEFAULT_STALE_SECONDS));
+        dir.prepare(false, true);
+    }
+
+    /** Commits the staged output (replacing a committed one only with {@code --overwrite}) and releases the lock. */
+    static void commit(RunDirectory dir, boolean overwrite) {
+        try {
+            dir.commit(overwrite);
+        } finally {
+            dir.release();
+        }
     }
 
     /**

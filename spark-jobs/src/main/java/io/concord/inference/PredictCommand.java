@@ -77,7 +77,7 @@ public final class PredictCommand implements Callable<Integer> {
         if (InferenceRun.alreadyCommitted(out, overwrite, System.out)) {
             return 0;
         }
-        out.prepare(false);
+        InferenceRun.begin(out, overwrite);
         SparkSession spark = InferenceRun.spark("predict", master);
         try {
             ModelManifest manifest = ModelManifest.read(new Path(model), spark.sparkContext().hadoopConfiguration());
@@ -120,7 +120,7 @@ public final class PredictCommand implements Callable<Integer> {
             }
             throw new RunDirectory.OutputException("writing " + output + " failed: " + e.getMessage(), e);
         }
-        out.commit();
+        InferenceRun.commit(out, overwrite);
     }
 
     private Dataset<Row> read(SparkSession spark) {

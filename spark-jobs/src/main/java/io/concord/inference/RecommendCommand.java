@@ -74,7 +74,7 @@ public final class RecommendCommand implements Callable<Integer> {
         if (InferenceRun.alreadyCommitted(out, overwrite, System.out)) {
             return 0;
         }
-        out.prepare(false);
+        InferenceRun.begin(out, overwrite);
         SparkSession spark = InferenceRun.spark("recommend", master);
         try {
             FactorModel m = FactorModel.load(spark, new Path(model), spark.sparkContext().hadoopConfiguration());
@@ -92,7 +92,7 @@ public final class RecommendCommand implements Callable<Integer> {
                 throw c instanceof DataException d ? d
                         : new RunDirectory.OutputException("writing " + output + " failed: " + e.getMessage(), e);
             }
-            out.commit();
+            InferenceRun.commit(out, overwrite);
             long count = spark.read().parquet(out.committedPath().toString()).count();
             System.out.println("committed " + out.committedPath() + " (" + count + " recommendations, top " + k
                     + (includeSeen ? ", train items included" : ", train items excluded") + ")");

@@ -48,6 +48,7 @@ public final class ConcordSpark {
         }
         DEFAULTS.forEach(conf::setIfMissing);
         overrides.forEach(conf::set);
+        AuthSecret.apply(conf, System.getenv());
         return conf;
     }
 

@@ -48,6 +48,9 @@ public final class EvaluationListener implements RoundListener {
         this.higherIsBetter = section.modeOr(defaultMode).equals("max");
         this.totalRounds = totalRounds;
         this.runDir = runDir;
+        if (runDir != null) {
+            runDir.setObjective(metric, higherIsBetter ? "maximize" : "minimize");
+        }
     }
 
     @Override

@@ -1,38 +1,50 @@
 package io.concord.job;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.concord.config.ConfigException;
 import io.concord.config.ConfigLoader;
+import io.concord.config.Redaction;
 import io.concord.engine.metrics.ProgressReporter;
 import io.concord.engine.metrics.RunMetrics;
+import io.concord.run.ConfigHash;
 import io.concord.run.RunDirectory;
-import io.concord.job.ConcordSpark;
+import io.concord.run.RunLock;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FSError;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.SparkConf;
+import org.apache.spark.deploy.SparkHadoopUtil;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.ByteArrayInputStream;
+import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
- * Runs one job end to end: config → (no-op if already committed) → input checks → staging → Spark → job → summary
- * → commit. Every failure before commit leaves the run directory absent.
+ * Runs one job end to end: config → (no-op if already committed with the same config) → input checks → run lock →
+ * staging → Spark → job → summary → commit. Every failure before commit leaves the run directory absent and the
+ * staging directory marked {@code _FAILED} (resumable).
  */
 public final class JobRunner {
 
     private static final Logger LOG = LoggerFactory.getLogger(JobRunner.class);
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    private static final String EFFECTIVE_CONFIG = "config.effective.yaml";
 
     private final PrintStream out;
 
@@ -48,7 +60,7 @@ public final class JobRunner {
     }
 
     /** Loads, overrides and binds a job's config (exposed for {@code concord validate} and tests). */
-    public static <C extends JobConfig> C loadConfig(Job<C> job, String configPath, java.util.List<String> sets,
+    public static <C extends JobConfig> C loadConfig(Job<C> job, String configPath, List<String> sets,
                                                      Configuration hadoopConf) {
         ObjectNode tree = readTree(job, configPath, hadoopConf);
         JsonNodeJob.checkJobField(tree, job.name());
@@ -64,25 +76,9 @@ public final class JobRunner {
 
     private <C extends JobConfig> Outcome runTyped(Job<C> job, RunOptions options) {
         long started = System.nanoTime();
-        Configuration hadoopConf = new Configuration();
-        C config = loadConfig(job, options.configPath(), options.overrides(), hadoopConf);
-        String effective = ConfigLoader.toYaml(effectiveTree(job, config));
-        out.println("# effective config of " + job.name());
-        out.print(effective);
-        out.flush();
-
+        C config = loadConfig(job, options.configPath(), options.overrides(), bootstrapHadoopConf());
         String runId = options.runId() != null ? options.runId()
                 : job.name() + "-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
-        String output = options.output() != null ? options.output() : "runs";
-        RunDirectory runDir = new RunDirectory(new Path(output), runId, hadoopConf);
-        if (runDir.isCommitted() && !options.overwrite()) {
-            out.println("run " + runDir.committedPath() + " is already committed; nothing to do "
-                    + "(use --overwrite to replace it)");
-            return Outcome.ALREADY_COMMITTED;
-        }
-        job.checkInputs(config, hadoopConf);
-        runDir.prepare(options.resume());
-
         SparkConf sparkConf = ConcordSpark.conf(null, "concord-" + job.name() + "-" + runId,
                 config.spark().conf());
         if (options.master() != null) {
@@ -90,26 +86,112 @@ public final class JobRunner {
         } else if (!sparkConf.contains("spark.master")) {
             sparkConf.setMaster(config.spark().master());
         }
+        // The Hadoop configuration Spark will use (spark.hadoop.* over core-site/hdfs-site of HADOOP_CONF_DIR), for
+        // the run directory too, so staging, checkpoints, outputs and data all resolve against the same file system.
+        Configuration hadoopConf = SparkHadoopUtil.get().newConfiguration(sparkConf);
+
+        ObjectNode tree = effectiveTree(job, config);
+        String printed = ConfigLoader.toYaml(Redaction.redact(tree));
+        out.println("# effective config of " + job.name());
+        out.print(printed);
+        out.flush();
+        JsonNode comparable = ConfigLoader.parse(new ByteArrayInputStream(printed.getBytes(StandardCharsets.UTF_8)),
+                "the effective config");
+        String configHash = ConfigHash.of(comparable);
+
+        String output = options.output() != null ? options.output() : "runs";
+        RunDirectory runDir = RunDirectory.of(output, runId, hadoopConf);
+        if (runDir.isCommitted() && !options.overwrite()) {
+            checkSameConfig(runDir, comparable, configHash);
+            out.println("run " + runDir.committedPath() + " is already committed; nothing to do "
+                    + "(use --overwrite to replace it)");
+            return Outcome.ALREADY_COMMITTED;
+        }
+        job.checkInputs(config, hadoopConf);
+        runDir.setCheckpointConfigHash(ConfigHash.forCheckpoint(comparable));
+        runDir.lock(Duration.ofSeconds(hadoopConf.getLong(RunLock.STALE_SECONDS_KEY,
+                RunLock.DEFAULT_STALE_SECONDS)));
+        try {
+            if (runDir.isCommitted() && !options.overwrite()) {
+                // committed by the submission that held the lock just before this one
+                checkSameConfig(runDir, comparable, configHash);
+                out.println("run " + runDir.committedPath() + " is already committed; nothing to do "
+                        + "(use --overwrite to replace it)");
+                return Outcome.ALREADY_COMMITTED;
+            }
+            runDir.prepare(options.resume(), options.overwrite());
+            try {
+                return trainAndCommit(job, options, config, sparkConf, tree, configHash, runDir, runId, started);
+            } catch (FSError e) {
+                RuntimeException failure = new RunDirectory.OutputException("writing under " + runDir.stagingPath()
+                        + ": " + e.getCause().getMessage(), e);
+                runDir.markFailed(failure.getMessage());
+                throw failure;
+            } catch (RuntimeException e) {
+                runDir.markFailed(String.valueOf(e.getMessage()));
+                throw e;
+            }
+        } finally {
+            runDir.release();
+        }
+    }
+
+    private <C extends JobConfig> Outcome trainAndCommit(Job<C> job, RunOptions options, C config,
+                                                         SparkConf sparkConf, ObjectNode tree, String configHash,
+                                                         RunDirectory runDir, String runId, long started) {
         SparkSession spark = ConcordSpark.session(sparkConf);
         try (RunMetrics metrics = RunMetrics.create(options.progress() ? new ProgressReporter(job.name()) : null)) {
             JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-            runDir.writeString("config.effective.yaml", effective);
+            runDir.lockHeld().setAppId(jsc.sc().applicationId());
+            Map<String, Object> provenance = provenance(jsc, tree, configHash);
+            ObjectNode saved = tree.deepCopy();
+            saved.set("provenance", JSON.valueToTree(provenance));
+            runDir.writeString(EFFECTIVE_CONFIG, ConfigLoader.toYaml(Redaction.redact(saved)));
             JobContext ctx = new JobContext(job.name(), spark, jsc, runDir, options.resume(), metrics, out);
             JobResult result;
             try {
                 result = job.run(config, ctx);
             } catch (Exception e) {
-                writeSummary(runDir, job, runId, "failed", null, started, metrics, e);
+                writeSummary(runDir, job, runId, "failed", null, started, metrics, e, provenance);
                 throw e instanceof RuntimeException re ? re : new RuntimeException(e);
             }
-            writeSummary(runDir, job, runId, "succeeded", result, started, metrics, null);
-            runDir.commit();
+            writeSummary(runDir, job, runId, "succeeded", result, started, metrics, null, provenance);
+            runDir.commit(options.overwrite());
             out.println("committed " + runDir.committedPath() + " (" + result.rounds() + " rounds, final loss "
                     + result.finalLoss() + ", metrics " + result.metrics() + ")");
+            out.println("summary: " + new Path(runDir.committedPath(), "summary.json") + "; report: "
+                    + new Path(runDir.committedPath(), "report"));
             return Outcome.COMMITTED;
         } finally {
             spark.stop();
         }
+    }
+
+    /**
+     * A committed run is only "already committed" for the same effective config; another config under the same run
+     * id is refused, naming the keys that differ.
+     */
+    private static void checkSameConfig(RunDirectory runDir, JsonNode requested, String requestedHash) {
+        Path committedConfig = new Path(runDir.committedPath(), EFFECTIVE_CONFIG);
+        JsonNode committed;
+        try (InputStream in = runDir.fs().open(committedConfig)) {
+            committed = ConfigLoader.parse(in, committedConfig.toString());
+        } catch (FileNotFoundException e) {
+            LOG.warn("{} has no {}; cannot compare configs", runDir.committedPath(), EFFECTIVE_CONFIG);
+            return;
+        } catch (IOException e) {
+            throw new RunDirectory.OutputException("reading " + committedConfig + ": " + e.getMessage(), e);
+        }
+        if (!ConfigHash.of(committed).equals(requestedHash)) {
+            throw new ConfigException("--run-id", "run " + runDir.committedPath() + " was committed with another "
+                    + "config (differing keys: " + String.join(", ", ConfigHash.differingKeys(committed, requested))
+                    + "); use another run id, or --overwrite to replace it");
+        }
+    }
+
+    /** The Hadoop configuration for reading the config file itself: spark.hadoop.* of spark-submit's conf. */
+    private static Configuration bootstrapHadoopConf() {
+        return SparkHadoopUtil.get().newConfiguration(new SparkConf());
     }
 
     private static <C extends JobConfig> ObjectNode effectiveTree(Job<C> job, C config) {
@@ -117,13 +199,22 @@ public final class JobRunner {
         ObjectNode root = tree.objectNode();
         root.put("job", job.name());
         root.setAll(tree);
-        ObjectNode provenance = root.putObject("provenance");
-        Provenance.versions().forEach(provenance::put);
         return root;
     }
 
+    private static Map<String, Object> provenance(JavaSparkContext jsc, ObjectNode tree, String configHash) {
+        Map<String, Object> provenance = new LinkedHashMap<>();
+        provenance.put("configHash", configHash);
+        provenance.put("versions", Provenance.versions());
+        provenance.put("platform", Provenance.platform());
+        provenance.put("spark", Provenance.spark(jsc.sc()));
+        provenance.put("inputs", Provenance.inputs(tree, jsc.hadoopConfiguration()));
+        return provenance;
+    }
+
     private static void writeSummary(RunDirectory runDir, Job<?> job, String runId, String status,
-                                     JobResult result, long started, RunMetrics metrics, Exception failure) {
+                                     JobResult result, long started, RunMetrics metrics, Exception failure,
+                                     Map<String, Object> provenance) {
         Map<String, Object> summary = new LinkedHashMap<>();
         summary.put("job", job.name());
         summary.put("runId", runId);
@@ -131,9 +222,14 @@ public final class JobRunner {
         summary.put("rounds", result == null ? 0 : result.rounds());
         summary.put("wallSeconds", (System.nanoTime() - started) / 1e9);
         summary.put("finalLoss", result == null ? null : finite(result.finalLoss()));
+        RunDirectory.Objective objective = runDir.objective();
+        Map<String, Object> objectiveEntry = new LinkedHashMap<>();
+        objectiveEntry.put("metric", objective == null ? "finalLoss" : objective.metric());
+        objectiveEntry.put("direction", objective == null ? "minimize" : objective.direction());
+        summary.put("objective", objectiveEntry);
         Map<String, Object> resultMetrics = new LinkedHashMap<>();
         if (result != null) {
-            result.metrics().forEach((k, v) -> resultMetrics.put(k, finite(v)));
+            result.metrics().forEach((k, v) -> resultMetrics.put(k, number(v)));
         }
         summary.put("metrics", resultMetrics);
         summary.put("timings", metrics.summary());
@@ -144,11 +240,20 @@ public final class JobRunner {
             summary.put("error", String.valueOf(failure.getMessage()));
         }
         summary.put("versions", Provenance.versions());
+        summary.put("provenance", provenance);
         try {
             runDir.writeString("summary.json", JSON.writeValueAsString(summary) + "\n");
         } catch (IOException | RuntimeException e) {
             LOG.warn("could not write summary.json: {}", e.getMessage());
         }
+    }
+
+    /** Counters (whole numbers) as JSON integers, other finite values as numbers, NaN/Infinity as strings. */
+    private static Object number(double v) {
+        if (Double.isFinite(v) && v == Math.rint(v) && Math.abs(v) < 1e15) {
+            return (long) v;
+        }
+        return finite(v);
     }
 
     private static Object finite(double v) {
@@ -182,7 +287,7 @@ public final class JobRunner {
         Path path = new Path(configPath);
         try (InputStream in = path.getFileSystem(hadoopConf).open(path)) {
             return ConfigLoader.parse(in, configPath);
-        } catch (java.io.FileNotFoundException e) {
+        } catch (FileNotFoundException e) {
             throw new ConfigException("--config", configPath, "an existing YAML file (not found)");
         } catch (IOException e) {
             throw new ConfigException("--config", "cannot read " + configPath + ": " + e.getMessage());

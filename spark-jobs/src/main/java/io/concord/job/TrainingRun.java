@@ -79,7 +79,7 @@ public final class TrainingRun {
         TrainingEngine<R> engine = new TrainingEngine<>(ctx.jsc(), model, optimizer, train, statistics, seed,
                 ctx.metrics(), curvature);
         CheckpointStore checkpoints = new CheckpointStore(dir.checkpointPath(), ctx.hadoopConf(), statistics, seed,
-                train.checkpointEvery(), train.keepCheckpoints());
+                train.checkpointEvery(), train.keepCheckpoints(), dir.checkpointConfigHash());
         TrainingState state = engine.initialState();
         MetricsLog log = new MetricsLog();
         if (ctx.resume()) {

@@ -41,7 +41,7 @@ class StringIdRecommendTest {
     private Path writeModel() {
         Configuration conf = new Configuration();
         RunDirectory dir = new RunDirectory(RecommendEvaluateTest.hadoop(tmp.resolve("runs")), "strings", conf);
-        dir.prepare(false);
+        dir.prepare(false, false);
         try (SparkSession spark = RecommendEvaluateTest.session()) {
             JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
             IdMap.ofStrings(List.of("carol", "alice", "bob")).write(dir.staged("model/" + IdMaps.USERS), conf);
@@ -54,7 +54,7 @@ class StringIdRecommendTest {
         } catch (IOException e) {
             throw new AssertionError(e);
         }
-        dir.commit();
+        dir.commit(false);
         return tmp.resolve("runs/strings");
     }
 

@@ -1,5 +1,7 @@
 package io.concord.core.calib;
 
+import java.util.Arrays;
+
 /**
  * The ten regressed camera parameters of one stereo pair, in the order of the network's output heads and of every
  * label vector in this package (CVGL order: f_x, f_y, p_x, p_y, b, d, t_x, t_y, t_z, θ).
@@ -51,6 +53,6 @@ public enum CalibParam {
             }
         }
         throw new IllegalArgumentException("unknown camera parameter '" + key + "'; expected one of "
-                + java.util.Arrays.stream(values()).map(CalibParam::key).toList());
+                + Arrays.stream(values()).map(CalibParam::key).toList());
     }
 }

@@ -1,5 +1,6 @@
 package io.concord.core.calib;
 
+import java.util.Arrays;
 import io.concord.core.loss.Loss;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -87,10 +88,10 @@ public final class UgclLoss implements Loss {
 
     private double evaluate(Set<UgclTerm> terms, double[] y, double[] target, double[] grad, double[] termValues) {
         if (grad != null) {
-            java.util.Arrays.fill(grad, 0, CalibParam.COUNT, 0.0);
+            Arrays.fill(grad, 0, CalibParam.COUNT, 0.0);
         }
         if (termValues != null) {
-            java.util.Arrays.fill(termValues, 0.0);
+            Arrays.fill(termValues, 0.0);
         }
         double total = 0;
         if (terms.contains(UgclTerm.SUPERVISED)) {

@@ -1,5 +1,6 @@
 package io.concord.core.lm;
 
+import java.util.Locale;
 import io.concord.core.param.ParamException;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -108,7 +109,7 @@ public final class CharVocabulary implements Serializable {
             out.write(HEADER);
             out.write('\n');
             for (int cp : codePoints) {
-                out.write(Integer.toHexString(cp).toUpperCase(java.util.Locale.ROOT));
+                out.write(Integer.toHexString(cp).toUpperCase(Locale.ROOT));
                 out.write('\n');
             }
             out.flush();

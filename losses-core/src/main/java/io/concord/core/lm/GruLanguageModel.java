@@ -1,5 +1,6 @@
 package io.concord.core.lm;
 
+import java.util.Map;
 import io.concord.core.param.ParamException;
 import io.concord.core.param.ConfigSection;
 import io.concord.core.util.StableMath;
@@ -108,7 +109,7 @@ public final class GruLanguageModel implements Serializable {
      * From a config section ({@code model: {hidden: 128, layers: 1}}; defaults as shown); errors name the key,
      * unknown keys are rejected.
      */
-    public static GruLanguageModel fromConfig(String prefix, java.util.Map<String, ?> section,
+    public static GruLanguageModel fromConfig(String prefix, Map<String, ?> section,
                                               CharVocabulary vocabulary) {
         ConfigSection c = new ConfigSection(prefix, section);
         double hidden = c.number("hidden", 128);

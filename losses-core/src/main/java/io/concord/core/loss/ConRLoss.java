@@ -1,5 +1,6 @@
 package io.concord.core.loss;
 
+import java.util.Arrays;
 import io.concord.core.param.Checks;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -158,7 +159,7 @@ public final class ConRLoss implements Serializable {
 
     private static double[] filled(int n) {
         double[] ones = new double[n];
-        java.util.Arrays.fill(ones, 1.0);
+        Arrays.fill(ones, 1.0);
         return ones;
     }
 }

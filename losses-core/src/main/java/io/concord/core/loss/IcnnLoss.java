@@ -1,5 +1,6 @@
 package io.concord.core.loss;
 
+import java.util.Arrays;
 import io.concord.core.param.Checks;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -76,7 +77,7 @@ public final class IcnnLoss implements MetricLoss {
         boolean[][] same = new boolean[n][examined];
         for (int i = 0; i < n; i++) {
             int[] nearest = pd.nearest(i, examined + skip);
-            idx[i] = java.util.Arrays.copyOfRange(nearest, skip, examined + skip);
+            idx[i] = Arrays.copyOfRange(nearest, skip, examined + skip);
             for (int j = 0; j < examined; j++) {
                 dist[i][j] = pd.dist[i * m + idx[i][j]];
                 same[i][j] = referenceLabels[idx[i][j]] == pointLabels[i];

@@ -1,5 +1,6 @@
 package io.concord.core.loss;
 
+import java.util.Arrays;
 import io.concord.core.param.Checks;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -55,9 +56,9 @@ public final class NormalizedSoftmaxLoss implements Serializable {
         if (features.columns() != classWeights.columns() || targets == null
                 || targets.rows() != features.rows() || targets.columns() != classWeights.rows()) {
             throw new IllegalArgumentException(name() + ": shapes do not fit: features "
-                    + java.util.Arrays.toString(features.shape()) + ", classWeights "
-                    + java.util.Arrays.toString(classWeights.shape()) + ", targets "
-                    + (targets == null ? "missing" : java.util.Arrays.toString(targets.shape())));
+                    + Arrays.toString(features.shape()) + ", classWeights "
+                    + Arrays.toString(classWeights.shape()) + ", targets "
+                    + (targets == null ? "missing" : Arrays.toString(targets.shape())));
         }
         LossArrays.requireSameShape(name() + ": features", features, name() + ": gradFeatures", gradFeatures);
         LossArrays.requireSameShape(name() + ": classWeights", classWeights, name() + ": gradClassWeights",

@@ -6,7 +6,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * A {@link Loss} whose value is a sum of independent per-row terms, computed by a per-row kernel over one float64 host
  * copy of the outputs and targets, with the gradient written back in one assignment. On CPU this is about ten times
  * faster than composing ND4J element-wise ops for the usual {@code [batch, classes]} shapes, where per-op overhead
- * (tens of microseconds) dominates; see {@code LossThroughputBenchmark}.
+ * (tens of microseconds) dominates; see {@code LossThroughputBench}.
  */
 abstract class RowLoss implements Loss {
 

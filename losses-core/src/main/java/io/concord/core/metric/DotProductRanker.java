@@ -1,5 +1,6 @@
 package io.concord.core.metric;
 
+import java.util.Arrays;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -110,7 +111,7 @@ public final class DotProductRanker {
                 System.arraycopy(userFactors, userBase + rows[start + r] * dim, userBlock, r * dim, dim);
             }
             float[] userRows = blockRows == rowsPerBlock ? userBlock
-                    : java.util.Arrays.copyOf(userBlock, blockRows * dim);
+                    : Arrays.copyOf(userBlock, blockRows * dim);
             INDArray usersM = Nd4j.create(userRows, new long[]{blockRows, dim}, DataType.FLOAT);
             INDArray scores = Nd4j.create(DataType.FLOAT, new long[]{blockRows, numItems}, 'c');
             Nd4j.gemm(usersM, items, scores, false, true, 1.0, 0.0);

@@ -1,5 +1,6 @@
 package io.concord.core.model;
 
+import io.concord.core.stat.GlobalStatistic;
 import io.concord.core.loss.Loss;
 import io.concord.core.util.Seeds;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -43,7 +44,7 @@ public final class LinearClassifier implements Model<LabeledVector> {
     }
 
     /** The statistics the objective needs (per-example state), to register with the engine. */
-    public java.util.List<io.concord.core.stat.GlobalStatistic<?>> statistics() {
+    public List<GlobalStatistic<?>> statistics() {
         return objective.statistics();
     }
 

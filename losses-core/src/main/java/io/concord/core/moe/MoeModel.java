@@ -1,5 +1,6 @@
 package io.concord.core.moe;
 
+import java.util.Arrays;
 import io.concord.core.model.BatchLoss;
 import io.concord.core.model.Model;
 import io.concord.core.model.StatisticsProducer;
@@ -107,7 +108,7 @@ public final class MoeModel implements Model<MoeExample>, StatisticsProducer<Moe
         }
         ParamLayout lay = net.layout;
         SplittableRandom r = Seeds.stream(seed, 0x40EL);
-        java.util.Arrays.fill(params, 0f);
+        Arrays.fill(params, 0f);
         int d = lay.d;
         if (config.task() == MoeTask.CLASSIFICATION) {
             gaussian(params, lay.inputWeights, d * config.inputDim(), 1.0 / Math.sqrt(config.inputDim()), r);

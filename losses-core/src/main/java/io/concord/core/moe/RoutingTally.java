@@ -1,5 +1,6 @@
 package io.concord.core.moe;
 
+import java.io.Serializable;
 import java.util.Arrays;
 
 /**
@@ -13,7 +14,7 @@ import java.util.Arrays;
  * accumulator, whose task-side updates Spark returns with Java serialization. Tokens whose domain is
  * unknown or outside {@code [0, numDomains)} count in the totals but not in the per-domain tables.
  */
-public final class RoutingTally implements java.io.Serializable {
+public final class RoutingTally implements Serializable {
 
     private static final long serialVersionUID = 1L;
 

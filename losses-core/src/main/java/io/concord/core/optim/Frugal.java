@@ -1,5 +1,7 @@
 package io.concord.core.optim;
 
+import java.util.Arrays;
+import java.util.Objects;
 import io.concord.core.param.ParamException;
 import io.concord.core.param.Checks;
 import io.concord.core.util.Seeds;
@@ -81,8 +83,8 @@ public final class Frugal implements Optimizer {
         this.weightDecay = Checks.nonNegative("weightDecay", weightDecay);
         this.density = Checks.inRange("density", density, 0.0, 1.0, true, true);
         this.updateGap = Checks.positive("updateGap", updateGap);
-        this.projection = java.util.Objects.requireNonNull(projection, "projection");
-        this.inactiveRule = java.util.Objects.requireNonNull(inactiveRule, "inactiveRule");
+        this.projection = Objects.requireNonNull(projection, "projection");
+        this.inactiveRule = Objects.requireNonNull(inactiveRule, "inactiveRule");
         this.inactiveLrScale = Checks.nonNegative("inactiveLrScale", inactiveLrScale);
         this.projLrScale = Checks.nonNegative("projLrScale", projLrScale);
         this.resetStatistics = resetStatistics;
@@ -166,7 +168,7 @@ public final class Frugal implements Optimizer {
             int stateLength = blockStateSize(b);
             if (projection == Projection.BLOCK) {
                 if (refresh) {
-                    java.util.Arrays.fill(state, offset, offset + stateLength, 0.0f);
+                    Arrays.fill(state, offset, offset + stateLength, 0.0f);
                 }
                 stepBlock(b, params, grad, state, offset, active[bi], subspace, inactiveLr);
             } else {
@@ -212,7 +214,7 @@ public final class Frugal implements Optimizer {
                 state[offset + k] = (float) p[k];
             }
             if (resetStatistics) {
-                java.util.Arrays.fill(state, offset + pLength, offset + pLength + 2 * rLength, 0.0f);
+                Arrays.fill(state, offset + pLength, offset + pLength + 2 * rLength, 0.0f);
             }
         }
         double[] p = new double[pLength];

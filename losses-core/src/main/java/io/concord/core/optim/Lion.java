@@ -1,5 +1,6 @@
 package io.concord.core.optim;
 
+import java.util.Objects;
 import io.concord.core.param.ParamException;
 import io.concord.core.param.Checks;
 /**
@@ -45,7 +46,7 @@ public final class Lion implements Optimizer {
             throw new ParamException("weightDecay", "" + weightDecay + " is not allowed with "
                     + "lr " + learningRate + "; lr·weightDecay must be <= 1");
         }
-        this.direction = java.util.Objects.requireNonNull(direction, "direction");
+        this.direction = Objects.requireNonNull(direction, "direction");
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.concord.core.optim;
 
+import java.util.Objects;
 import io.concord.core.param.Checks;
 /**
  * Normalised gradient descent for (separable) logistic regression with large step sizes. Two normalisations:
@@ -26,7 +27,7 @@ public final class NormalizedGd implements LossAwareOptimizer {
 
     public NormalizedGd(double learningRate, Normalization normalization) {
         this.learningRate = Checks.positive("lr", learningRate);
-        this.normalization = java.util.Objects.requireNonNull(normalization, "normalization");
+        this.normalization = Objects.requireNonNull(normalization, "normalization");
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.concord.core.pref;
 
+import java.util.LinkedHashMap;
 import io.concord.core.param.ParamException;
 import io.concord.core.param.ConfigSection;
 import java.util.Locale;
@@ -39,7 +40,7 @@ public final class PreferenceLosses {
         if (params.containsKey("name")) {
             throw new ParamException(prefix + ".name", "given twice");
         }
-        Map<String, Object> section = new java.util.LinkedHashMap<>(params);
+        Map<String, Object> section = new LinkedHashMap<>(params);
         section.put("name", name);
         return create(prefix, section);
     }

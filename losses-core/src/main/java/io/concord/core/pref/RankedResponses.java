@@ -1,5 +1,9 @@
 package io.concord.core.pref;
 
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
 import io.concord.core.lm.PromptCompletion;
 import java.util.Arrays;
 import java.util.Objects;
@@ -38,9 +42,9 @@ public final class RankedResponses implements SequenceGroup {
             throw new IllegalArgumentException("ranked list has " + responses.length + " responses but "
                     + scores.length + " scores");
         }
-        java.util.Set<java.util.List<Integer>> seen = new java.util.HashSet<>();
-        java.util.List<int[]> kept = new java.util.ArrayList<>();
-        java.util.List<Double> keptScores = new java.util.ArrayList<>();
+        Set<List<Integer>> seen = new HashSet<>();
+        List<int[]> kept = new ArrayList<>();
+        List<Double> keptScores = new ArrayList<>();
         for (int i = 0; i < responses.length; i++) {
             if (seen.add(Arrays.stream(responses[i]).boxed().toList())) {
                 kept.add(responses[i]);
@@ -52,8 +56,8 @@ public final class RankedResponses implements SequenceGroup {
     }
 
     /** Every preference pair (i, j) with {@code score_i > score_j}, in index order: DPO data from a ranked group. */
-    public java.util.List<PreferencePair> pairs() {
-        java.util.List<PreferencePair> out = new java.util.ArrayList<>();
+    public List<PreferencePair> pairs() {
+        List<PreferencePair> out = new ArrayList<>();
         for (int i = 0; i < responses.length; i++) {
             for (int j = 0; j < responses.length; j++) {
                 if (scores[i] > scores[j]) {

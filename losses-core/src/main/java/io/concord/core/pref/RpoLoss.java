@@ -1,5 +1,6 @@
 package io.concord.core.pref;
 
+import java.util.Objects;
 import io.concord.core.util.StableMath;
 
 import io.concord.core.param.Checks;
@@ -48,7 +49,7 @@ public final class RpoLoss extends PairObjective {
     private final double eta;
 
     public RpoLoss(Variant variant, double beta, double eta) {
-        this.variant = java.util.Objects.requireNonNull(variant, "loss.variant");
+        this.variant = Objects.requireNonNull(variant, "loss.variant");
         this.beta = Checks.positive("loss.beta", beta);
         this.eta = Checks.nonNegative("loss.eta", eta);
     }

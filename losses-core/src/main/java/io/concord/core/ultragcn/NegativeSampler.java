@@ -1,5 +1,6 @@
 package io.concord.core.ultragcn;
 
+import java.util.Arrays;
 import java.util.SplittableRandom;
 
 /**
@@ -55,7 +56,7 @@ public final class NegativeSampler {
                 int j;
                 do {
                     j = random.nextInt(n);
-                } while (to > from && java.util.Arrays.binarySearch(cols, from, to, j) >= 0);
+                } while (to > from && Arrays.binarySearch(cols, from, to, j) >= 0);
                 out[t] = j;
             }
         }

@@ -1,22 +1,42 @@
 package io.concord.engine.checkpoint;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.concord.config.ConfigException;
+import io.concord.data.DataException;
+import io.concord.engine.RoundSummary;
 import io.concord.engine.StatisticSet;
 import io.concord.engine.TrainingState;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.ChecksumException;
 import org.apache.hadoop.fs.FSDataInputStream;
 import org.apache.hadoop.fs.FSDataOutputStream;
+import org.apache.hadoop.fs.FSError;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.EOFException;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.InvalidClassException;
+import java.io.ObjectInputFilter;
+import java.io.ObjectInputStream;
+import java.io.ObjectOutputStream;
+import java.io.OutputStream;
+import java.io.Serializable;
+import java.io.StreamCorruptedException;
 import java.io.UncheckedIOException;
+import java.security.DigestInputStream;
+import java.security.DigestOutputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -30,9 +50,17 @@ import java.util.regex.Pattern;
 
 /**
  * Checkpoints on any Hadoop FileSystem. A checkpoint is a directory {@code round-NNNNNNNN} (the number of completed
- * rounds) holding {@code params.bin}, {@code optimizer.bin} and {@code state.json} (round, seed, statistics,
- * bookkeeping). It is written under {@code _tmp-round-NNNNNNNN} and renamed, so a visible {@code round-*} directory
- * is always complete; the newest is the one to resume from. Only the newest {@code keep} are kept.
+ * rounds) holding {@code params.bin}, {@code optimizer.bin}, {@code state.json} (round, seed, statistics,
+ * bookkeeping), for statistics that are neither {@code long[]}, {@code double[]} nor {@code float[]} a
+ * {@code statistics.ser}, and last {@code manifest.json}: the SHA-256 of every other file and the hash of the config
+ * the checkpoint belongs to. It is written under {@code _tmp-round-NNNNNNNN} and renamed, so a visible
+ * {@code round-*} directory is always complete; the newest is the one to resume from. Only the newest {@code keep}
+ * are kept.
+ *
+ * <p>Loading checks the manifest before parsing anything: another config's checkpoint is a config error, a file
+ * whose checksum differs or that the manifest does not list is bad input. {@code statistics.ser} is read through an
+ * {@link ObjectInputFilter} that admits only Concord's statistic classes ({@code io.concord.core.**}), strings and
+ * primitive arrays, so no other class is ever instantiated from checkpoint bytes.
  */
 public final class CheckpointStore implements Checkpointer {
 
@@ -41,6 +69,10 @@ public final class CheckpointStore implements Checkpointer {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String STATISTICS_SER = "statistics.ser";
     private static final String SERIALIZED = "java-serialized";
+    public static final String MANIFEST = "manifest.json";
+    /** Classes {@code statistics.ser} may hold; everything else is rejected before it is instantiated. */
+    static final String ALLOWED_CLASSES = "maxdepth=16;io.concord.core.**;java.lang.String;!*";
+    private static final ObjectInputFilter FILTER = ObjectInputFilter.Config.createFilter(ALLOWED_CLASSES);
 
     private final Path directory;
     private final Configuration hadoopConf;
@@ -48,9 +80,20 @@ public final class CheckpointStore implements Checkpointer {
     private final long seed;
     private final int every;
     private final int keep;
+    private final String configHash;
 
     public CheckpointStore(Path directory, Configuration hadoopConf, StatisticSet statistics, long seed, int every,
                            int keep) {
+        this(directory, hadoopConf, statistics, seed, every, keep, null);
+    }
+
+    /**
+     * @param configHash the hash of the config checkpoints belong to (written to each manifest; a checkpoint of
+     *                   another hash is refused on load); null writes none and checks none
+     */
+    public CheckpointStore(Path directory, Configuration hadoopConf, StatisticSet statistics, long seed, int every,
+                           int keep, String configHash) {
+        this.configHash = configHash;
         this.directory = directory;
         this.hadoopConf = hadoopConf;
         this.statistics = statistics;
@@ -64,7 +107,7 @@ public final class CheckpointStore implements Checkpointer {
     }
 
     @Override
-    public void roundCompleted(TrainingState state, io.concord.engine.RoundSummary summary, boolean lastRound) {
+    public void roundCompleted(TrainingState state, RoundSummary summary, boolean lastRound) {
         int completed = state.nextRound();
         if (lastRound || (every > 0 && completed % every == 0)) {
             save(state);
@@ -72,32 +115,42 @@ public final class CheckpointStore implements Checkpointer {
     }
 
     public Path save(TrainingState state) {
+        String name = String.format("round-%08d", state.nextRound());
+        Path finalPath = new Path(directory, name);
         try {
             FileSystem fs = directory.getFileSystem(hadoopConf);
-            String name = String.format("round-%08d", state.nextRound());
-            Path finalPath = new Path(directory, name);
             if (fs.exists(finalPath)) {
                 return finalPath;
             }
             Path tmp = new Path(directory, "_tmp-" + name);
             fs.delete(tmp, true);
             fs.mkdirs(tmp);
-            try (FSDataOutputStream out = fs.create(new Path(tmp, "params.bin"), true)) {
-                FloatArrays.write(out, state.params());
-            }
-            try (FSDataOutputStream out = fs.create(new Path(tmp, "optimizer.bin"), true)) {
-                FloatArrays.write(out, state.optimizerState());
-            }
+            Map<String, String> sums = new LinkedHashMap<>();
+            sums.put("params.bin", write(fs, new Path(tmp, "params.bin"), out -> FloatArrays.write(out, state.params())));
+            sums.put("optimizer.bin", write(fs, new Path(tmp, "optimizer.bin"),
+                    out -> FloatArrays.write(out, state.optimizerState())));
             Map<String, Object> opaque = new LinkedHashMap<>();
-            try (FSDataOutputStream out = fs.create(new Path(tmp, "state.json"), true)) {
-                JSON.writerWithDefaultPrettyPrinter().writeValue((java.io.OutputStream) out, describe(state, opaque));
-            }
+            ObjectNode description = describe(state, opaque);
+            sums.put("state.json", write(fs, new Path(tmp, "state.json"),
+                    out -> JSON.writerWithDefaultPrettyPrinter().writeValue(out, description)));
             if (!opaque.isEmpty()) {
-                try (java.io.ObjectOutputStream out = new java.io.ObjectOutputStream(
-                        fs.create(new Path(tmp, STATISTICS_SER), true))) {
-                    out.writeObject(new LinkedHashMap<>(opaque));
-                }
+                sums.put(STATISTICS_SER, write(fs, new Path(tmp, STATISTICS_SER), out -> {
+                    ObjectOutputStream objects = new ObjectOutputStream(out);
+                    objects.writeInt(opaque.size());
+                    for (Map.Entry<String, Object> e : opaque.entrySet()) {
+                        objects.writeUTF(e.getKey());
+                        objects.writeObject(e.getValue());
+                    }
+                    objects.flush();
+                }));
             }
+            ObjectNode manifest = JSON.createObjectNode();
+            manifest.put("format", 1);
+            manifest.put("round", state.nextRound());
+            manifest.put("configHash", configHash);
+            ObjectNode files = manifest.putObject("files");
+            sums.forEach(files::put);
+            write(fs, new Path(tmp, MANIFEST), out -> JSON.writerWithDefaultPrettyPrinter().writeValue(out, manifest));
             if (!fs.rename(tmp, finalPath)) {
                 throw new IOException("could not rename " + tmp + " to " + finalPath);
             }
@@ -105,8 +158,26 @@ public final class CheckpointStore implements Checkpointer {
             prune(fs);
             return finalPath;
         } catch (IOException e) {
-            throw new UncheckedIOException("writing checkpoint under " + directory + " failed: " + e.getMessage(), e);
+            throw new UncheckedIOException("writing checkpoint " + finalPath + ": " + e.getMessage(), e);
+        } catch (FSError e) {
+            throw new UncheckedIOException("writing checkpoint " + finalPath + ": " + e.getCause().getMessage(),
+                    new IOException(e.getCause()));
         }
+    }
+
+    /** Writes one file and returns the SHA-256 (hex) of what was written. */
+    private static String write(FileSystem fs, Path path, Body body) throws IOException {
+        MessageDigest digest = sha256();
+        try (FSDataOutputStream raw = fs.create(path, true);
+             DigestOutputStream out = new DigestOutputStream(raw, digest)) {
+            body.writeTo(out);
+        }
+        return HexFormat.of().formatHex(digest.digest());
+    }
+
+    @FunctionalInterface
+    private interface Body {
+        void writeTo(OutputStream out) throws IOException;
     }
 
     /** The newest complete checkpoint, if any. */
@@ -118,13 +189,14 @@ public final class CheckpointStore implements Checkpointer {
             }
             return complete(fs).stream().max(Comparator.comparingInt(CheckpointStore::roundOf));
         } catch (IOException e) {
-            throw new UncheckedIOException("listing checkpoints under " + directory + " failed", e);
+            throw new UncheckedIOException("listing checkpoints " + directory + ": " + e.getMessage(), e);
         }
     }
 
     public TrainingState load(Path checkpoint) {
         try {
             FileSystem fs = checkpoint.getFileSystem(hadoopConf);
+            verifyManifest(fs, checkpoint);
             float[] params;
             float[] optimizer;
             try (FSDataInputStream in = fs.open(new Path(checkpoint, "params.bin"))) {
@@ -139,8 +211,14 @@ public final class CheckpointStore implements Checkpointer {
             }
             long savedSeed = meta.path("seed").asLong();
             if (savedSeed != seed) {
-                throw new IllegalStateException(checkpoint + " was written with seed " + savedSeed
+                throw new ConfigException("seed", checkpoint + " was written with seed " + savedSeed
                         + " but this run uses seed " + seed + "; resume with the same seed or a new run id");
+            }
+            if (meta.path("numParams").asInt(params.length) != params.length
+                    || meta.path("optimizerStateSize").asInt(optimizer.length) != optimizer.length) {
+                throw new DataException(checkpoint + "/state.json", "records " + meta.path("numParams").asInt()
+                        + " parameters and " + meta.path("optimizerStateSize").asInt() + " optimizer values but the "
+                        + "vectors hold " + params.length + " and " + optimizer.length);
             }
             Map<String, Object> byName = new LinkedHashMap<>();
             Iterator<Map.Entry<String, JsonNode>> fields = meta.path("statistics").fields();
@@ -152,12 +230,8 @@ public final class CheckpointStore implements Checkpointer {
             }
             Path serialized = new Path(checkpoint, STATISTICS_SER);
             if (fs.exists(serialized)) {
-                try (java.io.ObjectInputStream in = new java.io.ObjectInputStream(fs.open(serialized))) {
-                    @SuppressWarnings("unchecked")
-                    Map<String, Object> opaque = (Map<String, Object>) in.readObject();
-                    byName.putAll(opaque);
-                } catch (ClassNotFoundException e) {
-                    throw new IOException(serialized + ": " + e.getMessage(), e);
+                try (FSDataInputStream in = fs.open(serialized)) {
+                    byName.putAll(readStatistics(in, serialized.toString()));
                 }
             }
             Map<String, Double> bookkeeping = new LinkedHashMap<>();
@@ -165,8 +239,105 @@ public final class CheckpointStore implements Checkpointer {
             int round = meta.path("round").asInt();
             return new TrainingState(params, optimizer, round, byName.isEmpty() ? null : statistics.fromNames(byName),
                     bookkeeping);
+        } catch (ChecksumException e) {
+            throw new DataException(checkpoint.toString(), "checksum mismatch (" + e.getMessage()
+                    + "): the checkpoint is corrupt or was modified");
         } catch (IOException e) {
-            throw new UncheckedIOException("reading checkpoint " + checkpoint + " failed: " + e.getMessage(), e);
+            throw new UncheckedIOException("reading checkpoint " + checkpoint + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Reads {@code statistics.ser} (count, then name and value per statistic) through the class allow-list.
+     */
+    static Map<String, Object> readStatistics(InputStream in, String source) throws IOException {
+        Map<String, Object> out = new LinkedHashMap<>();
+        ObjectInputStream objects = new ObjectInputStream(in);
+        String[] rejected = new String[1];
+        objects.setObjectInputFilter(info -> {
+            ObjectInputFilter.Status status = FILTER.checkInput(info);
+            if (status == ObjectInputFilter.Status.REJECTED && info.serialClass() != null) {
+                rejected[0] = info.serialClass().getName();
+            }
+            return status;
+        });
+        try {
+            int count = objects.readInt();
+            for (int i = 0; i < count; i++) {
+                String name = objects.readUTF();
+                out.put(name, objects.readObject());
+            }
+        } catch (InvalidClassException e) {
+            throw new DataException(source, "refused to deserialize " + (rejected[0] == null ? e.getMessage()
+                    : "class " + rejected[0] + " (" + e.getMessage() + ")")
+                    + "; only Concord statistic classes, strings and primitive arrays are allowed");
+        } catch (ClassNotFoundException | ClassCastException | StreamCorruptedException | EOFException e) {
+            throw new DataException(source, "not a Concord statistics file: " + e);
+        }
+        return out;
+    }
+
+    /**
+     * Checks {@code manifest.json}: the config hash (when both sides have one), every listed file's SHA-256, and that
+     * no unlisted file is present.
+     */
+    private void verifyManifest(FileSystem fs, Path checkpoint) throws IOException {
+        Path manifestPath = new Path(checkpoint, MANIFEST);
+        if (!fs.exists(manifestPath)) {
+            throw new DataException(manifestPath.toString(), "missing: the checkpoint has no manifest (written by an "
+                    + "older Concord, or tampered with); resume is refused, use --overwrite to start over");
+        }
+        JsonNode manifest;
+        try (FSDataInputStream in = fs.open(manifestPath)) {
+            manifest = JSON.readTree(in);
+        } catch (JsonProcessingException e) {
+            throw new DataException(manifestPath.toString(), "not valid JSON: " + e.getOriginalMessage());
+        }
+        String saved = manifest.path("configHash").isTextual() ? manifest.path("configHash").asText() : null;
+        if (configHash != null && saved != null && !configHash.equals(saved)) {
+            throw new ConfigException("--resume", checkpoint + " belongs to another config (config hash "
+                    + saved + ", this run's is " + configHash + "); resume with the config it was written with, or "
+                    + "use --overwrite or a new run id");
+        }
+        JsonNode files = manifest.path("files");
+        if (!files.isObject() || !files.has("params.bin") || !files.has("optimizer.bin") || !files.has("state.json")) {
+            throw new DataException(manifestPath.toString(), "does not list params.bin, optimizer.bin and state.json");
+        }
+        for (FileStatus status : fs.listStatus(checkpoint)) {
+            String name = status.getPath().getName();
+            if (!name.equals(MANIFEST) && !files.has(name) && !name.startsWith(".")) {
+                throw new DataException(status.getPath().toString(), "is not listed in " + MANIFEST
+                        + " (a file added to the checkpoint after it was written)");
+            }
+        }
+        Iterator<Map.Entry<String, JsonNode>> entries = files.fields();
+        while (entries.hasNext()) {
+            Map.Entry<String, JsonNode> e = entries.next();
+            Path file = new Path(checkpoint, e.getKey());
+            if (e.getKey().contains("/") || !fs.exists(file)) {
+                throw new DataException(file.toString(), "listed in " + MANIFEST + " but missing");
+            }
+            String actual = sha256(fs, file);
+            if (!actual.equals(e.getValue().asText())) {
+                throw new DataException(file.toString(), "checksum mismatch (SHA-256 " + actual + ", manifest says "
+                        + e.getValue().asText() + "): the checkpoint is corrupt or was modified");
+            }
+        }
+    }
+
+    private static String sha256(FileSystem fs, Path file) throws IOException {
+        MessageDigest digest = sha256();
+        try (InputStream in = new DigestInputStream(fs.open(file), digest)) {
+            in.transferTo(OutputStream.nullOutputStream());
+        }
+        return HexFormat.of().formatHex(digest.digest());
+    }
+
+    private static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is not available", e);
         }
     }
 
@@ -181,7 +352,7 @@ public final class CheckpointStore implements Checkpointer {
         statistics.byName(state.statistics()).forEach((name, value) -> {
             if (value instanceof long[] || value instanceof double[] || value instanceof float[]) {
                 stats.set(name, encode(value));
-            } else if (value instanceof java.io.Serializable) {
+            } else if (value instanceof Serializable) {
                 opaque.put(name, value);
                 stats.putObject(name).put("type", SERIALIZED).put("file", STATISTICS_SER);
             } else {

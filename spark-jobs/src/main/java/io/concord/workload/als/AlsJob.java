@@ -8,6 +8,8 @@ import io.concord.job.Job;
 import io.concord.job.JobContext;
 import io.concord.job.JobResult;
 import io.concord.workload.recsys.GraphLoader;
+import io.concord.workload.source.InteractionSource;
+import io.concord.workload.source.InteractionTables;
 import io.concord.workload.recsys.RankingEvaluator;
 import io.concord.model.FactorModel;
 import io.concord.model.ModelManifest.ModelFile;
@@ -64,7 +66,9 @@ public final class AlsJob implements Job<AlsConfig> {
 
     @Override
     public JobResult run(AlsConfig config, JobContext ctx) throws IOException {
-        InteractionGraph graph = GraphLoader.load(config.data(), config.seed(), ctx.hadoopConf());
+        InteractionTables.Loaded loaded = InteractionSource.load(config.data(), config.seed(), ctx);
+        InteractionGraph graph = loaded.graph();
+        loaded.writeIdMaps(ctx.runDir(), ctx.hadoopConf());
         ctx.console().printf("graph: %s from %s%n", graph, config.data().describe());
         int parallelism = ctx.jsc().defaultParallelism();
         JavaRDD<Row> rows = ctx.jsc().parallelize(graph.trainInteractions(), parallelism)

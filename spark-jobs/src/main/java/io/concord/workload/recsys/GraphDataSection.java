@@ -2,26 +2,84 @@ package io.concord.workload.recsys;
 
 import io.concord.config.ConfigException;
 import io.concord.data.graph.SyntheticGraphSpec;
+import io.concord.workload.source.InteractionColumns;
+import io.concord.workload.source.SqlFormat;
+import io.concord.workload.source.TableSource;
+
+import java.util.List;
+import java.util.Map;
 
 /**
  * The {@code data:} section shared by the recommendation jobs ({@code ultragcn}, {@code als}): exactly one source of
- * a user–item interaction graph with a train/test split.
+ * a user–item interaction graph with a train/test split — text files, a Spark SQL source, or a generated graph.
  *
- * @param train        LightGCN/UltraGCN split format train file ({@code user item item …} per line), any Hadoop URI
- * @param test         the matching test file (required with {@code train})
+ * @param train        LightGCN/UltraGCN split format train file ({@code user item item …} per line), any Hadoop URI;
+ *                     with a Spark SQL {@code format}: the train path (or table, with {@code format: table})
+ * @param test         the matching test file, path or table (required with {@code train})
  * @param edges        an edge list {@code user,item[,weight]} (CSV or TSV, header optional; a file or a directory of
  *                     part files), split per user at random with {@code testFraction} and the job seed
- * @param testFraction fraction of each user's interactions held out for test when reading {@code edges}
+ * @param testFraction fraction of each user's interactions held out for test when reading {@code edges}, or a single
+ *                     Spark SQL source without a split column (default 0.2)
  * @param generate     a generated clustered, power-law graph (the default when no file is given)
+ * @param format       {@code lightgcn} (the split files; default with {@code train}), {@code edges} (default with
+ *                     {@code edges}), or a Spark SQL source: {@code parquet}, {@code orc}, {@code csv}, {@code json}
+ *                     (files at {@code path}) or {@code table} (a catalog table, {@code table}); docs/data.md
+ * @param path         files of a Spark SQL file format, one source split into train and test
+ * @param table        a catalog table ({@code db.name}), one source split into train and test; implies
+ *                     {@code format: table}
+ * @param where        a SQL filter applied to every Spark SQL source, e.g. {@code ds = '2026-12-01'}
+ * @param columns      the column mapping of Spark SQL sources ({@link InteractionColumns}: defaults {@code user},
+ *                     {@code item})
+ * @param options      Spark reader options of the file formats (e.g. {@code sep: "\t"} for csv)
  */
-public record GraphDataSection(String train, String test, String edges, Double testFraction, Generate generate) {
+public record GraphDataSection(String train, String test, String edges, Double testFraction, Generate generate,
+                               String format, String path, String table, String where, InteractionColumns columns,
+                               Map<String, String> options) {
+
+    private static final List<String> TEXT_FORMATS = List.of("lightgcn", "edges");
 
     public GraphDataSection {
+        if (table != null && format == null) {
+            format = SqlFormat.TABLE.key();
+        }
+        SqlFormat sql = SqlFormat.of(format);
+        if (format != null && sql == null && !TEXT_FORMATS.contains(format)) {
+            throw new ConfigException("data.format", format, "one of " + String.join(", ", TEXT_FORMATS) + ", "
+                    + SqlFormat.allowed());
+        }
+        if (sql != null) {
+            format = sql.key();
+            columns = columns == null ? InteractionColumns.defaults() : columns;
+            testFraction = checkSql(sql, train, test, edges, testFraction, generate, path, table, where, columns);
+        } else {
+            for (Object[] kv : new Object[][] {{"data.path", path}, {"data.table", table}, {"data.where", where},
+                    {"data.columns", columns}, {"data.options", options}}) {
+                if (kv[1] != null) {
+                    throw new ConfigException((String) kv[0], "applies to the Spark SQL sources only (data.format: "
+                            + SqlFormat.allowed() + ")");
+                }
+            }
+            if ("lightgcn".equals(format) && train == null) {
+                throw new ConfigException("data.train", "is required with data.format lightgcn");
+            }
+            if ("edges".equals(format) && edges == null) {
+                throw new ConfigException("data.edges", "is required with data.format edges");
+            }
+            testFraction = checkText(train, test, edges, testFraction, generate);
+        }
+        options = options == null ? null : Map.copyOf(options);
+        if (sql == null && train == null && edges == null && generate == null) {
+            generate = Generate.defaults();
+        }
+    }
+
+    private static Double checkText(String train, String test, String edges, Double testFraction,
+                                    Generate generate) {
         boolean split = train != null || test != null;
         int sources = (split ? 1 : 0) + (edges != null ? 1 : 0) + (generate != null ? 1 : 0);
         if (sources > 1) {
             throw new ConfigException("data", "set exactly one of data.train + data.test, data.edges, "
-                    + "data.generate");
+                    + "data.generate, or a Spark SQL source (data.format + data.path / data.table)");
         }
         if (split && (train == null || test == null)) {
             throw new ConfigException(train == null ? "data.train" : "data.test",
@@ -32,23 +90,76 @@ public record GraphDataSection(String train, String test, String edges, Double t
         blankCheck("data.test", test);
         blankCheck("data.edges", edges);
         if (testFraction != null && edges == null) {
-            throw new ConfigException("data.testFraction", "applies to data.edges only");
+            throw new ConfigException("data.testFraction", "applies to data.edges and single Spark SQL sources only");
         }
-        testFraction = edges != null && testFraction == null ? Double.valueOf(0.2) : testFraction;
+        return checkFraction(edges != null && testFraction == null ? Double.valueOf(0.2) : testFraction);
+    }
+
+    private static Double checkSql(SqlFormat sql, String train, String test, String edges, Double testFraction,
+                                   Generate generate, String path, String table, String where,
+                                   InteractionColumns columns) {
+        if (edges != null || generate != null) {
+            throw new ConfigException(edges != null ? "data.edges" : "data.generate", "cannot be combined with "
+                    + "data.format " + sql.key() + " (set data.generate=null for a Spark SQL source)");
+        }
+        if (sql == SqlFormat.TABLE && path != null) {
+            throw new ConfigException("data.path", "does not apply to data.format table (name it in data.table)");
+        }
+        if (sql != SqlFormat.TABLE && table != null) {
+            throw new ConfigException("data.table", "applies to data.format table only, not " + sql.key());
+        }
+        String single = sql == SqlFormat.TABLE ? table : path;
+        String singleKey = sql == SqlFormat.TABLE ? "data.table" : "data.path";
+        boolean pair = train != null || test != null;
+        if (single != null && pair) {
+            throw new ConfigException("data", "set either " + singleKey + " (one source split into train and test) "
+                    + "or data.train + data.test (two sources), not both");
+        }
+        if (single == null && !pair) {
+            throw new ConfigException(singleKey, "is required with data.format " + sql.key()
+                    + " (or data.train + data.test)");
+        }
+        if (pair && (train == null || test == null)) {
+            throw new ConfigException(train == null ? "data.train" : "data.test", "is required together with "
+                    + (train == null ? "data.test" : "data.train"));
+        }
+        blankCheck(singleKey, single);
+        blankCheck("data.train", train);
+        blankCheck("data.test", test);
+        if (where != null && where.isBlank()) {
+            throw new ConfigException("data.where", where, "a SQL filter, e.g. ds = '2026-12-01'");
+        }
+        if (pair && columns.split() != null) {
+            throw new ConfigException("data.columns.split", "applies to a single source (" + singleKey + ") only");
+        }
+        if (testFraction != null && (pair || columns.split() != null)) {
+            throw new ConfigException("data.testFraction", "applies to a single source without data.columns.split");
+        }
+        return checkFraction(!pair && columns.split() == null && testFraction == null ? Double.valueOf(0.2)
+                : testFraction);
+    }
+
+    private static Double checkFraction(Double testFraction) {
         if (testFraction != null && !(testFraction > 0 && testFraction < 1)) {
             throw new ConfigException("data.testFraction", testFraction, "a number in (0, 1)");
         }
-        if (sources == 0) {
-            generate = Generate.defaults();
-        }
+        return testFraction;
     }
 
     public static GraphDataSection defaults() {
-        return new GraphDataSection(null, null, null, null, null);
+        return new GraphDataSection(null, null, null, null, null, null, null, null, null, null, null);
     }
 
     /** A short name of the source for messages and summaries. */
     public String describe() {
+        if (SqlFormat.of(format) != null) {
+            List<TableSource> sources = tableSources();
+            if (sources.size() == 2) {
+                return sources.get(0).describe() + " + " + sources.get(1).describe();
+            }
+            return sources.get(0).describe() + (columns.split() != null ? " (split by column " + columns.split()
+                    + ")" : " (per-user split " + testFraction + ")");
+        }
         if (train != null) {
             return train + " + " + test;
         }
@@ -58,9 +169,23 @@ public record GraphDataSection(String train, String test, String edges, Double t
         return "generated graph " + generate;
     }
 
+    /** The Spark SQL sources ({@code [single]} or {@code [train, test]}); empty for text and generated data. */
+    public List<TableSource> tableSources() {
+        SqlFormat sql = SqlFormat.of(format);
+        if (sql == null) {
+            return List.of();
+        }
+        if (train != null) {
+            return List.of(new TableSource(sql, train, where, options, "data.train"),
+                    new TableSource(sql, test, where, options, "data.test"));
+        }
+        return List.of(sql == SqlFormat.TABLE ? new TableSource(sql, table, where, options, "data.table")
+                : new TableSource(sql, path, where, options, "data.path"));
+    }
+
     private static void blankCheck(String key, String value) {
         if (value != null && value.isBlank()) {
-            throw new ConfigException(key, value, "a file URI");
+            throw new ConfigException(key, value, "a file URI or table name");
         }
     }
 

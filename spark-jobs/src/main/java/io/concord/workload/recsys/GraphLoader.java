@@ -30,6 +30,9 @@ public final class GraphLoader {
 
     /** Cheap checks before Spark starts: the named files exist. */
     public static void checkExists(GraphDataSection data, Configuration conf) {
+        if (!data.tableSources().isEmpty()) {
+            return; // Spark SQL sources are resolved (and reported missing) by Spark
+        }
         for (String file : new String[] {data.train(), data.test(), data.edges()}) {
             if (file == null) {
                 continue;

@@ -4,6 +4,8 @@ import io.concord.workload.recsys.RankingEvaluator;
 import io.concord.workload.recsys.RankingEvalSection;
 import io.concord.workload.recsys.GraphTables;
 import io.concord.workload.recsys.GraphLoader;
+import io.concord.workload.source.InteractionSource;
+import io.concord.workload.source.InteractionTables;
 import io.concord.core.metric.RankingResult;
 import io.concord.core.optim.Optimizer;
 import io.concord.core.ultragcn.DegreeWeights;
@@ -85,7 +87,9 @@ public final class UltraGcnJob implements Job<UltraGcnConfig> {
     public JobResult run(UltraGcnConfig config, JobContext ctx) {
         JavaSparkContext sc = ctx.jsc();
         long t0 = System.nanoTime();
-        InteractionGraph graph = GraphLoader.load(config.data(), config.seed(), ctx.hadoopConf());
+        InteractionTables.Loaded loaded = InteractionSource.load(config.data(), config.seed(), ctx);
+        InteractionGraph graph = loaded.graph();
+        loaded.writeIdMaps(ctx.runDir(), ctx.hadoopConf());
         double loadSeconds = (System.nanoTime() - t0) / 1e9;
         ctx.console().printf("graph: %s from %s (read in %.1f s)%n", graph, config.data().describe(), loadSeconds);
 

@@ -1,5 +1,7 @@
 package io.concord.core.model.dl4j;
 
+import java.io.Serializable;
+import org.deeplearning4j.nn.conf.graph.LayerVertex;
 import io.concord.core.model.BatchLoss;
 import io.concord.core.model.Model;
 import io.concord.core.model.StepContext;
@@ -148,7 +150,7 @@ public final class Dl4jNetworkModel<R> implements Model<R> {
         ComputationGraphConfiguration conf = ComputationGraphConfiguration.fromJson(configJson);
         conf.getDefaultConfiguration().setSeed(seed);
         conf.getVertices().values().forEach(v -> {
-            if (v instanceof org.deeplearning4j.nn.conf.graph.LayerVertex lv) {
+            if (v instanceof LayerVertex lv) {
                 lv.getLayerConf().setSeed(seed);
             }
         });
@@ -163,7 +165,7 @@ public final class Dl4jNetworkModel<R> implements Model<R> {
 
     /** Turns a batch of records into DL4J features/labels (and masks). */
     @FunctionalInterface
-    public interface BatchConverter<R> extends java.io.Serializable {
+    public interface BatchConverter<R> extends Serializable {
         MultiDataSet convert(List<R> batch);
     }
 }

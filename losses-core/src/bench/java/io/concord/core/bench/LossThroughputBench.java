@@ -47,7 +47,7 @@ import java.util.function.DoubleSupplier;
  * {@code dependency:build-classpath -Dmdep.includeScope=test}):
  * <pre>
  *   OMP_NUM_THREADS=1 java -cp losses-core/target/test-classes:losses-core/target/classes:$(cat cp.txt) \
- *       io.concord.core.bench.LossThroughputBenchmark [loss-name-regex]
+ *       io.concord.core.bench.LossThroughputBench [loss-name-regex]
  * </pre>
  * System properties {@code bench.warmup}, {@code bench.iterations} (default 2 and 3 one-second iterations) and
  * {@code bench.forks} (default 1) override the short defaults.
@@ -58,7 +58,7 @@ import java.util.function.DoubleSupplier;
 @Warmup(iterations = 2, time = 1)
 @Measurement(iterations = 3, time = 1)
 @Fork(value = 1, jvmArgsAppend = {"-Xmx2g"})
-public class LossThroughputBenchmark {
+public class LossThroughputBench {
 
     static final int BATCH = 256;
     static final int CLASSES = 10;
@@ -206,7 +206,7 @@ public class LossThroughputBenchmark {
     public static void main(String[] args) throws RunnerException {
         String filter = args.length > 0 ? args[0] : ".*";
         Options options = new OptionsBuilder()
-                .include(LossThroughputBenchmark.class.getName() + ".valueAndGradient")
+                .include(LossThroughputBench.class.getName() + ".valueAndGradient")
                 .param("loss", LossRegistry.names().stream().filter(n -> n.matches(filter))
                         .filter(n -> !n.equals("comp-sum")).toArray(String[]::new))
                 .warmupIterations(Integer.getInteger("bench.warmup", 2))

@@ -8,11 +8,11 @@ import java.util.SplittableRandom;
 
 /**
  * Throughput of the GRU language model's forward+backward on one thread (a benchmark, not a test). Run with
- * {@code java -cp <test classpath> io.concord.core.pref.GruLmBenchmark [vocab hidden layers batch promptLen compLen]}.
+ * {@code java -cp <test classpath> io.concord.core.pref.GruLmBench [vocab hidden layers batch promptLen compLen]}.
  */
-public final class GruLmBenchmark {
+public final class GruLmBench {
 
-    private GruLmBenchmark() {
+    private GruLmBench() {
     }
 
     public static void main(String[] args) {

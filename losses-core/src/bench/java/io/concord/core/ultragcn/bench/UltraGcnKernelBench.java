@@ -14,7 +14,7 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * Runs {@link UltraGcnKernelBenchmark} (JMH, wall clock, 1 and 2 threads) and a CPU-time probe of the same operations,
+ * Runs {@link UltraGcnKernelJmh} (JMH, wall clock, 1 and 2 threads) and a CPU-time probe of the same operations,
  * then prints scores per second, the fp32 GEMM peak, the kernel/peak ratio and the projected Gowalla epoch.
  *
  * <p>The build machine's 2 cores are shared with other jobs, so wall-clock numbers there depend on the load; the probe
@@ -50,7 +50,7 @@ public final class UltraGcnKernelBench {
         if (jmh) {
             for (int threads : new int[]{1, 2}) {
                 Options opt = new OptionsBuilder()
-                        .include(UltraGcnKernelBenchmark.class.getName() + ".*")
+                        .include(UltraGcnKernelJmh.class.getName() + ".*")
                         .threads(threads)
                         .build();
                 Collection<RunResult> results = new Runner(opt).run();
@@ -76,9 +76,9 @@ public final class UltraGcnKernelBench {
      *           denseL2AndAdamStep, adamCoupledDecayStep, gemm1024
      */
     private static String summary(int threads, Map<String, Double> ms) {
-        int batch = UltraGcnKernelBenchmark.PRESET.batchSize();
-        int r = UltraGcnKernelBenchmark.PRESET.objective().negativeNum();
-        int k = UltraGcnKernelBenchmark.PRESET.objective().iiNeighborNum();
+        int batch = UltraGcnKernelJmh.PRESET.batchSize();
+        int r = UltraGcnKernelJmh.PRESET.objective().negativeNum();
+        int k = UltraGcnKernelJmh.PRESET.objective().iiNeighborNum();
         double gemmFlops = threads * 2.0 * Math.pow(1024, 3) / (ms.get("gemm1024") / 1e3);
         StringBuilder sb = new StringBuilder();
         sb.append(String.format("  fp32 GEMM 1024^3: %.2f ms = %.1f GFLOP/s on %d core(s)%n", ms.get("gemm1024"),
@@ -111,14 +111,14 @@ public final class UltraGcnKernelBench {
     /** Median thread-CPU milliseconds per operation, operations interleaved. */
     private static Map<String, Double> cpuProbe() {
         ThreadMXBean tm = ManagementFactory.getThreadMXBean();
-        UltraGcnKernelBenchmark bench = new UltraGcnKernelBenchmark();
-        UltraGcnKernelBenchmark.Batches batches = new UltraGcnKernelBenchmark.Batches();
+        UltraGcnKernelJmh bench = new UltraGcnKernelJmh();
+        UltraGcnKernelJmh.Batches batches = new UltraGcnKernelJmh.Batches();
         batches.setUp();
-        UltraGcnKernelBenchmark.Kernels kernels = new UltraGcnKernelBenchmark.Kernels();
+        UltraGcnKernelJmh.Kernels kernels = new UltraGcnKernelJmh.Kernels();
         kernels.setUp();
-        UltraGcnKernelBenchmark.Dense dense = new UltraGcnKernelBenchmark.Dense();
+        UltraGcnKernelJmh.Dense dense = new UltraGcnKernelJmh.Dense();
         dense.setUp();
-        UltraGcnKernelBenchmark.Gemm gemm = new UltraGcnKernelBenchmark.Gemm();
+        UltraGcnKernelJmh.Gemm gemm = new UltraGcnKernelJmh.Gemm();
         gemm.setUp();
         String[] names = {"gowallaBatch", "negativesScalar", "negativesVector", "denseL2AndAdamStep",
                 "adamCoupledDecayStep", "gemm1024"};

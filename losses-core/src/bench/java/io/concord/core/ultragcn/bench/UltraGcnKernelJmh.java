@@ -45,7 +45,7 @@ import java.util.concurrent.TimeUnit;
 @Warmup(iterations = 3, time = 3)
 @Measurement(iterations = 5, time = 3)
 @Fork(value = 1, jvmArgsAppend = {"-Xmx3g", "--add-modules=jdk.incubator.vector"})
-public class UltraGcnKernelBenchmark {
+public class UltraGcnKernelJmh {
 
     static final int USERS = 29_858;
     static final int ITEMS = 40_981;

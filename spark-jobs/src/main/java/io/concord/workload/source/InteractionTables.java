@@ -1,0 +1,395 @@
+package io.concord.workload.source;
+
+import io.concord.core.ultragcn.Adjacency;
+import io.concord.core.ultragcn.InteractionGraph;
+import io.concord.data.DataException;
+import io.concord.data.graph.IdMap;
+import io.concord.data.graph.PerUserSplit;
+import io.concord.run.RunDirectory;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.spark.api.java.function.FlatMapFunction;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.apache.spark.storage.StorageLevel;
+import org.apache.spark.unsafe.types.UTF8String;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.List;
+
+import static org.apache.spark.sql.functions.broadcast;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.not;
+
+/**
+ * Reads an interaction graph from Spark SQL sources: one table split per user (at random with
+ * {@code data.testFraction}, or by a split column), or a train and a test table. Original user and item ids of any
+ * integer or string type become dense indices through {@link IdMap} (sorted distinct ids, so the indices depend on
+ * the set of ids only); integer ids that are already {@code 0..n-1} keep their values.
+ *
+ * <p>Work on the driver: the distinct user and item ids (collected once each to build the maps; the only data the
+ * text path does not also hold there) and the dense {@code (user, item)} pairs, packed into one int array per
+ * partition, from which the CSR train/test matrices are built exactly as the text readers build them (sorted rows, a
+ * repeated pair counted once) — the jobs broadcast those matrices anyway. Everything else (reading, filtering,
+ * the id → index joins) runs on the executors.
+ */
+public final class InteractionTables {
+
+    static final String USER = "__user";
+    static final String ITEM = "__item";
+    static final String SPLIT = "__split";
+    static final String USER_INDEX = "__uix";
+    static final String ITEM_INDEX = "__iix";
+
+    private InteractionTables() {
+    }
+
+    /** The graph and the maps from its dense indices back to the original ids. */
+    public record Loaded(InteractionGraph graph, IdMap users, IdMap items) {
+
+        /** Writes {@code model/user-ids.idmap} and {@code model/item-ids.idmap} into the run's staging directory. */
+        public void writeIdMaps(RunDirectory dir, Configuration conf) {
+            if (users != null) {
+                write(users, "model/user-ids.idmap", dir, conf);
+                write(items, "model/item-ids.idmap", dir, conf);
+            }
+        }
+
+        private static void write(IdMap map, String relative, RunDirectory dir, Configuration conf) {
+            try {
+                map.write(dir.staged(relative), conf);
+            } catch (IOException e) {
+                throw new RunDirectory.OutputException("writing " + relative + " failed: " + e.getMessage(), e);
+            }
+        }
+    }
+
+    /**
+     * @param train        the train source, or the only source
+     * @param test         the test source, or null for a single source
+     * @param testFraction per-user held-out fraction of a single source without a split column
+     * @param splitSeed    seed of that per-user split
+     */
+    public static Loaded read(SparkSession spark, TableSource train, TableSource test, InteractionColumns columns,
+                              double testFraction, long splitSeed) {
+        Dataset<Row> trainRows = select(train, train.read(spark), columns, test == null);
+        Dataset<Row> testRows = test == null ? null : select(test, test.read(spark), columns, false);
+        if (testRows != null) {
+            sameKind(train, trainRows, test, testRows, USER, "data.columns.user", columns.user());
+            sameKind(train, trainRows, test, testRows, ITEM, "data.columns.item", columns.item());
+        }
+        String where = test == null ? train.describe() : train.describe() + " + " + test.describe();
+        boolean split = test == null && columns.split() != null;
+        boolean integerIds = Columns.isInteger(trainRows.schema().apply(USER).dataType())
+                && Columns.isInteger(trainRows.schema().apply(ITEM).dataType());
+        Dense dense = integerIds ? denseOfIntegers(trainRows, testRows, split, where, columns)
+                : denseOfStrings(spark, trainRows, testRows, split, where, columns);
+        IdMap users = dense.users;
+        IdMap items = dense.items;
+        Packed trainPairs = dense.train;
+        if (users.size() == 0) {
+            throw new DataException(where, "no interactions (the source is empty"
+                    + (train.where() == null ? "" : " after data.where") + ")");
+        }
+        if (split && trainPairs.hasBadSplit()) {
+            throw new DataException(train.describe(), "column '" + columns.split() + "' (data.columns.split) "
+                    + "has the value " + badSplitValue(trainRows) + ", expected 'train' or 'test'");
+        }
+        int nu = users.size();
+        int ni = items.size();
+        InteractionGraph graph;
+        if (testRows != null) {
+            graph = new InteractionGraph(trainPairs.adjacency(nu, ni, 0), dense.test.adjacency(nu, ni, 0));
+        } else if (columns.split() != null) {
+            graph = new InteractionGraph(trainPairs.adjacency(nu, ni, 0), trainPairs.adjacency(nu, ni, 1));
+        } else {
+            graph = PerUserSplit.split(trainPairs.adjacency(nu, ni, -1), testFraction, splitSeed);
+        }
+        if (graph.trainSize() == 0) {
+            throw new DataException(train.describe(), "no train interactions");
+        }
+        return new Loaded(graph, users, items);
+    }
+
+    /** Id maps and dense pairs of the train (or only) and the test source. */
+    private record Dense(IdMap users, IdMap items, Packed train, Packed test) {
+    }
+
+    /**
+     * Integer ids: one scan of each source packs its raw {@code (user, item[, split flag])} per task and the driver
+     * maps them — the pairs the job holds there anyway, with no shuffle.
+     */
+    private static Dense denseOfIntegers(Dataset<Row> trainRows, Dataset<Row> testRows, boolean split, String where,
+                                         InteractionColumns columns) {
+        List<long[]> trainRaw = raw(trainRows, split);
+        List<long[]> testRaw = testRows == null ? List.of() : raw(testRows, false);
+        int trainStride = split ? 3 : 2;
+        long nullUsers = 0;
+        long nullItems = 0;
+        int n = 0;
+        for (List<long[]> parts : List.of(trainRaw, testRaw)) {
+            for (long[] p : parts) {
+                nullUsers += p[0];
+                nullItems += p[1];
+                n += (p.length - 2) / (parts == trainRaw ? trainStride : 2);
+            }
+        }
+        if (nullUsers + nullItems > 0) {
+            boolean user = nullUsers > 0;
+            throw new DataException(where, "column '" + (user ? columns.user() : columns.item()) + "' (data.columns."
+                    + (user ? "user" : "item") + ") has " + (user ? nullUsers : nullItems) + " null values");
+        }
+        long[] userIds = new long[n];
+        long[] itemIds = new long[n];
+        int k = 0;
+        for (List<long[]> parts : List.of(trainRaw, testRaw)) {
+            int stride = parts == trainRaw ? trainStride : 2;
+            for (long[] p : parts) {
+                for (int q = 2; q < p.length; q += stride) {
+                    userIds[k] = p[q];
+                    itemIds[k++] = p[q + 1];
+                }
+            }
+        }
+        IdMap users = IdMap.ofLongs(userIds);
+        IdMap items = IdMap.ofLongs(itemIds);
+        return new Dense(users, items, remap(trainRaw, trainStride, users, items),
+                testRows == null ? null : remap(testRaw, 2, users, items));
+    }
+
+    private static List<long[]> raw(Dataset<Row> rows, boolean split) {
+        Dataset<Row> selected = split ? rows.select(USER, ITEM, SPLIT) : rows.select(USER, ITEM);
+        // Spark's internal rows: no conversion to external Row objects per record
+        return selected.queryExecution().toRdd().toJavaRDD().mapPartitions(
+                (FlatMapFunction<Iterator<InternalRow>, long[]>) it -> List.of(packRaw(it, split)).iterator())
+                .collect();
+    }
+
+    /** {@code [null users, null items, u, i[, flag], …]} of one task. */
+    private static long[] packRaw(Iterator<InternalRow> it, boolean split) {
+        int stride = split ? 3 : 2;
+        long[] out = new long[2 + 1024 * stride];
+        int n = 2;
+        while (it.hasNext()) {
+            InternalRow r = it.next();
+            if (r.isNullAt(0) || r.isNullAt(1)) {
+                out[r.isNullAt(0) ? 0 : 1]++;
+                continue;
+            }
+            if (n + stride > out.length) {
+                out = Arrays.copyOf(out, out.length * 2);
+            }
+            out[n++] = r.getLong(0);
+            out[n++] = r.getLong(1);
+            if (split) {
+                out[n++] = r.isNullAt(2) ? 2 : splitFlag(r.getUTF8String(2));
+            }
+        }
+        return Arrays.copyOf(out, n);
+    }
+
+    private static Packed remap(List<long[]> raw, int stride, IdMap users, IdMap items) {
+        List<int[]> parts = new ArrayList<>(raw.size());
+        for (long[] p : raw) {
+            int[] dense = new int[(p.length - 2) / stride * 3];
+            int n = 0;
+            for (int q = 2; q < p.length; q += stride) {
+                dense[n++] = users.indexOf(p[q]);
+                dense[n++] = items.indexOf(p[q + 1]);
+                dense[n++] = stride == 3 ? (int) p[q + 2] : 0;
+            }
+            parts.add(dense);
+        }
+        return new Packed(parts, 3);
+    }
+
+    /**
+     * String ids: the distinct ids of each column (one shuffle each, collected: the id maps), then broadcast joins
+     * with the {@code id → index} tables on the executors, so only dense ints come back per pair.
+     */
+    private static Dense denseOfStrings(SparkSession spark, Dataset<Row> trainRows, Dataset<Row> testRows,
+                                        boolean split, String where, InteractionColumns columns) {
+        Dataset<Row> all = testRows == null ? trainRows : trainRows.select(USER, ITEM)
+                .unionByName(testRows.select(USER, ITEM));
+        all = all.persist(StorageLevel.MEMORY_AND_DISK());
+        try {
+            IdMap users = ids(all, USER, where, columns.user(), "data.columns.user");
+            IdMap items = ids(all, ITEM, where, columns.item(), "data.columns.item");
+            return new Dense(users, items, dense(spark, trainRows, users, items, split),
+                    testRows == null ? null : dense(spark, testRows, users, items, false));
+        } finally {
+            all.unpersist(false);
+        }
+    }
+
+    private static final UTF8String TRAIN = UTF8String.fromString("train");
+    private static final UTF8String TEST = UTF8String.fromString("test");
+    private static final UTF8String TRUE = UTF8String.fromString("true");
+    private static final UTF8String FALSE = UTF8String.fromString("false");
+
+    private static int splitFlag(UTF8String s) {
+        return s.equals(TEST) || s.equals(TRUE) ? 1 : s.equals(TRAIN) || s.equals(FALSE) ? 0 : 2;
+    }
+
+    private static int splitFlag(String s) {
+        return "test".equals(s) || "true".equals(s) ? 1 : "train".equals(s) || "false".equals(s) ? 0 : 2;
+    }
+
+    /** Schema checks, then the mapped columns under fixed names (integer ids widened to bigint). */
+    static Dataset<Row> select(TableSource source, Dataset<Row> rows, InteractionColumns c, boolean single) {
+        StructType schema = rows.schema();
+        DataType user = Columns.require(schema, source, "data.columns.user", c.user(), Columns.Kind.ID);
+        DataType item = Columns.require(schema, source, "data.columns.item", c.item(), Columns.Kind.ID);
+        if (c.weight() != null) {
+            Columns.require(schema, source, "data.columns.weight", c.weight(), Columns.Kind.NUMBER);
+        }
+        if (c.timestamp() != null) {
+            Columns.require(schema, source, "data.columns.timestamp", c.timestamp(), Columns.Kind.TIME);
+        }
+        List<Column> out = new ArrayList<>(List.of(id(c.user(), user).as(USER), id(c.item(), item).as(ITEM)));
+        if (single && c.split() != null) {
+            Columns.require(schema, source, "data.columns.split", c.split(), Columns.Kind.SPLIT);
+            out.add(col(c.split()).cast(DataTypes.StringType).as(SPLIT));
+        }
+        return rows.select(out.toArray(Column[]::new));
+    }
+
+    private static Column id(String name, DataType type) {
+        return Columns.isInteger(type) ? col(name).cast(DataTypes.LongType) : col(name);
+    }
+
+    private static void sameKind(TableSource a, Dataset<Row> ra, TableSource b, Dataset<Row> rb, String field,
+                                 String key, String column) {
+        DataType ta = ra.schema().apply(field).dataType();
+        DataType tb = rb.schema().apply(field).dataType();
+        if (!ta.equals(tb)) {
+            throw new DataException(b.describe(), "column '" + column + "' (" + key + ") has "
+                    + (Columns.isInteger(tb) ? "integer" : "string") + " ids but "
+                    + (Columns.isInteger(ta) ? "integer" : "string") + " ids in " + a.describe()
+                    + "; train and test must use the same id type");
+        }
+    }
+
+    /** The sorted distinct ids of one column; a null id is a data error. */
+    static IdMap ids(Dataset<Row> rows, String field, String source, String column, String key) {
+        List<Row> distinct = rows.select(field).distinct().collectAsList();
+        boolean integer = rows.schema().apply(field).dataType().equals(DataTypes.LongType);
+        long[] longs = integer ? new long[distinct.size()] : null;
+        List<String> strings = integer ? null : new ArrayList<>(distinct.size());
+        for (int k = 0; k < distinct.size(); k++) {
+            Row r = distinct.get(k);
+            if (r.isNullAt(0)) {
+                throw new DataException(source, "column '" + column + "' (" + key + ") has null values");
+            }
+            if (integer) {
+                longs[k] = r.getLong(0);
+            } else {
+                strings.add(r.getString(0));
+            }
+        }
+        return integer ? IdMap.ofLongs(longs) : IdMap.ofStrings(strings);
+    }
+
+    /**
+     * The rows as dense (user, item[, test flag]) pairs: broadcast joins with the id tables, then one packed
+     * {@code int[]} per task ({@code u, i[, flag]} repeated; flag 0 = train, 1 = test, 2 = not a split value).
+     */
+    private static Packed dense(SparkSession spark, Dataset<Row> rows, IdMap users, IdMap items, boolean split) {
+        Dataset<Row> joined = rows
+                .join(broadcast(indexTable(spark, users, USER, USER_INDEX, rows)), USER)
+                .join(broadcast(indexTable(spark, items, ITEM, ITEM_INDEX, rows)), ITEM);
+        Dataset<Row> pairs = split ? joined.select(USER_INDEX, ITEM_INDEX, SPLIT)
+                : joined.select(USER_INDEX, ITEM_INDEX);
+        List<int[]> parts = pairs.javaRDD().mapPartitions((FlatMapFunction<Iterator<Row>, int[]>) it ->
+                List.of(pack(it, split)).iterator()).collect();
+        return new Packed(parts, split ? 3 : 2);
+    }
+
+    private static int[] pack(Iterator<Row> it, boolean split) {
+        int stride = split ? 3 : 2;
+        int[] out = new int[1024 * stride];
+        int n = 0;
+        while (it.hasNext()) {
+            Row r = it.next();
+            if (n + stride > out.length) {
+                out = Arrays.copyOf(out, out.length * 2);
+            }
+            out[n++] = r.getInt(0);
+            out[n++] = r.getInt(1);
+            if (split) {
+                out[n++] = splitFlag(r.isNullAt(2) ? null : r.getString(2));
+            }
+        }
+        return Arrays.copyOf(out, n);
+    }
+
+    /** The first value of the split column that is not a split value (for the message). */
+    private static String badSplitValue(Dataset<Row> rows) {
+        Row bad = rows.where(col(SPLIT).isNull().or(not(col(SPLIT).isin("train", "test", "true", "false"))))
+                .select(SPLIT).first();
+        return bad.isNullAt(0) ? "null" : "'" + bad.getString(0) + "'";
+    }
+
+    private static Dataset<Row> indexTable(SparkSession spark, IdMap map, String idField, String indexField,
+                                           Dataset<Row> like) {
+        List<Row> rows = new ArrayList<>(map.size());
+        for (int i = 0; i < map.size(); i++) {
+            rows.add(RowFactory.create(map.original(i), i));
+        }
+        StructType schema = new StructType()
+                .add(idField, like.schema().apply(idField).dataType(), false)
+                .add(indexField, DataTypes.IntegerType, false);
+        return spark.createDataFrame(rows, schema);
+    }
+
+    /** The dense pairs of all tasks, in task order. */
+    static final class Packed {
+        private final List<int[]> parts;
+        private final int stride;
+
+        Packed(List<int[]> parts, int stride) {
+            this.parts = parts;
+            this.stride = stride;
+        }
+
+        boolean hasBadSplit() {
+            for (int[] p : parts) {
+                for (int k = 2; k < p.length; k += stride) {
+                    if (p[k] == 2) {
+                        return true;
+                    }
+                }
+            }
+            return false;
+        }
+
+        /** The binary matrix of the pairs with the given flag (-1 = all pairs). */
+        Adjacency adjacency(int numUsers, int numItems, int flag) {
+            int total = 0;
+            for (int[] p : parts) {
+                total += p.length / stride;
+            }
+            int[] u = new int[total];
+            int[] i = new int[total];
+            int n = 0;
+            for (int[] p : parts) {
+                for (int k = 0; k < p.length; k += stride) {
+                    if (flag < 0 || stride < 3 || p[k + 2] == flag) {
+                        u[n] = p[k];
+                        i[n++] = p[k + 1];
+                    }
+                }
+            }
+            return Adjacency.fromPairs(numUsers, numItems, u, i, n);
+        }
+    }
+}
