@@ -23,6 +23,7 @@ import picocli.CommandLine.Parameters;
 
 import java.io.IOException;
 import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -59,19 +60,19 @@ public final class ConcordMain implements Callable<Integer> {
     /** Runs the CLI without exiting the JVM (tests, embedding). */
     public static int execute(String[] args, PrintStream out, PrintStream err) {
         CommandLine cli = new CommandLine(new ConcordMain());
-        cli.setOut(new java.io.PrintWriter(out, true));
-        cli.setErr(new java.io.PrintWriter(err, true));
+        cli.setOut(new PrintWriter(out, true));
+        cli.setErr(new PrintWriter(err, true));
         cli.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
             int code = exitCode(ex);
-            err.println("concord: error: " + message(ex));
+            err.println("concord: error: " + message(ex).strip().replaceAll("\\s*\\R\\s*", " "));
             if (code == FAILED) {
                 ex.printStackTrace(err);
             }
             return code;
         });
         cli.setParameterExceptionHandler((ex, args2) -> {
-            err.println("concord: " + ex.getMessage());
-            ex.getCommandLine().usage(err);
+            err.println("concord: error: " + ex.getMessage().strip().replace('\n', ' ') + " (see '"
+                    + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help')");
             return USAGE;
         });
         return cli.execute(args);

@@ -10,10 +10,10 @@ import io.concord.core.pref.LogProbBatch;
 import io.concord.core.pref.PreferenceModel;
 import io.concord.core.pref.PreferencePair;
 import io.concord.core.pref.SftLoss;
+import io.concord.data.io.InputFiles;
 import io.concord.data.pref.PreferencePairReader;
 import io.concord.data.pref.TextEncoder;
 import io.concord.data.pref.TextPair;
-import io.concord.data.vector.LabeledVectorCsv;
 import io.concord.workload.pref.ModelFiles;
 import io.concord.workload.pref.ParamsSource;
 import org.apache.hadoop.conf.Configuration;
@@ -90,7 +90,7 @@ final class PairScorer {
         TextEncoder encoder = new TextEncoder(policy.vocabulary(), maxPrompt, maxCompletion);
 
         JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-        List<String> files = LabeledVectorCsv.files(new Path(input), conf).stream().map(Path::toString).toList();
+        List<String> files = InputFiles.list(new Path(input), conf).stream().map(Path::toString).toList();
         SerializableConfiguration shipped = new SerializableConfiguration(conf);
         JavaRDD<TextPair> pairs = sc.parallelize(files, Math.max(1, files.size()))
                 .flatMap(f -> PreferencePairReader.read(new Path(f), shipped.value()).iterator());

@@ -3,6 +3,7 @@ package io.concord.job;
 import io.concord.config.ComponentSpec;
 import io.concord.config.ConfigException;
 import io.concord.core.loss.LossRegistry;
+import io.concord.core.loss.Objective;
 import io.concord.core.model.LogitObjective;
 import io.concord.core.optim.MatrixBlock;
 import io.concord.core.optim.Optimizer;
@@ -41,7 +42,7 @@ public final class Components {
     }
 
     /** Any loss from the catalog, by name (a {@code Loss}, {@code RandomizedLoss}, {@code ExampleStateLoss}, …). */
-    public static Object loss(ComponentSpec spec, String defaultName) {
+    public static Objective loss(ComponentSpec spec, String defaultName) {
         String name = spec == null || spec.name() == null ? defaultName : spec.name();
         Map<String, Object> params = spec == null ? Map.of() : spec.params();
         try {

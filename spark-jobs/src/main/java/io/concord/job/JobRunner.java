@@ -150,7 +150,7 @@ public final class JobRunner {
             JobContext ctx = new JobContext(job.name(), spark, jsc, runDir, options.resume(), metrics, out);
             JobResult result;
             try {
-                result = job.run(config, ctx);
+                result = SkippedRecords.report(job.run(config, ctx), jsc, out);
             } catch (Exception e) {
                 writeSummary(runDir, job, runId, "failed", null, started, metrics, e, provenance);
                 throw e instanceof RuntimeException re ? re : new RuntimeException(e);

@@ -70,8 +70,10 @@ public final class MultiStepLr implements Optimizer {
             throw new ConfigException("optimizer.lr", "is required with " + key + " (the decayed rates are "
                     + "optimizer.lr × factor^k)");
         }
-        // already validated by the optimizer registry; YAML may give it as a string ("1e-3")
-        double lr = lrValue instanceof Number n ? n.doubleValue() : Double.parseDouble(lrValue.toString());
+        if (!(lrValue instanceof Number n)) {
+            throw new ConfigException("optimizer.lr", lrValue, "a number (not a quoted string)");
+        }
+        double lr = n.doubleValue();
         Optimizer[] phases = new Optimizer[decaySteps.length + 1];
         long[] start = new long[decaySteps.length + 1];
         phases[0] = base;

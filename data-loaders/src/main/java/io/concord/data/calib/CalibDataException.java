@@ -15,6 +15,11 @@ public final class CalibDataException extends DataException {
         super(String.valueOf(file), message);
     }
 
+    /** A problem on a line of a text file of the dataset (its manifest): {@code <file>:<line>: <problem>}. */
+    public CalibDataException(Object file, long line, String message) {
+        super(String.valueOf(file), line, message);
+    }
+
     public CalibDataException(Object file, String message, Throwable cause) {
         super(String.valueOf(file), message, cause);
     }

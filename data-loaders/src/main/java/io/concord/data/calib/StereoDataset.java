@@ -100,7 +100,7 @@ public final class StereoDataset {
                     count = -1;
                 }
                 if (count < 0) {
-                    throw new CalibDataException(manifest, lineNo + ": expected 'name<TAB>count', got '" + line
+                    throw new CalibDataException(manifest, lineNo, "expected 'name<TAB>count', got '" + line
                             + "'");
                 }
                 Path shard = new Path(dir, f[0]);

@@ -2,6 +2,11 @@ package io.concord.data.graph;
 
 import io.concord.core.ultragcn.Adjacency;
 import io.concord.core.ultragcn.InteractionGraph;
+import io.concord.data.io.BadRecords;
+import io.concord.data.io.InputFiles;
+import io.concord.data.io.OnBadRecord;
+import io.concord.data.io.ReadOptions;
+import io.concord.data.io.TextLines;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FSDataOutputStream;
 import org.apache.hadoop.fs.FileSystem;
@@ -9,10 +14,8 @@ import org.apache.hadoop.fs.Path;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.io.BufferedReader;
 import java.io.BufferedWriter;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.OutputStreamWriter;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
@@ -40,8 +43,14 @@ public final class AdjacencyListFormat {
      * file (the official {@code load_data}).
      */
     public static InteractionGraph readSplit(Path train, Path test, Configuration conf) throws IOException {
-        Adjacency tr = read(train, conf);
-        Adjacency te = read(test, conf);
+        return readSplit(train, test, conf, ReadOptions.defaults(), new BadRecords(OnBadRecord.FAIL));
+    }
+
+    /** {@link #readSplit(Path, Path, Configuration)} with bad lines handled by {@code bad}. */
+    public static InteractionGraph readSplit(Path train, Path test, Configuration conf, ReadOptions options,
+                                             BadRecords bad) throws IOException {
+        Adjacency tr = read(train, conf, options, bad);
+        Adjacency te = read(test, conf, options, bad);
         int users = Math.max(tr.numRows(), te.numRows());
         int items = Math.max(tr.numColumns(), te.numColumns());
         return new InteractionGraph(tr.resize(users, items), te.resize(users, items));
@@ -52,7 +61,15 @@ public final class AdjacencyListFormat {
      * {@code numColumns = max item id + 1} (0 × 0 for an empty file).
      */
     public static Adjacency read(Path path, Configuration conf) throws IOException {
-        FileSystem fs = path.getFileSystem(conf);
+        return read(path, conf, ReadOptions.defaults(), new BadRecords(OnBadRecord.FAIL));
+    }
+
+    /**
+     * {@link #read(Path, Configuration)} (the file may be compressed); a bad line is an
+     * {@link InteractionFormatException} in {@code fail} mode, else counted and dropped by {@code bad}.
+     */
+    public static Adjacency read(Path path, Configuration conf, ReadOptions options, BadRecords bad)
+            throws IOException {
         String name = path.toString();
         IntList lineUsers = new IntList(1024);
         IntList lineStarts = new IntList(1024);
@@ -61,13 +78,11 @@ public final class AdjacencyListFormat {
         int maxUser = -1;
         int maxItem = -1;
         long duplicates = 0;
-        try (BufferedReader in = new BufferedReader(new InputStreamReader(fs.open(path), StandardCharsets.UTF_8),
-                1 << 16)) {
-            String line;
-            int lineNo = 0;
+        try (TextLines in = InputFiles.lines(path, conf, options, bad)) {
             IntList row = new IntList(256);
-            while ((line = in.readLine()) != null) {
-                lineNo++;
+            lines:
+            for (String line = in.next(); line != null; line = in.next()) {
+                int lineNo = (int) in.lineNumber();
                 int n = line.length();
                 int p = skipBlanks(line, 0, n);
                 if (p == n) {
@@ -76,7 +91,8 @@ public final class AdjacencyListFormat {
                 int end = tokenEnd(line, p, n);
                 int user = Tokens.parseId(line, p, end);
                 if (user < 0) {
-                    throw new InteractionFormatException(name, lineNo, Tokens.describeBadId("user", line, p, end));
+                    reject(in, bad, Tokens.describeBadId("user", line, p, end));
+                    continue;
                 }
                 row.clear();
                 p = skipBlanks(line, end, n);
@@ -84,8 +100,8 @@ public final class AdjacencyListFormat {
                     end = tokenEnd(line, p, n);
                     int item = Tokens.parseId(line, p, end);
                     if (item < 0) {
-                        throw new InteractionFormatException(name, lineNo,
-                                Tokens.describeBadId("item", line, p, end));
+                        reject(in, bad, Tokens.describeBadId("item", line, p, end));
+                        continue lines;
                     }
                     row.add(item);
                     p = skipBlanks(line, end, n);
@@ -111,6 +127,14 @@ public final class AdjacencyListFormat {
             LOG.warn("{}: {} repeated item(s) within a user line counted once", name, duplicates);
         }
         return assemble(name, maxUser + 1, maxItem + 1, lineUsers, lineStarts, lineNumbers, items);
+    }
+
+    /** A bad line: the checked {@link InteractionFormatException} when failing, else counted by {@code bad}. */
+    static void reject(TextLines in, BadRecords bad, String problem) throws InteractionFormatException {
+        if (bad.policy() == OnBadRecord.FAIL) {
+            throw new InteractionFormatException(in.source(), in.lineNumber(), problem);
+        }
+        in.reject(problem);
     }
 
     private static Adjacency assemble(String name, int numUsers, int numItems, IntList lineUsers, IntList lineStarts,

@@ -1,23 +1,22 @@
 package io.concord.data.graph;
 
+import io.concord.data.io.BadRecords;
+import io.concord.data.io.InputFiles;
+import io.concord.data.io.OnBadRecord;
+import io.concord.data.io.ReadOptions;
+import io.concord.data.io.TextLines;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.fs.FileStatus;
-import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.List;
 
 /**
  * Reads plain interaction logs {@code user,item[,weight]} (CSV or TSV, with or without a header line) through Hadoop's
- * {@link FileSystem}. A directory is read as the concatenation of its visible files in name order (Spark/Hadoop
- * output: {@code part-00000, …}; names starting with {@code _} or {@code .} are skipped).
+ * {@code FileSystem} ({@link InputFiles}: compressed files are decompressed). A directory is read as the
+ * concatenation of its visible files in name order (Spark/Hadoop output: {@code part-00000, …}; names starting with
+ * {@code _} or {@code .} are skipped).
  *
  * <p>Auto-detection, per file, on its first non-blank line: the delimiter is a tab if that line has one, else a comma;
  * the line is a header if its first field starts with a letter or a double quote ({@code user,item},
@@ -48,44 +47,30 @@ public final class EdgeListReader {
     }
 
     public EdgeList read(Path path, Configuration conf) throws IOException {
-        FileSystem fs = path.getFileSystem(conf);
-        List<Path> files = new ArrayList<>();
-        FileStatus status = fs.getFileStatus(path);
-        if (status.isDirectory()) {
-            FileStatus[] children = fs.listStatus(path);
-            Arrays.sort(children, Comparator.comparing(s -> s.getPath().getName()));
-            for (FileStatus c : children) {
-                String n = c.getPath().getName();
-                if (c.isFile() && !n.startsWith("_") && !n.startsWith(".")) {
-                    files.add(c.getPath());
-                }
-            }
-        } else {
-            files.add(path);
-        }
+        return read(path, conf, ReadOptions.defaults(), new BadRecords(OnBadRecord.FAIL));
+    }
+
+    /** Reads {@code path} (files may be compressed); bad lines fail or are counted by {@code bad}. */
+    public EdgeList read(Path path, Configuration conf, ReadOptions options, BadRecords bad) throws IOException {
+        List<Path> files = InputFiles.list(path, conf);
         IntList users = new IntList(1 << 16);
         IntList items = new IntList(1 << 16);
         float[][] weights = {new float[1 << 16]};
         int[] columns = {0};
         for (Path f : files) {
-            readFile(fs, f, users, items, weights, columns);
+            readFile(f, conf, options, bad, users, items, weights, columns);
         }
         float[] w = columns[0] == 3 ? Arrays.copyOf(weights[0], users.size()) : null;
         return new EdgeList(users.toArray(), items.toArray(), w);
     }
 
-    private void readFile(FileSystem fs, Path path, IntList users, IntList items, float[][] weights, int[] columns)
-            throws IOException {
-        String name = path.toString();
-        try (BufferedReader in = new BufferedReader(new InputStreamReader(fs.open(path), StandardCharsets.UTF_8),
-                1 << 16)) {
-            String line;
-            long lineNo = 0;
+    private void readFile(Path path, Configuration conf, ReadOptions options, BadRecords bad, IntList users,
+                          IntList items, float[][] weights, int[] columns) throws IOException {
+        try (TextLines in = InputFiles.lines(path, conf, options, bad)) {
             char sep = 0;
             boolean first = true;
             String[] fields = new String[4];
-            while ((line = in.readLine()) != null) {
-                lineNo++;
+            for (String line = in.next(); line != null; line = in.next()) {
                 if (line.isBlank()) {
                     continue;
                 }
@@ -109,42 +94,46 @@ public final class EdgeListReader {
                         continue;
                     }
                 }
-                if (columns[0] == 0) {
-                    if (n != 2 && n != 3) {
-                        throw new InteractionFormatException(name, lineNo, "expected 2 or 3 fields (user"
-                                + sep(sep) + "item[" + sep(sep) + "weight]), found " + n);
-                    }
-                    columns[0] = n;
-                } else if (n != columns[0]) {
-                    throw new InteractionFormatException(name, lineNo, "expected " + columns[0] + " fields like the "
-                            + "first data line, found " + n);
+                if (columns[0] == 0 && n != 2 && n != 3) {
+                    AdjacencyListFormat.reject(in, bad, "expected 2 or 3 fields (user" + sep(sep) + "item["
+                            + sep(sep) + "weight]), found " + n);
+                    continue;
+                }
+                if (columns[0] != 0 && n != columns[0]) {
+                    AdjacencyListFormat.reject(in, bad, "expected " + columns[0] + " fields like the first data "
+                            + "line, found " + n);
+                    continue;
                 }
                 int u = Tokens.parseId(fields[0], 0, fields[0].length());
                 if (u < 0) {
-                    throw new InteractionFormatException(name, lineNo,
-                            Tokens.describeBadId("user", fields[0], 0, fields[0].length()));
+                    AdjacencyListFormat.reject(in, bad, Tokens.describeBadId("user", fields[0], 0,
+                            fields[0].length()));
+                    continue;
                 }
                 int i = Tokens.parseId(fields[1], 0, fields[1].length());
                 if (i < 0) {
-                    throw new InteractionFormatException(name, lineNo,
-                            Tokens.describeBadId("item", fields[1], 0, fields[1].length()));
+                    AdjacencyListFormat.reject(in, bad, Tokens.describeBadId("item", fields[1], 0,
+                            fields[1].length()));
+                    continue;
                 }
                 if (n == 3) {
                     float w;
                     try {
                         w = Float.parseFloat(fields[2]);
                     } catch (NumberFormatException e) {
-                        throw new InteractionFormatException(name, lineNo, "weight '" + fields[2]
-                                + "' is not a number");
+                        AdjacencyListFormat.reject(in, bad, "weight '" + fields[2] + "' is not a number");
+                        continue;
                     }
                     if (!Float.isFinite(w)) {
-                        throw new InteractionFormatException(name, lineNo, "weight " + fields[2] + " is not finite");
+                        AdjacencyListFormat.reject(in, bad, "weight " + fields[2] + " is not finite");
+                        continue;
                     }
                     if (weights[0].length == users.size()) {
                         weights[0] = Arrays.copyOf(weights[0], users.size() * 2);
                     }
                     weights[0][users.size()] = w;
                 }
+                columns[0] = n;
                 users.add(u);
                 items.add(i);
             }

@@ -4,19 +4,16 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.concord.core.moe.MoeExample;
-import org.apache.hadoop.fs.FileStatus;
+import io.concord.data.io.BadRecords;
+import io.concord.data.io.InputFiles;
+import io.concord.data.io.OnBadRecord;
+import io.concord.data.io.ReadOptions;
+import io.concord.data.io.TextLines;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
-import org.apache.hadoop.io.compress.CompressionCodec;
-import org.apache.hadoop.io.compress.CompressionCodecFactory;
 
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -31,8 +28,10 @@ import java.util.TreeSet;
  * {"tokens": [17, 4, 99], "domain": "math"}                     next-token over given ids
  * </pre>
  * Exactly one of {@code features}, {@code text}, {@code tokens} per line, the same kind on every line, and the same
- * feature dimension throughout. {@code domain} (a string or a number, compared as text) is optional; it is mapped
- * to its index in the reader's domain list and kept for analysis only. Every error names the file and line.
+ * feature dimension throughout (the first good record fixes them). {@code domain} (a string or a number, compared as
+ * text) is optional; it is mapped to its index in the reader's domain list and kept for analysis only. Every error
+ * is a {@link io.concord.data.DataException} naming the file and line; under {@code data.onBadRecord: skip} bad
+ * records are counted and dropped ({@link BadRecords}).
  */
 public final class MoeJsonlReader {
 
@@ -68,60 +67,46 @@ public final class MoeJsonlReader {
     }
 
     /** Reads every example under {@code path} (a file or a directory). */
-    public List<MoeExample> read(FileSystem fs, Path path) throws IOException {
+    public List<MoeExample> read(FileSystem fs, Path path) {
+        return read(fs, path, ReadOptions.defaults(), new BadRecords(OnBadRecord.FAIL));
+    }
+
+    /** Reads every example under {@code path}; bad records go to {@code bad} ({@code data.onBadRecord}). */
+    public List<MoeExample> read(FileSystem fs, Path path, ReadOptions options, BadRecords bad) {
         List<MoeExample> out = new ArrayList<>();
         Shape shape = new Shape();
-        for (Path file : files(fs, path)) {
-            readFile(fs, file, out, shape);
+        for (Path file : InputFiles.list(path, fs.getConf())) {
+            readFile(fs, file, out, shape, options, bad);
         }
         return out;
     }
 
     /** The sorted distinct {@code domain} values under {@code path}: a deterministic domain list for the reader. */
-    public static List<String> scanDomains(FileSystem fs, Path path) throws IOException {
+    public static List<String> scanDomains(FileSystem fs, Path path) {
+        return scanDomains(fs, path, ReadOptions.defaults(), new BadRecords(OnBadRecord.FAIL));
+    }
+
+    /** {@link #scanDomains(FileSystem, Path)}; lines that are not JSON objects go to {@code bad}. */
+    public static List<String> scanDomains(FileSystem fs, Path path, ReadOptions options, BadRecords bad) {
         TreeSet<String> names = new TreeSet<>();
-        for (Path file : files(fs, path)) {
-            try (BufferedReader in = open(fs, file)) {
-                String line;
-                int lineNo = 0;
-                while ((line = in.readLine()) != null) {
-                    lineNo++;
+        for (Path file : InputFiles.list(path, fs.getConf())) {
+            try (TextLines lines = InputFiles.lines(file, fs.getConf(), options, bad)) {
+                for (String line = lines.next(); line != null; line = lines.next()) {
                     if (line.isBlank()) {
                         continue;
                     }
-                    JsonNode domain = parse(file, lineNo, line).get("domain");
-                    if (domain != null && !domain.isNull()) {
-                        names.add(domainText(file, lineNo, domain));
+                    try {
+                        JsonNode domain = parse(line).get("domain");
+                        if (domain != null && !domain.isNull()) {
+                            names.add(domainText(domain));
+                        }
+                    } catch (RecordError e) {
+                        lines.reject(e.getMessage());
                     }
                 }
             }
         }
         return List.copyOf(names);
-    }
-
-    /** The file itself, or the visible files of a directory (names not starting with '_' or '.') in name order. */
-    static List<Path> files(FileSystem fs, Path path) throws IOException {
-        FileStatus status = fs.getFileStatus(path);
-        if (!status.isDirectory()) {
-            return List.of(status.getPath());
-        }
-        FileStatus[] children = fs.listStatus(path);
-        Arrays.sort(children, (a, b) -> a.getPath().getName().compareTo(b.getPath().getName()));
-        List<Path> out = new ArrayList<>();
-        for (FileStatus c : children) {
-            String name = c.getPath().getName();
-            if (c.isFile() && !name.startsWith("_") && !name.startsWith(".")) {
-                out.add(c.getPath());
-            }
-        }
-        return out;
-    }
-
-    private static BufferedReader open(FileSystem fs, Path file) throws IOException {
-        InputStream raw = fs.open(file);
-        CompressionCodec codec = new CompressionCodecFactory(fs.getConf()).getCodec(file);
-        InputStream in = codec == null ? raw : codec.createInputStream(raw);
-        return new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
     }
 
     /** What the first record fixed: its kind, its line, and (for features) its dimension. */
@@ -131,33 +116,37 @@ public final class MoeJsonlReader {
         int dim = -1;
     }
 
-    private void readFile(FileSystem fs, Path file, List<MoeExample> out, Shape shape) throws IOException {
-        try (BufferedReader in = open(fs, file)) {
-            String line;
-            int lineNo = 0;
-            while ((line = in.readLine()) != null) {
-                lineNo++;
-                if (!line.isBlank()) {
-                    out.add(record(file, lineNo, parse(file, lineNo, line), shape));
+    private void readFile(FileSystem fs, Path file, List<MoeExample> out, Shape shape, ReadOptions options,
+                          BadRecords bad) {
+        try (TextLines lines = InputFiles.lines(file, fs.getConf(), options, bad)) {
+            for (String line = lines.next(); line != null; line = lines.next()) {
+                if (line.isBlank()) {
+                    continue;
+                }
+                try {
+                    out.add(record(file + ":" + lines.lineNumber(), parse(line), shape));
+                } catch (RecordError e) {
+                    lines.reject(e.getMessage());
                 }
             }
         }
     }
 
-    private static JsonNode parse(Path file, int lineNo, String line) {
+    private static JsonNode parse(String line) {
         JsonNode node;
         try {
             node = MAPPER.readTree(line);
         } catch (JsonProcessingException e) {
-            throw error(file, lineNo, "invalid JSON: " + e.getOriginalMessage());
+            throw new RecordError("invalid JSON: " + e.getOriginalMessage());
         }
         if (node == null || !node.isObject()) {
-            throw error(file, lineNo, "expected a JSON object");
+            throw new RecordError("expected a JSON object");
         }
         return node;
     }
 
-    private MoeExample record(Path file, int lineNo, JsonNode node, Shape shape) {
+    /** One record; the first good record fixes the kind (and dimension) of the rest. */
+    private MoeExample record(String here, JsonNode node, Shape shape) {
         List<String> present = new ArrayList<>();
         for (String k : List.of("features", "text", "tokens")) {
             if (node.has(k) && !node.get(k).isNull()) {
@@ -165,95 +154,96 @@ public final class MoeJsonlReader {
             }
         }
         if (present.size() != 1) {
-            throw error(file, lineNo, "expected exactly one of \"features\", \"text\", \"tokens\", found "
+            throw new RecordError("expected exactly one of \"features\", \"text\", \"tokens\", found "
                     + (present.isEmpty() ? "none" : present));
         }
         String kind = present.get(0);
-        String here = file + ":" + lineNo;
-        if (shape.kind == null) {
-            shape.kind = kind;
-            shape.where = here;
-        } else if (!shape.kind.equals(kind)) {
-            throw error(file, lineNo, "record has \"" + kind + "\" but the first record (" + shape.where
+        if (shape.kind != null && !shape.kind.equals(kind)) {
+            throw new RecordError("record has \"" + kind + "\" but the first record (" + shape.where
                     + ") has \"" + shape.kind + "\"");
         }
-        int domain = domain(file, lineNo, node.get("domain"));
-        switch (kind) {
-            case "features": {
-                float[] x = features(file, lineNo, node.get("features"));
-                if (shape.dim < 0) {
-                    shape.dim = x.length;
-                } else if (x.length != shape.dim) {
-                    throw error(file, lineNo, "\"features\" has " + x.length + " values but the first record ("
+        int domain = domain(node.get("domain"));
+        MoeExample example = switch (kind) {
+            case "features" -> {
+                float[] x = features(node.get("features"));
+                if (shape.dim >= 0 && x.length != shape.dim) {
+                    throw new RecordError("\"features\" has " + x.length + " values but the first record ("
                             + shape.where + ") has " + shape.dim);
                 }
                 JsonNode label = node.get("label");
                 if (label == null || !label.canConvertToInt() || !label.isIntegralNumber() || label.asInt() < 0) {
-                    throw error(file, lineNo, "\"features\" records need an integer \"label\" >= 0, got " + label);
+                    throw new RecordError("\"features\" records need an integer \"label\" >= 0, got " + label);
                 }
-                return MoeExample.features(x, label.asInt(), domain);
+                yield MoeExample.features(x, label.asInt(), domain);
             }
-            case "text": {
+            case "text" -> {
                 JsonNode text = node.get("text");
                 if (!text.isTextual()) {
-                    throw error(file, lineNo, "\"text\" must be a string");
+                    throw new RecordError("\"text\" must be a string");
                 }
                 byte[] bytes = text.asText().getBytes(StandardCharsets.UTF_8);
                 int[] tokens = new int[bytes.length];
                 for (int i = 0; i < bytes.length; i++) {
                     tokens[i] = bytes[i] & 0xFF;
                 }
-                return MoeExample.tokens(tokens, domain);
+                yield MoeExample.tokens(tokens, domain);
             }
-            default:
-                return MoeExample.tokens(tokens(file, lineNo, node.get("tokens")), domain);
+            default -> MoeExample.tokens(tokens(node.get("tokens")), domain);
+        };
+        if (shape.kind == null) {
+            shape.kind = kind;
+            shape.where = here;
         }
+        if (example.hasFeatures() && shape.dim < 0) {
+            shape.dim = example.features().length;
+        }
+        return example;
     }
 
-    private int domain(Path file, int lineNo, JsonNode node) {
+    private int domain(JsonNode node) {
         if (node == null || node.isNull()) {
             return MoeExample.UNKNOWN_DOMAIN;
         }
-        String name = domainText(file, lineNo, node);
+        String name = domainText(node);
         Integer index = domainIndex.get(name);
         if (index == null) {
-            throw error(file, lineNo, "unknown domain '" + name + "'; known domains: " + domainNames);
+            throw new RecordError("unknown domain '" + name + "'; known domains: " + domainNames);
         }
         return index;
     }
 
-    private static String domainText(Path file, int lineNo, JsonNode node) {
+    private static String domainText(JsonNode node) {
         if (!node.isTextual() && !node.isIntegralNumber()) {
-            throw error(file, lineNo, "\"domain\" must be a string or an integer, got " + node);
+            throw new RecordError("\"domain\" must be a string or an integer, got " + node);
         }
         return node.asText();
     }
 
-    private static float[] features(Path file, int lineNo, JsonNode node) {
+    private static float[] features(JsonNode node) {
         if (!node.isArray() || node.isEmpty()) {
-            throw error(file, lineNo, "\"features\" must be a non-empty array of numbers");
+            throw new RecordError("\"features\" must be a non-empty array of numbers");
         }
         float[] x = new float[node.size()];
         for (int i = 0; i < x.length; i++) {
             JsonNode v = node.get(i);
             if (!v.isNumber() || !Double.isFinite(v.asDouble())) {
-                throw error(file, lineNo, "\"features\"[" + i + "] is not a finite number: " + v);
+                throw new RecordError("\"features\"[" + i + "] is not a finite number: " + v);
             }
             x[i] = (float) v.asDouble();
         }
         return x;
     }
 
-    private int[] tokens(Path file, int lineNo, JsonNode node) {
+    private int[] tokens(JsonNode node) {
         if (!node.isArray()) {
-            throw error(file, lineNo, "\"tokens\" must be an array of integer ids");
+            throw new RecordError("\"tokens\" must be an array of integer ids");
         }
         int[] t = new int[node.size()];
         for (int i = 0; i < t.length; i++) {
             JsonNode v = node.get(i);
             if (!v.isIntegralNumber() || !v.canConvertToInt() || v.asInt() < 0
                     || (vocabSize > 0 && v.asInt() >= vocabSize)) {
-                throw error(file, lineNo, "\"tokens\"[" + i + "] must be an integer id in [0, "
+                throw new RecordError("\"tokens\"[" + i + "] must be an integer id in [0, "
                         + (vocabSize > 0 ? String.valueOf(vocabSize) : "2^31") + "), got " + v);
             }
             t[i] = v.asInt();
@@ -261,7 +251,13 @@ public final class MoeJsonlReader {
         return t;
     }
 
-    private static IllegalArgumentException error(Path file, int lineNo, String message) {
-        return new IllegalArgumentException(file + ":" + lineNo + ": " + message);
+    /** A problem with one record's content; the caller adds the file and line. */
+    private static final class RecordError extends RuntimeException {
+
+        private static final long serialVersionUID = 1L;
+
+        RecordError(String message) {
+            super(message, null, false, false);
+        }
     }
 }

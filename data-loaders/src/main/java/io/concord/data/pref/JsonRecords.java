@@ -6,22 +6,26 @@ import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.concord.data.DataException;
-import io.concord.data.vector.LabeledVectorCsv;
+import io.concord.data.io.BadRecords;
+import io.concord.data.io.InputFiles;
+import io.concord.data.io.OnBadRecord;
+import io.concord.data.io.ReadOptions;
+import io.concord.data.io.TextLines;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
 
-import java.io.BufferedReader;
+import java.io.BufferedInputStream;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
+import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
  * Reads JSON records over any Hadoop FileSystem, in either layout: JSON lines (one object per line, blank lines
  * skipped) or one top-level JSON array of objects (detected by a leading {@code [}). A path may be a file or a
- * directory of part files. Every error names the file and the 1-based line of the record
- * ({@link DataException}).
+ * directory of part files, compressed or not ({@link InputFiles}). Every error names the file and the 1-based line
+ * of the record ({@link DataException}); under {@code data.onBadRecord: skip} a bad record is counted and dropped
+ * ({@link BadRecords}).
  */
 public final class JsonRecords {
 
@@ -48,48 +52,62 @@ public final class JsonRecords {
     }
 
     public static <T> List<T> read(Path path, Configuration conf, Mapper<T> mapper) {
+        return read(path, conf, mapper, ReadOptions.defaults(), new BadRecords(OnBadRecord.FAIL));
+    }
+
+    /** Reads every record under {@code path}; bad records (syntax or content) go to {@code bad}. */
+    public static <T> List<T> read(Path path, Configuration conf, Mapper<T> mapper, ReadOptions options,
+                                   BadRecords bad) {
         List<T> out = new ArrayList<>();
-        for (Path file : LabeledVectorCsv.files(path, conf)) {
-            readFile(file, conf, mapper, out);
+        for (Path file : InputFiles.list(path, conf)) {
+            readFile(file, conf, mapper, options, bad, out);
         }
         if (out.isEmpty()) {
-            throw new DataException(path.toString(), "no records found (the dataset is empty)");
+            throw new DataException(path.toString(), bad.isEmpty() ? "no records found (the dataset is empty)"
+                    : "no good records (" + bad + ")");
         }
         return out;
     }
 
-    private static <T> void readFile(Path file, Configuration conf, Mapper<T> mapper, List<T> out) {
+    private static <T> void readFile(Path file, Configuration conf, Mapper<T> mapper, ReadOptions options,
+                                     BadRecords bad, List<T> out) {
         String source = file.toString();
-        try (BufferedReader reader = new BufferedReader(new InputStreamReader(
-                file.getFileSystem(conf).open(file), StandardCharsets.UTF_8))) {
-            if (startsWithArray(reader)) {
-                readArray(reader, source, mapper, out);
+        BufferedInputStream in;
+        try {
+            in = new BufferedInputStream(InputFiles.open(file, conf), 1 << 16);
+        } catch (IOException e) {
+            throw new DataException(source, "cannot read: " + e.getMessage(), e);
+        }
+        try {
+            if (startsWithArray(in)) {
+                try (in) {
+                    readArray(in, source, mapper, bad, out);
+                }
             } else {
-                readLines(reader, source, mapper, out);
+                try (TextLines lines = new TextLines(source, in, options.maxRecordBytes(), bad)) {
+                    readLines(lines, mapper, out);
+                }
             }
         } catch (IOException e) {
             throw new DataException(source, "cannot read: " + e.getMessage(), e);
         }
     }
 
-    /** Whether the first non-whitespace character is '['; the reader is reset to the start of the file. */
-    private static boolean startsWithArray(BufferedReader reader) throws IOException {
-        reader.mark(PEEK_LIMIT);
-        int c = reader.read();
+    /** Whether the first non-whitespace byte is '['; the stream is reset to its start. */
+    private static boolean startsWithArray(BufferedInputStream in) throws IOException {
+        in.mark(PEEK_LIMIT);
+        int c = in.read();
         int read = 1;
-        while (c != -1 && Character.isWhitespace(c) && read < PEEK_LIMIT - 1) {
-            c = reader.read();
+        while (c != -1 && (Character.isWhitespace(c) || c == 0xEF || c == 0xBB || c == 0xBF) && read < PEEK_LIMIT - 1) {
+            c = in.read();
             read++;
         }
-        reader.reset();
+        in.reset();
         return c == '[';
     }
 
-    private static <T> void readLines(BufferedReader reader, String source, Mapper<T> mapper, List<T> out)
-            throws IOException {
-        long lineNo = 0;
-        for (String line = reader.readLine(); line != null; line = reader.readLine()) {
-            lineNo++;
+    private static <T> void readLines(TextLines lines, Mapper<T> mapper, List<T> out) {
+        for (String line = lines.next(); line != null; line = lines.next()) {
             if (line.isBlank()) {
                 continue;
             }
@@ -97,15 +115,28 @@ public final class JsonRecords {
             try {
                 node = MAPPER.readTree(line);
             } catch (JsonProcessingException e) {
-                throw new DataException(source, lineNo, "not valid JSON: " + e.getOriginalMessage());
+                lines.reject("not valid JSON: " + e.getOriginalMessage());
+                continue;
             }
-            out.add(apply(mapper, node, source, lineNo));
+            if (!node.isObject()) {
+                lines.reject("expected a JSON object, got " + node.getNodeType());
+                continue;
+            }
+            try {
+                out.add(mapper.map(node));
+            } catch (Bad e) {
+                lines.reject(e.getMessage());
+            }
         }
     }
 
-    private static <T> void readArray(BufferedReader reader, String source, Mapper<T> mapper, List<T> out)
+    /**
+     * A top-level array, parsed from bytes (Jackson checks the UTF-8). A syntax error ends the file even in skip
+     * mode: the parser cannot find the next record after it.
+     */
+    private static <T> void readArray(InputStream in, String source, Mapper<T> mapper, BadRecords bad, List<T> out)
             throws IOException {
-        try (JsonParser parser = MAPPER.getFactory().createParser(reader)) {
+        try (JsonParser parser = MAPPER.getFactory().createParser(in)) {
             if (parser.nextToken() != JsonToken.START_ARRAY) {
                 throw new DataException(source, 1, "expected a JSON array");
             }
@@ -131,19 +162,19 @@ public final class JsonRecords {
                     throw new DataException(source, e.getLocation() == null ? line : e.getLocation().getLineNr(),
                             "not valid JSON: " + e.getOriginalMessage());
                 }
-                out.add(apply(mapper, node, source, line));
+                if (!node.isObject()) {
+                    bad.reject(source, line, "expected a JSON object, got " + node.getNodeType());
+                    continue;
+                }
+                try {
+                    out.add(mapper.map(node));
+                } catch (Bad e) {
+                    bad.reject(source, line, e.getMessage());
+                }
             }
-        }
-    }
-
-    private static <T> T apply(Mapper<T> mapper, JsonNode node, String source, long line) {
-        if (!node.isObject()) {
-            throw new DataException(source, line, "expected a JSON object, got " + node.getNodeType());
-        }
-        try {
-            return mapper.map(node);
-        } catch (Bad e) {
-            throw new DataException(source, line, e.getMessage());
+        } catch (JsonProcessingException e) {
+            throw new DataException(source, e.getLocation() == null ? 0 : e.getLocation().getLineNr(),
+                    "not valid JSON: " + e.getOriginalMessage());
         }
     }
 

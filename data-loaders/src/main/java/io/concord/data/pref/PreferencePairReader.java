@@ -1,6 +1,8 @@
 package io.concord.data.pref;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.concord.data.io.BadRecords;
+import io.concord.data.io.ReadOptions;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
 
@@ -18,7 +20,10 @@ import java.util.List;
  *       up to and including the last {@code "\n\nAssistant:"} of the chosen dialogue, which the rejected dialogue
  *       must share.</li>
  * </ul>
- * A malformed record is a {@link io.concord.data.DataException} naming the file and line.
+ * Files may be compressed ({@code .jsonl.gz}, as HH-RLHF ships). A record with an empty (or blank) prompt, chosen or
+ * rejected text, or with identical chosen and rejected completions, is a bad record like a malformed one: a
+ * {@link io.concord.data.DataException} naming the file and line, or counted and dropped under
+ * {@code data.onBadRecord: skip}.
  */
 public final class PreferencePairReader {
 
@@ -31,7 +36,33 @@ public final class PreferencePairReader {
         return JsonRecords.read(path, conf, PreferencePairReader::parse);
     }
 
+    /** Reads every pair under {@code path}; bad records go to {@code bad} ({@code data.onBadRecord}). */
+    public static List<TextPair> read(Path path, Configuration conf, ReadOptions options, BadRecords bad) {
+        return JsonRecords.read(path, conf, PreferencePairReader::parse, options, bad);
+    }
+
     static TextPair parse(JsonNode node) throws JsonRecords.Bad {
+        return checked(shape(node));
+    }
+
+    /** Empty (or all-blank) fields and identical completions teach nothing: they are bad records. */
+    private static TextPair checked(TextPair pair) throws JsonRecords.Bad {
+        if (pair.prompt().isBlank()) {
+            throw new JsonRecords.Bad("empty prompt");
+        }
+        if (pair.chosen().isBlank()) {
+            throw new JsonRecords.Bad("empty chosen completion");
+        }
+        if (pair.rejected().isBlank()) {
+            throw new JsonRecords.Bad("empty rejected completion");
+        }
+        if (pair.chosen().equals(pair.rejected())) {
+            throw new JsonRecords.Bad("chosen and rejected completions are identical");
+        }
+        return pair;
+    }
+
+    private static TextPair shape(JsonNode node) throws JsonRecords.Bad {
         if (node.has("input") || node.has("preferred_output")) {
             return openAi(node);
         }

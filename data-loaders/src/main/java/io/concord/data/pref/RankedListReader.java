@@ -1,6 +1,8 @@
 package io.concord.data.pref;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.concord.data.io.BadRecords;
+import io.concord.data.io.ReadOptions;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
 
@@ -18,6 +20,11 @@ public final class RankedListReader {
 
     public static List<TextRanked> read(Path path, Configuration conf) {
         return JsonRecords.read(path, conf, RankedListReader::parse);
+    }
+
+    /** Reads every record under {@code path}; bad records go to {@code bad} ({@code data.onBadRecord}). */
+    public static List<TextRanked> read(Path path, Configuration conf, ReadOptions options, BadRecords bad) {
+        return JsonRecords.read(path, conf, RankedListReader::parse, options, bad);
     }
 
     static TextRanked parse(JsonNode node) throws JsonRecords.Bad {

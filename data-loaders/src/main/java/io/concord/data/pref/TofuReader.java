@@ -3,6 +3,8 @@ package io.concord.data.pref;
 import io.concord.core.param.ParamException;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.concord.data.DataException;
+import io.concord.data.io.BadRecords;
+import io.concord.data.io.ReadOptions;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
 
@@ -22,6 +24,11 @@ public final class TofuReader {
     /** Reads one split file, e.g. {@code <dir>/forget05.json}. */
     public static List<TofuQa> read(Path path, Configuration conf) {
         return JsonRecords.read(path, conf, TofuReader::parse);
+    }
+
+    /** Reads every record under {@code path}; bad records go to {@code bad} ({@code data.onBadRecord}). */
+    public static List<TofuQa> read(Path path, Configuration conf, ReadOptions options, BadRecords bad) {
+        return JsonRecords.read(path, conf, TofuReader::parse, options, bad);
     }
 
     /** Reads split {@code name} (e.g. {@code retain95}, {@code forget05_perturbed}) of a TOFU folder. */

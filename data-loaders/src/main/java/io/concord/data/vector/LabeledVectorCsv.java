@@ -2,27 +2,29 @@ package io.concord.data.vector;
 
 import io.concord.core.model.LabeledVector;
 import io.concord.data.DataException;
+import io.concord.data.io.BadRecords;
+import io.concord.data.io.InputFiles;
+import io.concord.data.io.OnBadRecord;
+import io.concord.data.io.ReadOptions;
+import io.concord.data.io.TextLines;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FSDataOutputStream;
-import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 
-import java.io.BufferedReader;
 import java.io.BufferedWriter;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.OutputStreamWriter;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 
 /**
  * Classification examples as CSV over any Hadoop FileSystem: one example per line, {@code label,x1,…,xd}; an
  * optional header line starting with {@code label}; {@code #} comments and blank lines ignored. A path may be a file
- * or a directory of part files (hidden {@code _}/{@code .} files skipped, as Hadoop does).
+ * or a directory of part files ({@link InputFiles}: hidden {@code _}/{@code .} files skipped, compressed files
+ * decompressed).
  */
 public final class LabeledVectorCsv {
 
@@ -82,10 +84,15 @@ public final class LabeledVectorCsv {
      * {@code fileOrdinal << 40 | lineNumber}: stable across runs and partitionings.
      */
     public static List<LabeledVector> read(Path path, Configuration conf) {
+        return read(path, conf, ReadOptions.defaults(), new BadRecords(OnBadRecord.FAIL));
+    }
+
+    /** Reads every example under {@code path} on the driver; bad records go to {@code bad}. */
+    public static List<LabeledVector> read(Path path, Configuration conf, ReadOptions options, BadRecords bad) {
         List<LabeledVector> out = new ArrayList<>();
-        List<Path> files = files(path, conf);
+        List<Path> files = InputFiles.list(path, conf);
         for (int f = 0; f < files.size(); f++) {
-            out.addAll(readFile(files.get(f), conf, f));
+            out.addAll(readFile(files.get(f), conf, f, options, bad));
         }
         if (out.isEmpty()) {
             throw new DataException(path.toString(), "no examples found (the dataset is empty)");
@@ -95,25 +102,42 @@ public final class LabeledVectorCsv {
 
     /** Reads one file; {@code fileOrdinal} is its index among the dataset's files (for example ids). */
     public static List<LabeledVector> readFile(Path file, Configuration conf, int fileOrdinal) {
+        return readFile(file, conf, fileOrdinal, ReadOptions.defaults(), new BadRecords(OnBadRecord.FAIL));
+    }
+
+    /**
+     * Reads one file (compressed or not); the first good example fixes the dimension, and a line that does not parse
+     * is a bad record ({@link BadRecords#reject}).
+     */
+    public static List<LabeledVector> readFile(Path file, Configuration conf, int fileOrdinal, ReadOptions options,
+                                               BadRecords bad) {
         List<LabeledVector> out = new ArrayList<>();
         int dimension = -1;
-        try (BufferedReader reader = new BufferedReader(new InputStreamReader(
-                file.getFileSystem(conf).open(file), StandardCharsets.UTF_8))) {
-            String line;
-            long n = 0;
-            while ((line = reader.readLine()) != null) {
-                n++;
+        try (TextLines lines = InputFiles.lines(file, conf, options, bad)) {
+            for (String line = lines.next(); line != null; line = lines.next()) {
                 if (isSkippable(line)) {
                     continue;
                 }
-                LabeledVector v = parseLine(line, file.toString(), n, dimension, ((long) fileOrdinal << LINE_BITS) | n);
+                long n = lines.lineNumber();
+                LabeledVector v;
+                try {
+                    v = parseLine(line, file.toString(), n, dimension, ((long) fileOrdinal << LINE_BITS) | n);
+                } catch (DataException e) {
+                    lines.reject(problem(e));
+                    continue;
+                }
                 dimension = v.dimension();
                 out.add(v);
             }
-        } catch (IOException e) {
-            throw new DataException(file.toString(), "cannot read: " + e.getMessage(), e);
         }
         return out;
+    }
+
+    /** The message of a located {@link DataException} without its {@code file:line: } prefix. */
+    private static String problem(DataException e) {
+        String prefix = e.source() + (e.line() > 0 ? ":" + e.line() : "") + ": ";
+        String m = e.getMessage();
+        return m.startsWith(prefix) ? m.substring(prefix.length()) : m;
     }
 
     public static void write(Path file, List<LabeledVector> examples, Configuration conf) {
@@ -132,35 +156,6 @@ public final class LabeledVectorCsv {
             }
         } catch (IOException e) {
             throw new UncheckedIOException("writing " + file + " failed", e);
-        }
-    }
-
-    /** The data files of a path: the file itself, or the visible files of a directory in name order. */
-    public static List<Path> files(Path path, Configuration conf) {
-        try {
-            FileSystem fs = path.getFileSystem(conf);
-            if (!fs.exists(path)) {
-                throw new DataException(path.toString(), "input path does not exist");
-            }
-            FileStatus status = fs.getFileStatus(path);
-            if (status.isFile()) {
-                return List.of(path);
-            }
-            List<Path> files = new ArrayList<>();
-            FileStatus[] children = fs.listStatus(path);
-            Arrays.sort(children);
-            for (FileStatus child : children) {
-                String name = child.getPath().getName();
-                if (child.isFile() && !name.startsWith("_") && !name.startsWith(".")) {
-                    files.add(child.getPath());
-                }
-            }
-            if (files.isEmpty()) {
-                throw new DataException(path.toString(), "directory holds no data files (the dataset is empty)");
-            }
-            return files;
-        } catch (IOException e) {
-            throw new DataException(path.toString(), "cannot list: " + e.getMessage(), e);
         }
     }
 

@@ -2,6 +2,7 @@ package io.concord.data.graph;
 
 import io.concord.core.ultragcn.Adjacency;
 import io.concord.core.ultragcn.InteractionGraph;
+import io.concord.data.DataException;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
 import org.junit.jupiter.api.Test;
@@ -104,8 +105,9 @@ class AdjacencyListFormatTest {
     }
 
     @Test
-    void missingFileIsAnIoError() {
+    void missingFileIsAnInputErrorNamingTheFile() {
         Path p = new Path(dir.resolve("absent.txt").toUri());
-        assertThatThrownBy(() -> AdjacencyListFormat.read(p, CONF)).isInstanceOf(java.io.FileNotFoundException.class);
+        assertThatThrownBy(() -> AdjacencyListFormat.read(p, CONF)).isInstanceOf(DataException.class)
+                .hasMessageEndingWith("absent.txt: not found");
     }
 }

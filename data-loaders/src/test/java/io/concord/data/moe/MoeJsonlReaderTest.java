@@ -1,6 +1,7 @@
 package io.concord.data.moe;
 
 import io.concord.core.moe.MoeExample;
+import io.concord.data.DataException;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -99,7 +100,7 @@ class MoeJsonlReaderTest {
     }
 
     private void assertError(MoeJsonlReader reader, Path p, String message) {
-        assertThatThrownBy(() -> reader.read(fs, p)).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> reader.read(fs, p)).isInstanceOf(DataException.class)
                 .hasMessageContaining(message);
     }
 }

@@ -22,7 +22,7 @@ import java.io.Serializable;
  * reference detaches them). Defaults: window w = 1, temperature t = 0.07 (the agedb code overrides its t = 0.2
  * signature default with 0.07), pushing weight e = 0.01.
  */
-public final class ConRLoss implements Serializable {
+public final class ConRLoss implements Objective {
 
     private static final long serialVersionUID = 1L;
     private static final double MIN_NORM = 1e-12;

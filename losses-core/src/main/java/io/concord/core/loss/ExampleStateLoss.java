@@ -12,7 +12,7 @@ import java.io.Serializable;
  *
  * <p>The new state is detached: the gradient treats it as a constant, as the reference implementations do.
  */
-public interface ExampleStateLoss extends Serializable {
+public interface ExampleStateLoss extends Objective {
 
     /** Name as used in configs ({@code loss.name}). */
     String name();

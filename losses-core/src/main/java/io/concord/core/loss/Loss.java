@@ -12,7 +12,7 @@ import java.io.Serializable;
  * {@code [batch, k]} for classification losses); {@code gradOut} has the shape of {@code outputs} and is overwritten
  * with ∂(Σᵢ lossᵢ)/∂outputs. Works in the data type of {@code outputs} (float or double).
  */
-public interface Loss extends Serializable {
+public interface Loss extends Objective {
 
     /** Name as used in configs ({@code loss.name}). */
     String name();

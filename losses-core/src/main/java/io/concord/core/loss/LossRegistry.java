@@ -8,6 +8,8 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Set;
+import java.util.ServiceLoader;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 
 /**
@@ -17,7 +19,8 @@ import java.util.function.Function;
  *   loss: {name: gce, q: 0.7}
  *   loss: {name: aldr-kl, margin: 0.1, lambda0: 1.0, alpha: 2.0}
  * </pre>
- * Losses come in several kinds because their inputs differ: {@link Loss} (outputs and target rows), {@link
+ * Every entry is an {@link Objective}; the preference and sequence objectives of {@code core.pref} join the same
+ * catalog through an {@link ObjectiveProvider}. Losses come in several kinds because their inputs differ: {@link Loss} (outputs and target rows), {@link
  * ExampleStateLoss} (with per-example state), {@link RandomizedLoss}, {@link MetricLoss}, {@link ConRLoss} (features,
  * targets, predictions) and {@link NormalizedSoftmaxLoss} (features and class weights). {@link #create(String, Map,
  * Class)} asks for a kind and says which names provide it when the configured loss is of another kind.
@@ -26,7 +29,9 @@ public final class LossRegistry {
 
     private static final String SECTION = "loss";
 
-    private record Entry(Class<?> kind, Set<String> keys, Function<ConfigParams, Object> factory) {
+    /** @param keys the parameters, or null when the factory checks its own (objectives of providers) */
+    private record Entry(Class<? extends Objective> kind, Set<String> keys,
+                         BiFunction<String, Map<String, ?>, ? extends Objective> factory) {
     }
 
     private static final Map<String, Entry> ENTRIES = new LinkedHashMap<>();
@@ -67,13 +72,27 @@ public final class LossRegistry {
                 p.getInt("k", 4), p.getIntOrNull("ipc"), p.getBoolean("dropFirstNeighbour", true)));
         register("normalized-softmax", NormalizedSoftmaxLoss.class, Set.of("scale", "margin"),
                 p -> new NormalizedSoftmaxLoss(p.getDouble("scale", 64.0), p.getDouble("margin", 0.0)));
+        registerProviders();
     }
 
     private LossRegistry() {
     }
 
-    private static void register(String name, Class<?> kind, Set<String> keys, Function<ConfigParams, Object> f) {
-        ENTRIES.put(name, new Entry(kind, keys, f));
+    private static void register(String name, Class<? extends Objective> kind, Set<String> keys,
+                                 Function<ConfigParams, ? extends Objective> f) {
+        ENTRIES.put(name, new Entry(kind, keys, (section, raw) -> f.apply(new ConfigParams(section, name, raw, keys))));
+    }
+
+    /** The objectives of other packages (preference and sequence objectives), after the built-in ones. */
+    private static void registerProviders() {
+        for (ObjectiveProvider provider : ServiceLoader.load(ObjectiveProvider.class,
+                LossRegistry.class.getClassLoader())) {
+            for (ObjectiveProvider.Entry e : provider.entries()) {
+                if (ENTRIES.putIfAbsent(e.name(), new Entry(e.kind(), null, e.factory())) != null) {
+                    throw new IllegalStateException("loss name " + e.name() + " registered twice");
+                }
+            }
+        }
     }
 
     /** Every loss name, in catalog order. */
@@ -92,23 +111,29 @@ public final class LossRegistry {
         return out;
     }
 
-    /** The parameters {@code name} accepts. */
+    /** The parameters {@code name} accepts (empty for objectives that check their own keys). */
     public static Set<String> parameters(String name) {
-        return entry(name).keys();
+        Set<String> keys = entry(name).keys();
+        return keys == null ? Set.of() : keys;
     }
 
-    /** The loss object for {@code name}: a {@link Loss} or one of the other kinds listed in the class comment. */
-    public static Object create(String name, Map<String, ?> params) {
+    /** The kind of the objective {@code name} creates. */
+    public static Class<? extends Objective> kindOf(String name) {
+        return entry(name).kind();
+    }
+
+    /** The objective {@code name}: a {@link Loss} or one of the other kinds listed in the class comment. */
+    public static Objective create(String name, Map<String, ?> params) {
         Entry entry = entry(name);
         if (params != null && params.get("name") != null && !name.equals(params.get("name").toString())) {
             throw new ParamException(SECTION + ".name", "'" + params.get("name")
                     + "' does not match the requested loss '" + name + "'");
         }
-        return entry.factory().apply(new ConfigParams(SECTION, name, params, entry.keys()));
+        return entry.factory().apply(SECTION, params == null ? Map.of() : params);
     }
 
     /** From a whole {@code loss:} section, whose {@code name} entry selects the loss. */
-    public static Object create(Map<String, ?> section) {
+    public static Objective create(Map<String, ?> section) {
         Object name = section == null ? null : section.get("name");
         if (name == null) {
             throw new ParamException(SECTION + ".name", "is required; one of " + String.join(", ",
@@ -118,7 +143,7 @@ public final class LossRegistry {
     }
 
     /** As {@link #create(String, Map)}, requiring a loss of {@code kind}. */
-    public static <T> T create(String name, Map<String, ?> params, Class<T> kind) {
+    public static <T extends Objective> T create(String name, Map<String, ?> params, Class<T> kind) {
         Entry entry = entry(name);
         if (!kind.isAssignableFrom(entry.kind())) {
             throw new ParamException(SECTION + ".name", "'" + name + "' is of kind "

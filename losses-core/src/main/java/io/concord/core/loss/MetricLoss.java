@@ -8,7 +8,7 @@ import java.io.Serializable;
  * A few-shot metric loss over embedded points and labelled reference points (prototypes, the support set, or the
  * points themselves): Proto-Triplet and the ICNN score.
  */
-public interface MetricLoss extends Serializable {
+public interface MetricLoss extends Objective {
 
     /** Name as used in configs ({@code loss.name}). */
     String name();

@@ -15,7 +15,7 @@ import java.io.Serializable;
  *
  * <p>The inputs are the features and the head's class weights (not logits), so this has its own entry point.
  */
-public final class NormalizedSoftmaxLoss implements Serializable {
+public final class NormalizedSoftmaxLoss implements Objective {
 
     private static final long serialVersionUID = 1L;
 

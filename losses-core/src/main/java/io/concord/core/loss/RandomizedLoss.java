@@ -10,7 +10,7 @@ import java.util.SplittableRandom;
  * caller derives from (seed, step, partition) — {@code StepContext.random()} — so a retried task or a resumed run
  * draws the same numbers.
  */
-public interface RandomizedLoss extends Serializable {
+public interface RandomizedLoss extends Objective {
 
     /** Name as used in configs ({@code loss.name}). */
     String name();

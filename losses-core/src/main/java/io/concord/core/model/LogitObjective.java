@@ -5,6 +5,7 @@ import io.concord.core.loss.ExampleStateDelta;
 import io.concord.core.loss.ExampleStateDeltas;
 import io.concord.core.loss.ExampleStateLoss;
 import io.concord.core.loss.Loss;
+import io.concord.core.loss.Objective;
 import io.concord.core.loss.RandomizedLoss;
 import io.concord.core.stat.GlobalStatistic;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -34,7 +35,7 @@ public interface LogitObjective extends Serializable {
     }
 
     /** Adapts a loss built by {@code LossRegistry} for a classifier with {@code numClasses} outputs. */
-    static LogitObjective of(Object loss, int numClasses) {
+    static LogitObjective of(Objective loss, int numClasses) {
         if (loss instanceof Loss l) {
             return new Plain(l);
         }

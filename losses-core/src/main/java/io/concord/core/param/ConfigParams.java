@@ -12,7 +12,8 @@ import java.util.TreeSet;
 /**
  * Typed, validated access to a YAML-derived parameter map ({@code optimizer:} or {@code loss:} section). Unknown keys
  * are rejected up front with the list of allowed keys; values are converted with errors that name the key
- * ({@code optimizer.lr: 'abc' is not a number}). Numbers may arrive as strings ("1e-4" is a string in YAML 1.1).
+ * ({@code optimizer.lr: 'abc' is not a number}). A number must be a YAML number: a quoted {@code '0.01'} is a
+ * string and rejected, as the typed config sections reject {@code rounds: '10'} (plain {@code 1e-4} is a number).
  */
 public final class ConfigParams {
 
@@ -91,11 +92,8 @@ public final class ConfigParams {
         if (v instanceof Long || v instanceof Integer || v instanceof Short || v instanceof Byte) {
             return ((Number) v).longValue();
         }
-        try {
-            return Long.parseLong(v.toString().trim());
-        } catch (NumberFormatException e) {
-            throw new ParamException(key(name), "'" + v + "' is not an integer");
-        }
+        throw new ParamException(key(name), "'" + v + "' is not an integer"
+                + (v instanceof String ? " (a quoted string; write the number without quotes)" : ""));
     }
 
     public boolean getBoolean(String name, boolean defaultValue) {
@@ -105,10 +103,6 @@ public final class ConfigParams {
         }
         if (v instanceof Boolean b) {
             return b;
-        }
-        String s = v.toString().trim().toLowerCase(Locale.ROOT);
-        if (s.equals("true") || s.equals("false")) {
-            return Boolean.parseBoolean(s);
         }
         throw new ParamException(key(name), "'" + v + "' is not a boolean (true or false)");
     }
@@ -167,11 +161,8 @@ public final class ConfigParams {
         if (v instanceof Number n) {
             return n.doubleValue();
         }
-        try {
-            return Double.parseDouble(v.toString().trim());
-        } catch (NumberFormatException e) {
-            throw new ParamException(key(name), "'" + v + "' is not a number");
-        }
+        throw new ParamException(key(name), "'" + v + "' is not a number"
+                + (v instanceof String ? " (a quoted string; write the number without quotes)" : ""));
     }
 
     private int toInt(String name, Object v) {

@@ -8,7 +8,8 @@ import java.util.TreeSet;
 /**
  * Typed reads from one config section (a map of key to value as parsed from YAML/JSON or the command line), with error
  * messages that name the full key ({@code prefix.key}). Every read marks the key as known; {@link #rejectUnknown}
- * then reports keys that no read asked for, which catches typos such as {@code loss.bta}.
+ * then reports keys that no read asked for, which catches typos such as {@code loss.bta}. Numbers and booleans must
+ * be YAML numbers and booleans: a quoted {@code '0.1'} or {@code 'true'} is a string and rejected.
  */
 public final class ConfigSection {
 
@@ -59,11 +60,8 @@ public final class ConfigSection {
         if (v instanceof Number n) {
             return n.doubleValue();
         }
-        try {
-            return Double.parseDouble(v.toString().trim());
-        } catch (NumberFormatException e) {
-            throw new ParamException(key(name), "'" + v + "' is not a number");
-        }
+        throw new ParamException(key(name), "'" + v + "' is not a number"
+                + (v instanceof String ? " (a quoted string; write the number without quotes)" : ""));
     }
 
     public boolean bool(String name, boolean fallback) {
@@ -73,10 +71,6 @@ public final class ConfigSection {
         Object v = values.get(name);
         if (v instanceof Boolean b) {
             return b;
-        }
-        String s = v.toString().trim().toLowerCase(Locale.ROOT);
-        if (s.equals("true") || s.equals("false")) {
-            return Boolean.parseBoolean(s);
         }
         throw new ParamException(key(name), "'" + v + "' is not a boolean (true or false)");
     }

@@ -3,6 +3,7 @@ package io.concord.core.pref;
 import java.util.LinkedHashMap;
 import io.concord.core.param.ParamException;
 import io.concord.core.param.ConfigSection;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
@@ -26,6 +27,10 @@ import java.util.Map;
  * </table>
  */
 public final class PreferenceLosses {
+
+    /** Every name, in catalog order ({@code sigmoid} is TRL's name for dpo). */
+    public static final List<String> NAMES = List.of("sft", "dpo", "sigmoid", "robust", "ipo", "hinge", "sigmoid_norm",
+            "rpo", "simpo", "npo", "grad_ascent", "aft", "inpo");
 
     private PreferenceLosses() {
     }

@@ -1,5 +1,6 @@
 package io.concord.core.pref;
 
+import io.concord.core.loss.Objective;
 import io.concord.core.model.BatchLoss;
 
 import java.io.Serializable;
@@ -11,7 +12,7 @@ import java.io.Serializable;
  *
  * <p>Immutable: holds only validated hyperparameters.
  */
-public interface SequenceObjective extends Serializable {
+public interface SequenceObjective extends Objective {
 
     /** Name as used in configs ({@code loss.name}). */
     String name();

@@ -1,5 +1,7 @@
 package io.concord.core.loss;
 
+import io.concord.core.pref.PreferenceLosses;
+import io.concord.core.pref.SequenceObjective;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -19,6 +21,7 @@ class LossRegistryTest {
             Map<String, Object> params = switch (name) {
                 case "comp-sum" -> Map.of("tau", 1.5);
                 case "pass-at-n" -> Map.of("n", 4);
+                case "aft" -> Map.of("beta", 0.1);
                 default -> Map.of();
             };
             Object loss = LossRegistry.create(name, params);
@@ -35,6 +38,7 @@ class LossRegistryTest {
             Map<String, Object> params = switch (name) {
                 case "comp-sum" -> Map.of("tau", 1.5);
                 case "pass-at-n" -> Map.of("n", 4);
+                case "aft" -> Map.of("beta", 0.1);
                 default -> Map.of();
             };
             Object loss = LossRegistry.create(name, params);
@@ -58,7 +62,7 @@ class LossRegistryTest {
 
     @Test
     void rowLossesWorkFromConfig() {
-        Loss gce = LossRegistry.createLoss("gce", Map.of("q", "0.7"));
+        Loss gce = LossRegistry.createLoss("gce", Map.of("q", 0.7));
         INDArray grad = Nd4j.zeros(DataType.DOUBLE, 1, 3);
         INDArray h = Nd4j.create(new double[] {2, 1, 0}, new long[] {1, 3}, DataType.DOUBLE);
         INDArray y = Nd4j.create(new double[] {1, 0, 0}, new long[] {1, 3}, DataType.DOUBLE);
@@ -84,5 +88,24 @@ class LossRegistryTest {
                         + "one of cross-entropy");
         assertThatThrownBy(() -> LossRegistry.create("pseudo-huber", Map.of("c", 0.1, "cPerSqrtDim", 0.001)))
                 .hasMessage("loss.c: give either c or cPerSqrtDim, not both");
+    }
+
+    @Test
+    void oneCatalogHoldsEveryKindIncludingThePreferenceObjectives() {
+        assertThat(LossRegistry.names()).contains("cross-entropy", "aldr-kl", "ensloss", "conr", "icnn",
+                "normalized-softmax", "dpo", "simpo", "npo", "aft", "sft");
+        assertThat(LossRegistry.kindOf("dpo")).isEqualTo(SequenceObjective.class);
+        assertThat(LossRegistry.namesOf(SequenceObjective.class))
+                .containsExactlyElementsOf(PreferenceLosses.NAMES);
+        SequenceObjective simpo = LossRegistry.create("simpo", Map.of("beta", 2.5),
+                SequenceObjective.class);
+        assertThat(simpo.name()).isEqualTo("simpo");
+        assertThatThrownBy(() -> LossRegistry.create("dpo", Map.of("bta", 1), SequenceObjective.class))
+                .hasMessageStartingWith("loss.bta: unknown key for loss 'dpo'");
+        assertThatThrownBy(() -> LossRegistry.create("dpo", Map.of(), Loss.class))
+                .hasMessageStartingWith("loss.name: 'dpo' is of kind SequenceObjective, but this job needs a Loss");
+        for (String name : LossRegistry.names()) {
+            assertThat(Objective.class).isAssignableFrom(LossRegistry.kindOf(name));
+        }
     }
 }

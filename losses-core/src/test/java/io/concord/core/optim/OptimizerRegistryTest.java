@@ -69,8 +69,10 @@ class OptimizerRegistryTest {
     }
 
     @Test
-    void sectionMapWithNameAndStringNumbers() {
-        Optimizer adamw = OptimizerRegistry.create(Map.of("name", "adamw", "lr", "3e-4", "weightDecay", 0.1));
+    void sectionMapWithNameAndNumbersButNotQuotedStrings() {
+        assertThatThrownBy(() -> OptimizerRegistry.create(Map.of("name", "adamw", "lr", "3e-4")))
+                .hasMessage("optimizer.lr: '3e-4' is not a number (a quoted string; write the number without quotes)");
+        Optimizer adamw = OptimizerRegistry.create(Map.of("name", "adamw", "lr", 3e-4, "weightDecay", 0.1));
         assertThat(adamw).isInstanceOf(Adam.class);
         assertThat(((Adam) adamw).convention()).isEqualTo(Adam.Convention.TORCH);
         float[] theta = {1f};
@@ -93,7 +95,7 @@ class OptimizerRegistryTest {
                 List.of(Map.of("offset", 0, "rows", 4, "cols", 6)))))
                 .hasMessage("optimizer.rank: is required");
         assertThatThrownBy(() -> OptimizerRegistry.create("adam", Map.of("lr", "fast")))
-                .hasMessage("optimizer.lr: 'fast' is not a number");
+                .hasMessage("optimizer.lr: 'fast' is not a number (a quoted string; write the number without quotes)");
         assertThatThrownBy(() -> OptimizerRegistry.create("lion", Map.of("direction", "l1")))
                 .hasMessage("optimizer.direction: 'l1' is not allowed; must be one of sign, l2");
         assertThatThrownBy(() -> OptimizerRegistry.create("fira", Map.of("rank", 2)))

@@ -38,9 +38,11 @@ class PreferenceLossesTest {
                 .lossSum()).isCloseTo(0.8868710061148999, within(1e-12));
         assertThat(GradientCheck.value(PreferenceLosses.create(Map.of("name", "rpo")), ONE).lossSum())
                 .isCloseTo(0.6861753052962775, within(1e-12));
-        // strings from a command line parse as numbers
-        assertThat(GradientCheck.value(PreferenceLosses.create(Map.of("name", "ipo", "beta", "0.1")), ONE).lossSum())
+        assertThat(GradientCheck.value(PreferenceLosses.create(Map.of("name", "ipo", "beta", 0.1)), ONE).lossSum())
                 .isCloseTo(21.6225, within(1e-12));
+        // a quoted YAML string is not a number (as in the typed config sections)
+        assertThatThrownBy(() -> PreferenceLosses.create(Map.of("name", "ipo", "beta", "0.1")))
+                .hasMessageStartingWith("loss.beta: '0.1' is not a number");
     }
 
     @Test

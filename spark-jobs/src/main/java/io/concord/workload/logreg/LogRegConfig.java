@@ -3,7 +3,10 @@ package io.concord.workload.logreg;
 import io.concord.core.param.Checks;
 import io.concord.config.ComponentSpec;
 import io.concord.config.ConfigException;
+import io.concord.config.RecordReading;
 import io.concord.config.SparkSection;
+import io.concord.data.io.OnBadRecord;
+import io.concord.data.io.ReadOptions;
 import io.concord.engine.EngineConfig;
 import io.concord.job.EvalSection;
 import io.concord.job.JobConfig;
@@ -17,7 +20,7 @@ public record LogRegConfig(Long seed, SparkSection spark, Data data, ModelSectio
     public LogRegConfig {
         seed = seed == null ? 42L : seed;
         spark = spark == null ? SparkSection.defaults() : spark;
-        data = data == null ? new Data(null, null, null) : data;
+        data = data == null ? new Data(null, null, null, null, null) : data;
         model = model == null ? new ModelSection(null, null, null) : model;
         optimizer = optimizer == null ? ComponentSpec.of("sgd", java.util.Map.of("lr", 0.5)) : optimizer;
         train = train == null ? EngineConfig.defaults() : train;
@@ -31,8 +34,11 @@ public record LogRegConfig(Long seed, SparkSection spark, Data data, ModelSectio
      * @param path     training CSV file or directory
      * @param testPath held-out CSV (default: generated clean examples, or the last 10% of {@code path})
      * @param generate parameters of the generated data
+     * @param maxRecordBytes longest accepted CSV line in bytes (default 16 MiB)
+     * @param onBadRecord    {@code fail} (default) or {@code skip} malformed lines
      */
-    public record Data(String path, String testPath, Generate generate) {
+    public record Data(String path, String testPath, Generate generate, Long maxRecordBytes,
+                       OnBadRecord onBadRecord) {
         public Data {
             if (path != null && generate != null) {
                 throw new ConfigException("data", "set either data.path or data.generate, not both");
@@ -43,6 +49,12 @@ public record LogRegConfig(Long seed, SparkSection spark, Data data, ModelSectio
             if (path != null && path.isBlank()) {
                 throw new ConfigException("data.path", path, "a file or directory URI");
             }
+            maxRecordBytes = RecordReading.maxRecordBytes(maxRecordBytes);
+            onBadRecord = RecordReading.onBadRecord(onBadRecord);
+        }
+
+        public ReadOptions reading() {
+            return new ReadOptions(maxRecordBytes, onBadRecord);
         }
     }
 

@@ -1,14 +1,16 @@
 package io.concord.workload.logreg;
 
-import io.concord.core.optim.LinearSoftmaxCurvature;
-import io.concord.core.optim.MatrixBlock;
 import io.concord.core.model.LabeledVector;
 import io.concord.core.model.LinearClassifier;
 import io.concord.core.model.Model;
 import io.concord.core.model.dl4j.Dl4jNetworkModel;
 import io.concord.core.model.dl4j.LabeledVectorBatches;
+import io.concord.core.optim.LinearSoftmaxCurvature;
+import io.concord.core.optim.MatrixBlock;
 import io.concord.core.optim.Optimizer;
 import io.concord.data.DataException;
+import io.concord.data.io.InputFiles;
+import io.concord.data.io.ReadOptions;
 import io.concord.data.synthetic.GaussianClasses;
 import io.concord.data.vector.LabeledVectorCsv;
 import io.concord.engine.Shard;
@@ -21,6 +23,7 @@ import io.concord.model.LinearWeights;
 import io.concord.model.NetworkZip;
 import io.concord.job.JobResult;
 import io.concord.job.PartitionOrderedSum;
+import io.concord.job.PerFileRead;
 import io.concord.job.TrainingRun;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
@@ -35,7 +38,6 @@ import org.deeplearning4j.nn.weights.WeightInit;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
-import scala.Tuple2;
 
 import java.io.Serializable;
 import java.util.ArrayList;
@@ -83,10 +85,10 @@ public final class LogRegJob implements Job<LogRegConfig> {
     @Override
     public void checkInputs(LogRegConfig config, Configuration hadoopConf) {
         if (config.data().path() != null) {
-            LabeledVectorCsv.files(new Path(config.data().path()), hadoopConf);
+            InputFiles.list(new Path(config.data().path()), hadoopConf, "data.path");
         }
         if (config.data().testPath() != null) {
-            LabeledVectorCsv.files(new Path(config.data().testPath()), hadoopConf);
+            InputFiles.list(new Path(config.data().testPath()), hadoopConf, "data.testPath");
         }
     }
 
@@ -220,13 +222,14 @@ public final class LogRegJob implements Job<LogRegConfig> {
                     s -> gen.generateClean(seed, 1L << 40 | s[0], (int) s[1]).iterator());
             return new Datasets(train, test, g.examples(), "generated data");
         }
-        JavaRDD<LabeledVector> all = readCsv(sc, config.data().path());
+        ReadOptions reading = config.data().reading();
+        JavaRDD<LabeledVector> all = readCsv(sc, config.data().path(), reading);
         long count = all.count();
         if (count == 0) {
             throw new DataException(config.data().path(), "no examples found (the dataset is empty)");
         }
         if (config.data().testPath() != null) {
-            return new Datasets(all, readCsv(sc, config.data().testPath()), count, config.data().path());
+            return new Datasets(all, readCsv(sc, config.data().testPath(), reading), count, config.data().path());
         }
         JavaRDD<LabeledVector>[] split = all.randomSplit(new double[] {0.9, 0.1}, config.seed());
         return new Datasets(split[0], split[1], count, config.data().path());
@@ -234,15 +237,15 @@ public final class LogRegJob implements Job<LogRegConfig> {
 
     /** Reads CSV files in parallel, one task per file, so parse errors name file and line. */
     public static JavaRDD<LabeledVector> readCsv(JavaSparkContext sc, String path) {
-        List<Path> files = LabeledVectorCsv.files(new Path(path), sc.hadoopConfiguration());
-        List<Tuple2<Integer, String>> indexed = new ArrayList<>();
-        for (int f = 0; f < files.size(); f++) {
-            indexed.add(new Tuple2<>(f, files.get(f).toString()));
-        }
-        org.apache.spark.util.SerializableConfiguration conf =
-                new org.apache.spark.util.SerializableConfiguration(sc.hadoopConfiguration());
-        return sc.parallelize(indexed, indexed.size()).flatMap(
-                f -> LabeledVectorCsv.readFile(new Path(f._2()), conf.value(), f._1()).iterator());
+        return readCsv(sc, path, ReadOptions.defaults());
+    }
+
+    /** {@link #readCsv(JavaSparkContext, String)} under {@code data.maxRecordBytes} and {@code data.onBadRecord}. */
+    public static JavaRDD<LabeledVector> readCsv(JavaSparkContext sc, String path, ReadOptions reading) {
+        List<String> files = InputFiles.list(new Path(path), sc.hadoopConfiguration()).stream().map(Path::toString)
+                .toList();
+        return PerFileRead.read(sc, files, reading, (i, file, conf, options, bad) -> LabeledVectorCsv.readFile(file,
+                conf, i, options, bad));
     }
 
     private static JavaRDD<long[]> slices(JavaSparkContext sc, int total) {

@@ -6,33 +6,27 @@ import io.concord.core.moe.MoeExample;
 import io.concord.core.moe.MoeTask;
 import io.concord.core.util.Seeds;
 import io.concord.data.DataException;
+import io.concord.data.io.BadRecords;
+import io.concord.data.io.InputFiles;
+import io.concord.data.io.ReadOptions;
+import io.concord.data.io.TextLines;
 import io.concord.data.moe.DomainDataGenerator;
 import io.concord.data.moe.FeatureDomains;
 import io.concord.data.moe.MoeJsonlReader;
 import io.concord.data.moe.TokenDomains;
+import io.concord.job.PerFileRead;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
-import org.apache.hadoop.io.compress.CompressionCodec;
-import org.apache.hadoop.io.compress.CompressionCodecFactory;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.storage.StorageLevel;
-import org.apache.spark.util.SerializableConfiguration;
 import scala.Tuple2;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.TreeSet;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * The training and held-out examples of a {@code moe} run, and what the model's shape needs from them: the task,
@@ -113,37 +107,34 @@ record MoeData(JavaRDD<MoeExample> train, JavaRDD<MoeExample> test, MoeTask task
                 "data.testPaths");
         List<String> all = new ArrayList<>(trainFiles);
         all.addAll(testFiles);
-        String first = firstRecordKind(all, hadoop);
-        SerializableConfiguration conf = new SerializableConfiguration(hadoop);
-
-        List<String> domains = new ArrayList<>(new TreeSet<>(sc.parallelize(all, all.size())
-                .flatMap(f -> scan(f, conf.value()).iterator()).distinct().collect()));
+        ReadOptions reading = data.reading();
+        String first = firstRecordKind(all, hadoop, reading);
+        List<String> domains = new ArrayList<>(new TreeSet<>(PerFileRead.read(sc, all, reading,
+                (i, file, conf, options, bad) -> MoeJsonlReader.scanDomains(fileSystem(file, conf), file, options,
+                        bad)).distinct().collect()));
         int vocab = first.equals("text") ? MoeJsonlReader.BYTE_VOCAB : data.vocabSize();
-        List<Tuple2<Integer, String>> indexed = new ArrayList<>();
-        for (int i = 0; i < all.size(); i++) {
-            indexed.add(new Tuple2<>(i, all.get(i)));
-        }
         int trainFileCount = trainFiles.size();
         boolean split = testFiles.isEmpty();
         double testFraction = data.testFraction();
         List<String> domainList = List.copyOf(domains);
         // (held out?, example); the held-out choice is a seeded hash of (file, record), so it does not depend on
         // partitioning or on the order tasks run.
-        JavaRDD<Tuple2<Boolean, MoeExample>> tagged = sc.parallelize(indexed, indexed.size()).flatMap(t -> {
-            List<MoeExample> examples = read(t._2(), conf.value(), domainList, vocab);
+        JavaRDD<Tuple2<Boolean, MoeExample>> tagged = PerFileRead.read(sc, all, reading, (f, file, conf, o, bad) -> {
+            List<MoeExample> examples = new MoeJsonlReader(domainList, vocab).read(fileSystem(file, conf), file, o,
+                    bad);
             List<Tuple2<Boolean, MoeExample>> out = new ArrayList<>(examples.size());
             for (int r = 0; r < examples.size(); r++) {
                 boolean heldOut;
-                if (t._1() >= trainFileCount) {
+                if (f >= trainFileCount) {
                     heldOut = true;
                 } else if (split) {
-                    heldOut = (Seeds.mix(seed, SPLIT_SALT, t._1(), r) >>> 11) * 0x1.0p-53 < testFraction;
+                    heldOut = (Seeds.mix(seed, SPLIT_SALT, f, r) >>> 11) * 0x1.0p-53 < testFraction;
                 } else {
                     heldOut = false;
                 }
                 out.add(new Tuple2<>(heldOut, examples.get(r)));
             }
-            return out.iterator();
+            return out;
         });
         tagged.persist(StorageLevel.MEMORY_AND_DISK_SER());
         String source = String.join(",", data.paths());
@@ -198,48 +189,16 @@ record MoeData(JavaRDD<MoeExample> train, JavaRDD<MoeExample> test, MoeTask task
 
     /** The files named by {@code paths}: each file itself, each directory's visible files in name order. */
     static List<String> files(List<String> paths, Configuration hadoop, String key) {
-        List<String> out = new ArrayList<>();
-        for (String p : paths) {
-            Path path = new Path(p);
-            try {
-                FileSystem fs = path.getFileSystem(hadoop);
-                if (!fs.exists(path)) {
-                    throw new DataException(p, "does not exist (" + key + ")");
-                }
-                FileStatus status = fs.getFileStatus(path);
-                if (!status.isDirectory()) {
-                    out.add(status.getPath().toString());
-                    continue;
-                }
-                FileStatus[] children = fs.listStatus(path);
-                Arrays.sort(children, (a, b) -> a.getPath().getName().compareTo(b.getPath().getName()));
-                int before = out.size();
-                for (FileStatus c : children) {
-                    String name = c.getPath().getName();
-                    if (c.isFile() && !name.startsWith("_") && !name.startsWith(".")) {
-                        out.add(c.getPath().toString());
-                    }
-                }
-                if (out.size() == before) {
-                    throw new DataException(p, "is a directory without data files (" + key + ")");
-                }
-            } catch (IOException e) {
-                throw new DataException(p, "cannot be listed: " + e.getMessage(), e);
-            }
-        }
-        return out;
+        return InputFiles.list(paths, hadoop, key).stream().map(Path::toString).toList();
     }
 
-    /** "features", "text" or "tokens": the kind of the first record, which fixes the vocabulary of text. */
-    private static String firstRecordKind(List<String> files, Configuration hadoop) {
+    /** "features", "text" or "tokens": the kind of the first good record, which fixes the vocabulary of text. */
+    private static String firstRecordKind(List<String> files, Configuration hadoop, ReadOptions reading) {
         ObjectMapper json = new ObjectMapper();
+        BadRecords bad = new BadRecords(reading.onBadRecord());
         for (String f : files) {
-            Path path = new Path(f);
-            try (BufferedReader in = open(path, hadoop)) {
-                String line;
-                int lineNo = 0;
-                while ((line = in.readLine()) != null) {
-                    lineNo++;
+            try (TextLines lines = InputFiles.lines(new Path(f), hadoop, reading, bad)) {
+                for (String line = lines.next(); line != null; line = lines.next()) {
                     if (line.isBlank()) {
                         continue;
                     }
@@ -247,61 +206,26 @@ record MoeData(JavaRDD<MoeExample> train, JavaRDD<MoeExample> test, MoeTask task
                     try {
                         node = json.readTree(line);
                     } catch (IOException e) {
-                        throw new DataException(f, lineNo, "invalid JSON: " + e.getMessage());
+                        lines.reject("invalid JSON: " + e.getMessage());
+                        continue;
                     }
                     for (String kind : List.of("features", "text", "tokens")) {
                         if (node != null && node.has(kind)) {
                             return kind;
                         }
                     }
-                    throw new DataException(f, lineNo, "expected one of \"features\", \"text\", \"tokens\"");
+                    lines.reject("expected one of \"features\", \"text\", \"tokens\"");
                 }
-            } catch (IOException e) {
-                throw new DataException(f, "cannot be read: " + e.getMessage(), e);
             }
         }
         throw new DataException(String.join(",", files), "no examples found (the dataset is empty)");
     }
 
-    private static BufferedReader open(Path path, Configuration hadoop) throws IOException {
-        FileSystem fs = path.getFileSystem(hadoop);
-        InputStream raw = fs.open(path);
-        CompressionCodec codec = new CompressionCodecFactory(hadoop).getCodec(path);
-        InputStream in = codec == null ? raw : codec.createInputStream(raw);
-        return new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
-    }
-
-    private static List<String> scan(String file, Configuration hadoop) {
-        Path path = new Path(file);
+    private static FileSystem fileSystem(Path file, Configuration conf) {
         try {
-            return MoeJsonlReader.scanDomains(path.getFileSystem(hadoop), path);
+            return file.getFileSystem(conf);
         } catch (IOException e) {
-            throw new DataException(file, "cannot be read: " + e.getMessage(), e);
-        } catch (IllegalArgumentException e) {
-            throw asDataException(file, e);
+            throw new DataException(file.toString(), "cannot open its file system: " + e.getMessage(), e);
         }
-    }
-
-    private static List<MoeExample> read(String file, Configuration hadoop, List<String> domains, int vocab) {
-        Path path = new Path(file);
-        try {
-            return new MoeJsonlReader(domains, vocab).read(path.getFileSystem(hadoop), path);
-        } catch (IOException e) {
-            throw new DataException(file, "cannot be read: " + e.getMessage(), e);
-        } catch (IllegalArgumentException e) {
-            throw asDataException(file, e);
-        }
-    }
-
-    private static final Pattern LOCATED = Pattern.compile("(.*):(\\d+): (.*)", Pattern.DOTALL);
-
-    /** The reader's {@code "<file>:<line>: message"} errors as {@link DataException}s (exit code: bad input). */
-    static DataException asDataException(String file, IllegalArgumentException e) {
-        String message = String.valueOf(e.getMessage());
-        Matcher m = LOCATED.matcher(message);
-        if (m.matches()) {
-            return new DataException(m.group(1), Long.parseLong(m.group(2)), m.group(3));
-        }
-        return new DataException(file, message, e);
     }
 }

@@ -4,8 +4,11 @@ import io.concord.core.param.Checks;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.concord.config.ComponentSpec;
 import io.concord.config.ConfigException;
+import io.concord.config.RecordReading;
 import io.concord.config.SparkSection;
 import io.concord.core.moe.BalanceMode;
+import io.concord.data.io.OnBadRecord;
+import io.concord.data.io.ReadOptions;
 import io.concord.engine.EngineConfig;
 import io.concord.job.EvalSection;
 import io.concord.job.JobConfig;
@@ -33,7 +36,7 @@ public record MoeJobConfig(Long seed, SparkSection spark, Data data, ModelSectio
     public MoeJobConfig {
         seed = seed == null ? 42L : seed;
         spark = spark == null ? SparkSection.defaults() : spark;
-        data = data == null ? new Data(null, null, null, null, null) : data;
+        data = data == null ? new Data(null, null, null, null, null, null, null) : data;
         model = model == null ? new ModelSection(null, null, null, null, null, null) : model;
         moe = moe == null ? new MoeSection(null, null, null, null) : moe;
         optimizer = optimizer == null ? ComponentSpec.of("adam", Map.of("lr", 0.005)) : optimizer;
@@ -63,10 +66,12 @@ public record MoeJobConfig(Long seed, SparkSection spark, Data data, ModelSectio
      * @param vocabSize    vocabulary of {@code tokens} records (ids must be below it); 0 = one more than the largest
      *                     id seen; {@code text} records always use the 256 byte values
      * @param generate     parameters of the generated data
+     * @param maxRecordBytes longest accepted JSONL line in bytes (default 16 MiB)
+     * @param onBadRecord    {@code fail} (default) or {@code skip} malformed records
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record Data(List<String> paths, List<String> testPaths, Double testFraction, Integer vocabSize,
-                       Generate generate) {
+                       Generate generate, Long maxRecordBytes, OnBadRecord onBadRecord) {
         public Data {
             if (paths != null && generate != null) {
                 throw new ConfigException("data", "set either data.paths or data.generate, not both");
@@ -99,10 +104,16 @@ public record MoeJobConfig(Long seed, SparkSection spark, Data data, ModelSectio
             if (paths == null && generate == null) {
                 generate = Generate.defaults();
             }
+            maxRecordBytes = RecordReading.maxRecordBytes(maxRecordBytes);
+            onBadRecord = RecordReading.onBadRecord(onBadRecord);
         }
 
         public boolean generated() {
             return generate != null;
+        }
+
+        public ReadOptions reading() {
+            return new ReadOptions(maxRecordBytes, onBadRecord);
         }
     }
 

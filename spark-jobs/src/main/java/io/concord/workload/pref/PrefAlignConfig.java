@@ -3,7 +3,10 @@ package io.concord.workload.pref;
 import io.concord.core.param.Checks;
 import io.concord.config.ComponentSpec;
 import io.concord.config.ConfigException;
+import io.concord.config.RecordReading;
 import io.concord.config.SparkSection;
+import io.concord.data.io.OnBadRecord;
+import io.concord.data.io.ReadOptions;
 import io.concord.engine.EngineConfig;
 import io.concord.job.EvalSection;
 import io.concord.job.JobConfig;
@@ -54,9 +57,11 @@ public record PrefAlignConfig(Long seed, SparkSection spark, Data data, Arithmet
      *                            the same split as {@code pref-sft}'s)
      * @param maxPromptTokens     prompt budget (LAST tokens kept)
      * @param maxCompletionTokens completion budget (FIRST tokens kept)
+     * @param maxRecordBytes      longest accepted line in bytes (default 16 MiB)
+     * @param onBadRecord         {@code fail} (default) or {@code skip} malformed, empty or identical pairs
      */
     public record Data(String pairs, String ranked, Double heldOutFraction, Integer maxPromptTokens,
-                       Integer maxCompletionTokens) {
+                       Integer maxCompletionTokens, Long maxRecordBytes, OnBadRecord onBadRecord) {
         public Data {
             if ((pairs == null) == (ranked == null)) {
                 throw new ConfigException("data", "set exactly one of data.pairs and data.ranked");
@@ -64,6 +69,12 @@ public record PrefAlignConfig(Long seed, SparkSection spark, Data data, Arithmet
             heldOutFraction = Checks.fraction("data.heldOutFraction", heldOutFraction, 0.15);
             maxPromptTokens = Checks.nonNegative("data.maxPromptTokens", maxPromptTokens, 64);
             maxCompletionTokens = Checks.positive("data.maxCompletionTokens", maxCompletionTokens, 96);
+            maxRecordBytes = RecordReading.maxRecordBytes(maxRecordBytes);
+            onBadRecord = RecordReading.onBadRecord(onBadRecord);
+        }
+
+        ReadOptions reading() {
+            return new ReadOptions(maxRecordBytes, onBadRecord);
         }
 
         String path() {

@@ -6,9 +6,9 @@ import io.concord.core.pref.PreferencePair;
 import io.concord.core.pref.RankedResponses;
 import io.concord.core.pref.SequenceGroup;
 import io.concord.core.pref.SequenceObjective;
+import io.concord.data.io.InputFiles;
 import io.concord.data.pref.TextEncoder;
 import io.concord.data.pref.TextRanked;
-import io.concord.data.vector.LabeledVectorCsv;
 import io.concord.job.Components;
 import io.concord.job.Evaluator;
 import io.concord.job.Job;
@@ -62,7 +62,7 @@ public final class PrefAlignJob implements Job<PrefAlignConfig> {
 
     @Override
     public void checkInputs(PrefAlignConfig config, Configuration hadoopConf) {
-        LabeledVectorCsv.files(new Path(config.data().path()), hadoopConf);
+        InputFiles.list(new Path(config.data().path()), hadoopConf);
         ModelFiles.checkExists(config.init(), "init", hadoopConf);
         if (config.reference() != null) {
             ModelFiles.checkExists(config.reference(), "reference", hadoopConf);
@@ -88,9 +88,9 @@ public final class PrefAlignJob implements Job<PrefAlignConfig> {
         TextEncoder encoder = new TextEncoder(setup.vocabulary(), d.maxPromptTokens(), d.maxCompletionTokens());
         double fraction = d.heldOutFraction();
         JavaRDD<TextRanked> groups = d.pairs() != null
-                ? PrefData.pairs(sc, d.pairs()).map(p -> new TextRanked(p.prompt(), List.of(p.chosen(), p.rejected()),
+                ? PrefData.pairs(sc, d.pairs(), d.reading()).map(p -> new TextRanked(p.prompt(), List.of(p.chosen(), p.rejected()),
                         new double[] {1.0, 0.0}))
-                : PrefData.ranked(sc, d.ranked());
+                : PrefData.ranked(sc, d.ranked(), d.reading());
         groups.cache();
         JavaRDD<RankedResponses> train = groups.filter(g -> !HeldOut.isHeldOut(g.prompt(), fraction))
                 .map(encoder::encode);

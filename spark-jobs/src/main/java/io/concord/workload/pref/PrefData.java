@@ -2,6 +2,9 @@ package io.concord.workload.pref;
 
 import io.concord.core.lm.CharVocabulary;
 import io.concord.data.DataException;
+import io.concord.data.io.BadRecords;
+import io.concord.data.io.InputFiles;
+import io.concord.data.io.ReadOptions;
 import io.concord.data.pref.ArithmeticProblem;
 import io.concord.data.pref.ArithmeticTask;
 import io.concord.data.pref.PreferencePairReader;
@@ -11,12 +14,13 @@ import io.concord.data.pref.TextRanked;
 import io.concord.data.pref.TofuQa;
 import io.concord.data.pref.TofuReader;
 import io.concord.data.pref.VocabularyFiles;
-import io.concord.data.vector.LabeledVectorCsv;
+import io.concord.job.PerFileRead;
+import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
-import org.apache.spark.util.SerializableConfiguration;
 
+import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -25,7 +29,7 @@ import java.util.Map;
 
 /**
  * Input of the preference jobs as RDDs: text records read one task per file on executors (so a parse error names the
- * file and line), generated arithmetic problems one slice per task, and a character vocabulary counted in parallel.
+ * file and line, and {@code data.onBadRecord: skip} counts are per file), generated arithmetic problems one slice per task, and a character vocabulary counted in parallel.
  */
 final class PrefData {
 
@@ -33,29 +37,44 @@ final class PrefData {
     }
 
     static JavaRDD<TextPair> pairs(JavaSparkContext sc, String path) {
-        SerializableConfiguration conf = new SerializableConfiguration(sc.hadoopConfiguration());
-        List<String> files = files(sc, path);
-        return sc.parallelize(files, files.size())
-                .flatMap(f -> PreferencePairReader.read(new Path(f), conf.value()).iterator());
+        return pairs(sc, path, ReadOptions.defaults());
+    }
+
+    static JavaRDD<TextPair> pairs(JavaSparkContext sc, String path, ReadOptions options) {
+        return perFile(sc, files(sc, path), options, PreferencePairReader::read);
     }
 
     static JavaRDD<TextRanked> ranked(JavaSparkContext sc, String path) {
-        SerializableConfiguration conf = new SerializableConfiguration(sc.hadoopConfiguration());
-        List<String> files = files(sc, path);
-        return sc.parallelize(files, files.size())
-                .flatMap(f -> RankedListReader.read(new Path(f), conf.value()).iterator());
+        return ranked(sc, path, ReadOptions.defaults());
+    }
+
+    static JavaRDD<TextRanked> ranked(JavaSparkContext sc, String path, ReadOptions options) {
+        return perFile(sc, files(sc, path), options, RankedListReader::read);
     }
 
     /** TOFU splits {@code <dir>/<split>.json}, in the order given. */
     static JavaRDD<TofuQa> tofu(JavaSparkContext sc, String directory, List<String> splits) {
-        SerializableConfiguration conf = new SerializableConfiguration(sc.hadoopConfiguration());
+        return tofu(sc, directory, splits, ReadOptions.defaults());
+    }
+
+    static JavaRDD<TofuQa> tofu(JavaSparkContext sc, String directory, List<String> splits, ReadOptions options) {
         List<String> files = splits.stream().map(s -> new Path(directory, s + ".json").toString()).toList();
-        return sc.parallelize(files, files.size())
-                .flatMap(f -> TofuReader.read(new Path(f), conf.value()).iterator());
+        return perFile(sc, files, options, TofuReader::read);
     }
 
     static List<String> files(JavaSparkContext sc, String path) {
-        return LabeledVectorCsv.files(new Path(path), sc.hadoopConfiguration()).stream().map(Path::toString).toList();
+        return InputFiles.list(new Path(path), sc.hadoopConfiguration()).stream().map(Path::toString).toList();
+    }
+
+    private static <T> JavaRDD<T> perFile(JavaSparkContext sc, List<String> files, ReadOptions options,
+                                          FileReader<T> reader) {
+        return PerFileRead.read(sc, files, options, (i, file, conf, o, bad) -> reader.read(file, conf, o, bad));
+    }
+
+    /** A reader of one file's records under given options. */
+    @FunctionalInterface
+    interface FileReader<T> extends Serializable {
+        List<T> read(Path file, Configuration conf, ReadOptions options, BadRecords bad);
     }
 
     /** Training problems of the arithmetic section (held-out question texts removed), generated per slice. */

@@ -2,7 +2,7 @@ package io.concord.workload.pref;
 
 import io.concord.config.ComponentSpec;
 import io.concord.config.ConfigException;
-import io.concord.core.pref.PreferenceLosses;
+import io.concord.core.loss.LossRegistry;
 import io.concord.core.pref.SequenceObjective;
 
 import java.util.LinkedHashMap;
@@ -10,7 +10,7 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The {@code loss:} section of the preference jobs, built with {@link PreferenceLosses#create} (keys and defaults are
+ * The {@code loss:} section of the preference jobs, built through {@link LossRegistry} (the preference objectives of core.pref.PreferenceLosses) (keys and defaults are
  * listed there); its validation errors become {@link ConfigException}s naming the key, and each job admits only the
  * losses that fit its records.
  */
@@ -43,7 +43,7 @@ final class PrefLosses {
             }
         });
         try {
-            return PreferenceLosses.create("loss", spec.name(), params);
+            return LossRegistry.create(name, params, SequenceObjective.class);
         } catch (IllegalArgumentException e) {
             throw ConfigException.from(e, "loss");
         }

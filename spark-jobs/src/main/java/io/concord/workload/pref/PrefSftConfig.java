@@ -3,7 +3,10 @@ package io.concord.workload.pref;
 import io.concord.core.param.Checks;
 import io.concord.config.ComponentSpec;
 import io.concord.config.ConfigException;
+import io.concord.config.RecordReading;
 import io.concord.config.SparkSection;
+import io.concord.data.io.OnBadRecord;
+import io.concord.data.io.ReadOptions;
 import io.concord.engine.EngineConfig;
 import io.concord.job.EvalSection;
 import io.concord.job.JobConfig;
@@ -25,7 +28,7 @@ public record PrefSftConfig(Long seed, SparkSection spark, Data data, Arithmetic
     public PrefSftConfig {
         seed = seed == null ? 42L : seed;
         spark = spark == null ? SparkSection.defaults() : spark;
-        data = data == null ? new Data(null, null, null, null, null, null, null, null, null, null) : data;
+        data = data == null ? new Data(null, null, null, null, null, null, null, null, null, null, null, null) : data;
         arithmetic = arithmetic == null ? ArithmeticSection.defaults() : arithmetic;
         model = model == null ? ModelSection.defaults() : model;
         if (init != null) {
@@ -49,10 +52,12 @@ public record PrefSftConfig(Long seed, SparkSection spark, Data data, Arithmetic
      * @param vocabulary          an existing vocabulary file to use instead of building one (e.g. to soup two runs)
      * @param evalExamples        tofu: training records evaluated (log-likelihood, greedy ROUGE-L)
      * @param generate            tofu: also evaluate greedy answers (ROUGE-L); costs a decode per record
+     * @param maxRecordBytes      longest accepted line in bytes (default 16 MiB)
+     * @param onBadRecord         {@code fail} (default) or {@code skip} bad records
      */
     public record Data(String source, String path, List<String> splits, Double heldOutFraction,
                        Integer maxPromptTokens, Integer maxCompletionTokens, Integer maxCharacters, String vocabulary,
-                       Integer evalExamples, Boolean generate) {
+                       Integer evalExamples, Boolean generate, Long maxRecordBytes, OnBadRecord onBadRecord) {
         public Data {
             source = source == null ? "arithmetic" : source;
             if (!List.of("arithmetic", "tofu", "pairs").contains(source)) {
@@ -72,6 +77,12 @@ public record PrefSftConfig(Long seed, SparkSection spark, Data data, Arithmetic
             maxCharacters = Checks.positive("data.maxCharacters", maxCharacters, 160);
             evalExamples = Checks.positive("data.evalExamples", evalExamples, 100);
             generate = generate == null || generate;
+            maxRecordBytes = RecordReading.maxRecordBytes(maxRecordBytes);
+            onBadRecord = RecordReading.onBadRecord(onBadRecord);
+        }
+
+        ReadOptions reading() {
+            return new ReadOptions(maxRecordBytes, onBadRecord);
         }
     }
 }

@@ -1,17 +1,17 @@
 package io.concord.workload.pref;
 
 import io.concord.config.ConfigException;
+import io.concord.core.lm.PromptCompletion;
 import io.concord.core.optim.Optimizer;
 import io.concord.core.pref.PreferenceModel;
 import io.concord.core.pref.PreferencePair;
-import io.concord.core.lm.PromptCompletion;
 import io.concord.core.pref.SftLoss;
+import io.concord.data.io.InputFiles;
 import io.concord.data.pref.ArithmeticProblem;
 import io.concord.data.pref.ChatTemplate;
 import io.concord.data.pref.TextEncoder;
 import io.concord.data.pref.TextPair;
 import io.concord.data.pref.TofuQa;
-import io.concord.data.vector.LabeledVectorCsv;
 import io.concord.job.Components;
 import io.concord.job.Evaluator;
 import io.concord.job.Job;
@@ -60,10 +60,10 @@ public final class PrefSftJob implements Job<PrefSftConfig> {
     public void checkInputs(PrefSftConfig config, Configuration hadoopConf) {
         PrefSftConfig.Data d = config.data();
         if (d.source().equals("pairs")) {
-            LabeledVectorCsv.files(new Path(d.path()), hadoopConf);
+            InputFiles.list(new Path(d.path()), hadoopConf);
         } else if (d.source().equals("tofu")) {
             for (String split : d.splits()) {
-                LabeledVectorCsv.files(new Path(d.path(), split + ".json"), hadoopConf);
+                InputFiles.list(new Path(d.path(), split + ".json"), hadoopConf);
             }
         }
         if (config.init() != null) {
@@ -152,7 +152,7 @@ public final class PrefSftJob implements Job<PrefSftConfig> {
     }
 
     private static Source tofu(JavaSparkContext sc, PrefSftConfig.Data d) {
-        JavaRDD<TofuQa> qa = PrefData.tofu(sc, d.path(), d.splits());
+        JavaRDD<TofuQa> qa = PrefData.tofu(sc, d.path(), d.splits(), d.reading());
         return new Source("TOFU " + d.path() + " " + d.splits(),
                 qa.flatMap(q -> List.of(ChatTemplate.question(q.question()), q.answer())
                         .iterator()), "tofu.loglik") {
@@ -176,7 +176,7 @@ public final class PrefSftJob implements Job<PrefSftConfig> {
 
     private static Source pairs(JavaSparkContext sc, PrefSftConfig.Data d) {
         double fraction = d.heldOutFraction();
-        JavaRDD<TextPair> all = PrefData.pairs(sc, d.path());
+        JavaRDD<TextPair> all = PrefData.pairs(sc, d.path(), d.reading());
         JavaRDD<TextPair> train = all.filter(p -> !HeldOut.isHeldOut(p.prompt(), fraction));
         JavaRDD<TextPair> heldOut = all.filter(p -> HeldOut.isHeldOut(p.prompt(), fraction));
         return new Source(d.path(), train.flatMap(p -> List.of(p.prompt(), p.chosen(), p.rejected()).iterator()),

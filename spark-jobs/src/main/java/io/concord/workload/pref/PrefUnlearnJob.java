@@ -1,18 +1,18 @@
 package io.concord.workload.pref;
 
-import io.concord.core.pref.PreferenceModel;
 import io.concord.core.lm.PromptCompletion;
+import io.concord.core.pref.PreferenceModel;
 import io.concord.core.pref.UnlearningExample;
 import io.concord.core.pref.UnlearningLoss;
 import io.concord.core.util.Seeds;
+import io.concord.data.io.InputFiles;
 import io.concord.data.pref.TextEncoder;
-import io.concord.data.vector.LabeledVectorCsv;
+import io.concord.engine.EngineConfig;
 import io.concord.job.Components;
 import io.concord.job.Evaluator;
 import io.concord.job.Job;
 import io.concord.job.JobContext;
 import io.concord.job.JobResult;
-import io.concord.engine.EngineConfig;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaRDD;
@@ -57,7 +57,7 @@ public final class PrefUnlearnJob implements Job<PrefUnlearnConfig> {
     public void checkInputs(PrefUnlearnConfig config, Configuration hadoopConf) {
         PrefUnlearnConfig.Data d = config.data();
         for (String split : List.of(d.forget(), d.retain(), d.evalRetain())) {
-            LabeledVectorCsv.files(new Path(d.path(), split + ".json"), hadoopConf);
+            InputFiles.list(new Path(d.path(), split + ".json"), hadoopConf);
         }
         ModelFiles.checkExists(config.init(), "init", hadoopConf);
         if (config.reference() != null) {

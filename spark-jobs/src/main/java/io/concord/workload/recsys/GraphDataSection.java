@@ -1,7 +1,10 @@
 package io.concord.workload.recsys;
 
 import io.concord.config.ConfigException;
+import io.concord.config.RecordReading;
 import io.concord.data.graph.SyntheticGraphSpec;
+import io.concord.data.io.OnBadRecord;
+import io.concord.data.io.ReadOptions;
 import io.concord.workload.source.InteractionColumns;
 import io.concord.workload.source.SqlFormat;
 import io.concord.workload.source.TableSource;
@@ -31,10 +34,12 @@ import java.util.Map;
  * @param columns      the column mapping of Spark SQL sources ({@link InteractionColumns}: defaults {@code user},
  *                     {@code item})
  * @param options      Spark reader options of the file formats (e.g. {@code sep: "\t"} for csv)
+ * @param maxRecordBytes longest accepted line of {@code train}/{@code test}/{@code edges} in bytes (default 16 MiB)
+ * @param onBadRecord    {@code fail} (default) or {@code skip} malformed lines of the text files
  */
 public record GraphDataSection(String train, String test, String edges, Double testFraction, Generate generate,
                                String format, String path, String table, String where, InteractionColumns columns,
-                               Map<String, String> options) {
+                               Map<String, String> options, Long maxRecordBytes, OnBadRecord onBadRecord) {
 
     private static final List<String> TEXT_FORMATS = List.of("lightgcn", "edges");
 
@@ -68,6 +73,8 @@ public record GraphDataSection(String train, String test, String edges, Double t
             testFraction = checkText(train, test, edges, testFraction, generate);
         }
         options = options == null ? null : Map.copyOf(options);
+        maxRecordBytes = RecordReading.maxRecordBytes(maxRecordBytes);
+        onBadRecord = RecordReading.onBadRecord(onBadRecord);
         if (sql == null && train == null && edges == null && generate == null) {
             generate = Generate.defaults();
         }
@@ -147,7 +154,11 @@ public record GraphDataSection(String train, String test, String edges, Double t
     }
 
     public static GraphDataSection defaults() {
-        return new GraphDataSection(null, null, null, null, null, null, null, null, null, null, null);
+        return new GraphDataSection(null, null, null, null, null, null, null, null, null, null, null, null, null);
+    }
+
+    public ReadOptions reading() {
+        return new ReadOptions(maxRecordBytes, onBadRecord);
     }
 
     /** A short name of the source for messages and summaries. */

@@ -2,6 +2,7 @@ package io.concord.workload.recsys;
 
 import io.concord.core.ultragcn.Adjacency;
 import io.concord.core.ultragcn.InteractionGraph;
+import io.concord.core.util.Seeds;
 import io.concord.data.DataException;
 import io.concord.data.graph.AdjacencyListFormat;
 import io.concord.data.graph.EdgeList;
@@ -9,7 +10,9 @@ import io.concord.data.graph.EdgeListReader;
 import io.concord.data.graph.InteractionFormatException;
 import io.concord.data.graph.PerUserSplit;
 import io.concord.data.graph.SyntheticInteractionGraphs;
-import io.concord.core.util.Seeds;
+import io.concord.data.io.BadRecords;
+import io.concord.data.io.ReadOptions;
+import io.concord.job.SkippedRecords;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
 
@@ -49,20 +52,32 @@ public final class GraphLoader {
     }
 
     public static InteractionGraph load(GraphDataSection data, long seed, Configuration conf) {
+        return load(data, seed, conf, null);
+    }
+
+    /** {@link #load(GraphDataSection, long, Configuration)}; lines skipped under {@code skip} go to {@code skipped}. */
+    public static InteractionGraph load(GraphDataSection data, long seed, Configuration conf,
+                                        SkippedRecords skipped) {
+        ReadOptions reading = data.reading();
+        BadRecords bad = new BadRecords(reading.onBadRecord());
         InteractionGraph graph;
         String source;
         if (data.train() != null) {
             source = data.train();
-            graph = read(() -> AdjacencyListFormat.readSplit(new Path(data.train()), new Path(data.test()), conf),
+            graph = read(() -> AdjacencyListFormat.readSplit(new Path(data.train()), new Path(data.test()), conf,
+                    reading, bad),
                     data.train());
         } else if (data.edges() != null) {
             source = data.edges();
-            EdgeList edges = read(() -> EdgeListReader.auto().read(new Path(data.edges()), conf), data.edges());
+            EdgeList edges = read(() -> EdgeListReader.auto().read(new Path(data.edges()), conf, reading, bad), data.edges());
             Adjacency all = edges.toAdjacency(edges.numUsers(), edges.numItems());
             graph = PerUserSplit.split(all, data.testFraction(), Seeds.mix(seed, 0xED6E5L));
         } else {
             source = "generated data";
             graph = SyntheticInteractionGraphs.generate(data.generate().spec(), seed);
+        }
+        if (skipped != null && !bad.isEmpty()) {
+            skipped.add(bad);
         }
         if (graph.trainSize() == 0) {
             throw new DataException(source, "no train interactions (the dataset is empty)");

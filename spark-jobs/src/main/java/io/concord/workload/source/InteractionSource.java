@@ -2,6 +2,7 @@ package io.concord.workload.source;
 
 import io.concord.core.util.Seeds;
 import io.concord.job.JobContext;
+import io.concord.job.SkippedRecords;
 import io.concord.workload.recsys.GraphDataSection;
 import io.concord.workload.recsys.GraphLoader;
 
@@ -23,7 +24,8 @@ public final class InteractionSource {
     public static InteractionTables.Loaded load(GraphDataSection data, long seed, JobContext ctx) {
         List<TableSource> sources = data.tableSources();
         if (sources.isEmpty()) {
-            return new InteractionTables.Loaded(GraphLoader.load(data, seed, ctx.hadoopConf()), null, null);
+            return new InteractionTables.Loaded(GraphLoader.load(data, seed, ctx.hadoopConf(),
+                    SkippedRecords.of(ctx.jsc())), null, null);
         }
         double fraction = data.testFraction() == null ? 0 : data.testFraction();
         return InteractionTables.read(ctx.spark(), sources.get(0), sources.size() > 1 ? sources.get(1) : null,

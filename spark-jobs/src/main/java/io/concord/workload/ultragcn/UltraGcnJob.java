@@ -1,5 +1,7 @@
 package io.concord.workload.ultragcn;
 
+import io.concord.config.ConfigException;
+
 import io.concord.workload.recsys.RankingEvaluator;
 import io.concord.workload.recsys.RankingEvalSection;
 import io.concord.workload.recsys.GraphTables;
@@ -103,6 +105,10 @@ public final class UltraGcnJob implements Job<UltraGcnConfig> {
 
         long t1 = System.nanoTime();
         UltraGcnObjective objective = config.ultragcn().objective();
+        if (objective.lambda() > 0 && objective.iiNeighborNum() > graph.numItems()) {
+            throw new ConfigException("ultragcn.ii_neighbor_num", objective.iiNeighborNum(), "at most the number of "
+                    + "items, " + graph.numItems() + " in " + config.data().describe());
+        }
         int[][] degrees = GraphTables.degrees(positives, graph.numUsers(), graph.numItems(),
                 train.aggregationDepth());
         ItemNeighbours neighbours = ItemNeighbours.none(graph.numItems());
@@ -125,7 +131,7 @@ public final class UltraGcnJob implements Job<UltraGcnConfig> {
         if (config.epochs() != null) {
             long rounds = (long) config.epochs() * roundsPerEpoch;
             if (rounds > Integer.MAX_VALUE) {
-                throw new io.concord.config.ConfigException("epochs", config.epochs(), "fewer epochs: "
+                throw new ConfigException("epochs", config.epochs(), "fewer epochs: "
                         + rounds + " rounds do not fit an int");
             }
             train = train.withRounds((int) rounds);

@@ -70,21 +70,13 @@ class MultiStepLrTest {
     }
 
     @Test
-    void aStringLearningRateIsScaledLikeANumber() {
+    void aStringLearningRateIsAConfigErrorNamingTheKey() {
         UltraGcnConfig config = new UltraGcnConfig(null, null, null, null,
                 ComponentSpec.of("adam", Map.of("lr", "1e-2")), null, null, null, null,
                 new UltraGcnConfig.LrSchedule(List.of(1), 0.1));
-        MultiStepLr schedule = (MultiStepLr) UltraGcnJob.scheduled(config, Adam.adam(0.01), EngineConfig.defaults(), 2);
-        float[] p1 = {1f, -2f};
-        float[] p2 = p1.clone();
-        float[] s1 = new float[4];
-        float[] s2 = new float[4];
-        for (long t = 1; t <= 4; t++) {
-            float[] g = {0.5f, -0.25f * t};
-            schedule.step(p1, g.clone(), s1, t);
-            (t <= 2 ? Adam.adam(0.01) : Adam.adam(0.001)).step(p2, g.clone(), s2, t);
-        }
-        assertThat(p1).containsExactly(p2);
+        assertThatThrownBy(() -> UltraGcnJob.scheduled(config, Adam.adam(0.01), EngineConfig.defaults(), 2))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("optimizer.lr: '1e-2' is not allowed; must be a number (not a quoted string)");
     }
 
     private static UltraGcnConfig config(List<Integer> milestones, double factor, String optimizer) {
