@@ -4,9 +4,13 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.concord.config.ConfigException;
+import io.concord.config.ConfigLoader;
 import io.concord.job.JobContext;
 import io.concord.job.Provenance;
+import io.concord.run.ConfigHash;
 import io.concord.run.RunDirectory;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
@@ -15,24 +19,22 @@ import org.apache.hadoop.fs.Path;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
  * {@code model/model.json}: what a run's model is and how to read it without Concord's code: the job, the model
- * type, the files with their formats, the shapes, the id maps, the run id, the SHA-256 of the effective config and
+ * type, the files with their formats, the shapes, the id maps, the run id, the config hash and
  * the versions it was built with. The formats are documented in {@code docs/models.md}.
  *
  * @param manifestVersion format version of this file (1)
  * @param job             the job that trained the model
  * @param modelType       {@value #FACTORS}, {@value #DL4J}, {@value #LINEAR}, {@value #LM} or {@value #PARAMS}
  * @param runId           the run id
- * @param configHash      {@code sha256:<hex>} of the run's {@code config.effective.yaml}, or null
+ * @param configHash      the run's config hash (SHA-256 hex of the canonical effective config, as in its
+ *                        {@code provenance.configHash}), or null
  * @param versions        Concord, Spark, DL4J, Hadoop, Java versions
  * @param shapes          sizes (e.g. {@code users}, {@code items}, {@code dim}, {@code numParams})
  * @param idMaps          role ({@code user}, {@code item}) → id map file under {@code model/}
@@ -138,16 +140,18 @@ public record ModelManifest(int manifestVersion, String job, String modelType, S
         return n.intValue();
     }
 
-    /** {@code sha256:<hex>} of the staged {@code config.effective.yaml}, or null when there is none. */
+    /**
+     * The run's config hash ({@link ConfigHash}, as recorded under {@code provenance.configHash} of the staged
+     * {@code config.effective.yaml}), or null when the run has no effective config.
+     */
     static String configHash(RunDirectory dir) {
         Path config = dir.staged("config.effective.yaml");
         try (InputStream in = dir.fs().open(config)) {
-            MessageDigest sha = MessageDigest.getInstance("SHA-256");
-            return "sha256:" + HexFormat.of().formatHex(sha.digest(in.readAllBytes()));
+            ObjectNode tree = ConfigLoader.parse(in, config.toString());
+            JsonNode recorded = tree.path("provenance").path("configHash");
+            return recorded.isTextual() ? recorded.asText() : ConfigHash.of(tree);
         } catch (IOException e) {
             return null;
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
         }
     }
 }

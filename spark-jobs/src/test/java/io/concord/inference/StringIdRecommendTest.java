@@ -2,6 +2,9 @@ package io.concord.inference;
 
 import io.concord.cli.CliRunner;
 import io.concord.core.ultragcn.Adjacency;
+import io.concord.core.ultragcn.InteractionGraph;
+import io.concord.data.graph.SyntheticGraphSpec;
+import io.concord.data.graph.SyntheticInteractionGraphs;
 import io.concord.data.graph.IdMap;
 import io.concord.job.JobContext;
 import io.concord.model.FactorModel;
@@ -10,14 +13,20 @@ import io.concord.run.RunDirectory;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -40,8 +49,7 @@ class StringIdRecommendTest {
      */
     private Path writeModel() {
         Configuration conf = new Configuration();
-        RunDirectory dir = new RunDirectory(new org.apache.hadoop.fs.Path(tmp.resolve("runs").toUri()), "strings",
-                conf);
+        RunDirectory dir = new RunDirectory(RecommendEvaluateTest.hadoop(tmp.resolve("runs")), "strings", conf);
         dir.prepare(false, false);
         try (SparkSession spark = RecommendEvaluateTest.session()) {
             JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
@@ -100,5 +108,70 @@ class StringIdRecommendTest {
         return spark.read().parquet(tmp.resolve(name).toString()).orderBy("user", "rank").collectAsList().stream()
                 .map((Row x) -> x.getString(0) + "," + x.getInt(1) + "," + x.getString(2) + "," + x.getFloat(3))
                 .toList();
+    }
+
+    /**
+     * End to end with the table source: interactions as a Parquet table with string ids, {@code train ultragcn},
+     * then {@code recommend} for users named by their string ids. The output carries the original ids, never an id
+     * the user interacted with in train, and the factor tables' ids are the table's.
+     */
+    @Test
+    void aParquetTableWithStringIdsTrainsAndRecommendsWithTheSameIds() throws IOException {
+        InteractionGraph g = SyntheticInteractionGraphs.generate(
+                new SyntheticGraphSpec(120, 80, 4, 10, 2.5, 0.8, 0.8, 0.2), 3);
+        Set<String> allPairs = new HashSet<>();
+        try (SparkSession spark = RecommendEvaluateTest.session()) {
+            List<Row> rows = new ArrayList<>();
+            for (Adjacency a : List.of(g.train(), g.test())) {
+                for (int u = 0; u < a.numRows(); u++) {
+                    for (int p = a.rowStart(u); p < a.rowEnd(u); p++) {
+                        rows.add(RowFactory.create("user-" + u, "item-" + a.columnArray()[p]));
+                        allPairs.add("user-" + u + "|item-" + a.columnArray()[p]);
+                    }
+                }
+            }
+            StructType schema = new StructType().add("user", DataTypes.StringType).add("item", DataTypes.StringType);
+            spark.createDataFrame(rows, schema).repartition(3).write().parquet(tmp.resolve("clicks").toString());
+        }
+        CliRunner.Result r = CliRunner.run("train", "ultragcn", "--output", tmp.resolve("runs").toString(),
+                "--run-id", "clicks", "--master", "local[2]", "--no-progress", "--set", "data.generate=null",
+                "--set", "data.format=parquet", "--set", "data.path=" + tmp.resolve("clicks"),
+                "--set", "ultragcn.embedding_dim=8", "--set", "ultragcn.negative_num=10",
+                "--set", "ultragcn.negative_weight=10", "--set", "train.batchSize=128", "--set", "epochs=2",
+                "--set", "eval.every=2");
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        Path run = tmp.resolve("runs/clicks");
+        IdMap users = IdMap.read(RecommendEvaluateTest.hadoop(run.resolve("model/" + IdMaps.USERS)),
+                new Configuration());
+        assertThat(users.type()).isEqualTo(IdMap.KeyType.STRING);
+        Files.writeString(tmp.resolve("who.txt"), "user-7\nuser-42\n");
+        r = CliRunner.run("recommend", "--model", run.toString(), "--users", tmp.resolve("who.txt").toString(),
+                "--k", "10", "--output", tmp.resolve("recs").toString(), "--master", "local[2]");
+        assertThat(r.exitCode()).as(r.err()).isZero();
+
+        try (SparkSession spark = RecommendEvaluateTest.session()) {
+            Set<String> trainPairs = new HashSet<>();
+            IdMap items = IdMap.read(RecommendEvaluateTest.hadoop(run.resolve("model/" + IdMaps.ITEMS)),
+                    new Configuration());
+            for (Row t : spark.read().parquet(run.resolve("model/train-interactions.parquet").toString())
+                    .collectAsList()) {
+                trainPairs.add(users.originalString(t.getInt(0)) + "|" + items.originalString(t.getInt(1)));
+            }
+            assertThat(allPairs).containsAll(trainPairs);
+            List<Row> recs = spark.read().parquet(tmp.resolve("recs").toString()).collectAsList();
+            assertThat(recs).hasSize(20);
+            for (Row x : recs) {
+                assertThat(x.getString(0)).isIn("user-7", "user-42");
+                assertThat(x.getString(2)).startsWith("item-");
+                assertThat(trainPairs).doesNotContain(x.getString(0) + "|" + x.getString(2));
+            }
+            List<Row> factors = spark.read().parquet(run.resolve("model/user-factors.parquet").toString())
+                    .select("id", "index").collectAsList();
+            assertThat(factors).hasSize(users.size());
+            assertThat(users.size()).isGreaterThan(100);
+            for (Row f : factors) {
+                assertThat(f.getString(0)).isEqualTo(users.originalString(f.getInt(1)));
+            }
+        }
     }
 }
