@@ -27,6 +27,7 @@ import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.LocalDateTime;
@@ -153,6 +154,13 @@ public final class JobRunner {
                 result = job.run(config, ctx);
             } catch (Exception e) {
                 writeSummary(runDir, job, runId, "failed", null, started, metrics, e, provenance);
+                if (jsc.sc().isStopped()) {
+                    // the scheduler backend gave up: a standalone master that never accepted this driver
+                    String reason = "Spark master " + jsc.sc().master() + " stopped the application (never "
+                            + "registered or lost): check that the master is reachable and that spark.authenticate "
+                            + "and the shared secret match the cluster's";
+                    throw new UncheckedIOException(reason, new IOException(reason, e));
+                }
                 throw e instanceof RuntimeException re ? re : new RuntimeException(e);
             }
             writeSummary(runDir, job, runId, "succeeded", result, started, metrics, null, provenance);

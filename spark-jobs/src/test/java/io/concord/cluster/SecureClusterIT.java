@@ -96,8 +96,9 @@ class SecureClusterIT {
                 "train", "logreg", "--output", tmp.resolve("runs").toString(), "--run-id", "without-secret",
                 "--no-progress", "--set", "train.rounds=4", "--set", "train.partitions=2"));
         Result refused = script(Map.of(), 300, prepend("scripts/submit", withoutSecret));
-        assertThat(refused.code).as(refused.output).isNotZero();
-        assertThat(refused.output).contains("concord: error:");
+        assertThat(refused.code).as(refused.output).isEqualTo(4);
+        assertThat(refused.output).contains("concord: error: Spark master spark://127.0.0.1:" + MASTER_PORT
+                + " stopped the application").contains("spark.authenticate and the shared secret");
         assertThat(tmp.resolve("runs/without-secret")).doesNotExist();
         String errorLine = refused.output.lines().filter(l -> l.startsWith("concord: error:")).findFirst().orElse("");
         System.out.println("refused submission: exit " + refused.code + ", " + errorLine);
