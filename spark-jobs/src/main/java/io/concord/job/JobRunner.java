@@ -28,6 +28,7 @@ import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.LocalDateTime;
@@ -158,8 +159,16 @@ public final class JobRunner {
             try {
                 result = SkippedRecords.report(job.run(config, ctx), jsc, out);
             } catch (Exception e) {
-                writeSummary(runDir, job, runId, e instanceof GracefulStop.StopRequested ? "stopped" : "failed",
-                        null, started, metrics, e, provenance);
+                boolean stopped = e instanceof GracefulStop.StopRequested;
+                writeSummary(runDir, job, runId, stopped ? "stopped" : "failed", null, started, metrics, e,
+                        provenance);
+                if (!stopped && jsc.sc().isStopped()) {
+                    // the scheduler backend gave up: a standalone master that never accepted this driver
+                    String reason = "Spark master " + jsc.sc().master() + " stopped the application (never "
+                            + "registered or lost): check that the master is reachable and that spark.authenticate "
+                            + "and the shared secret match the cluster's";
+                    throw new UncheckedIOException(reason, new IOException(reason, e));
+                }
                 throw e instanceof RuntimeException re ? re : new RuntimeException(e);
             }
             writeSummary(runDir, job, runId, "succeeded", result, started, metrics, null, provenance);
