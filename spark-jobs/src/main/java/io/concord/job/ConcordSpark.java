@@ -30,6 +30,8 @@ public final class ConcordSpark {
             Map.entry("spark.plugins", ConcordSparkPlugin.class.getName()),
             Map.entry("spark.metrics.namespace", "${spark.app.name}"),
             Map.entry("spark.task.maxFailures", "4"),
+            // allreduce transport: a stuck peer fails its barrier stage (which Spark retries) instead of hanging
+            Map.entry("spark.barrier.sync.timeout", "600s"),
             Map.entry("spark.ui.showConsoleProgress", "false"));
 
     private ConcordSpark() {

@@ -63,7 +63,12 @@ public final class ConcordKryoRegistrator implements KryoRegistrator {
             "io.concord.core.moe.MoeExample",
             "io.concord.core.moe.RoutingTally",
             "io.concord.data.calib.StereoPair",
-            "[Lio.concord.data.calib.StereoPair;"
+            "[Lio.concord.data.calib.StereoPair;",
+            // allreduce transport: stage broadcast, task results, per-round reports
+            "io.concord.engine.allreduce.StageInput",
+            "io.concord.engine.allreduce.StageOutput",
+            "[Lio.concord.engine.allreduce.StageOutput;",
+            "io.concord.engine.allreduce.RoundReport"
     );
 
     @Override
