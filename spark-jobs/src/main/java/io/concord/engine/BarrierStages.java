@@ -138,9 +138,11 @@ final class BarrierStages<R> implements Serializable {
                     .collect());
         } finally {
             broadcast.destroy();
-            PeerExchange.cleanUp(transport, input.nonce());
         }
         outputs.sort(Comparator.comparingInt(StageOutput::partition));
+        List<String> leftOver = new ArrayList<>();
+        outputs.forEach(o -> leftOver.addAll(o.leftOverBlocks()));
+        PeerExchange.cleanUp(transport, leftOver);
 
         float[] params = state.params();
         float[] optimizerState = state.optimizerState();
@@ -281,7 +283,7 @@ final class BarrierStages<R> implements Serializable {
             float[] stateSlice = shardedState ? optimizerState : layout.extract(optimizerState, partition);
             return new StageOutput(partition, Arrays.copyOfRange(params, slices.lo(partition),
                     slices.hi(partition)), stateSlice, partition == 0 ? reports : null, exchange.driverBytesSent(),
-                    exchange.driverBytesReceived(), exchange.peerBytesFetched());
+                    exchange.driverBytesReceived(), exchange.peerBytesFetched(), exchange.leftOver());
         }
 
         private RoundReport round(int round) {

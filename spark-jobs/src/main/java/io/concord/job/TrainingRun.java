@@ -98,10 +98,18 @@ public final class TrainingRun {
             }
         }
         final MetricsLog metricsLog = log;
-        RoundListener logging = (s, summary) -> {
-            RoundListener.Decision d = listener.afterRound(s, summary);
-            metricsLog.add(summary);
-            return d;
+        RoundListener logging = new RoundListener() {
+            @Override
+            public Decision afterRound(TrainingState s, RoundSummary summary) {
+                Decision d = listener.afterRound(s, summary);
+                metricsLog.add(summary);
+                return d;
+            }
+
+            @Override
+            public boolean needsStateAfter(int completedRounds) {
+                return listener.needsStateAfter(completedRounds);
+            }
         };
         int ran = engine.train(shards, state, logging, (s, summary, last) -> {
             checkpoints.roundCompleted(s, summary, last);

@@ -9,9 +9,7 @@ import org.apache.spark.storage.BlockManagerMaster;
 import org.apache.spark.storage.StorageLevel;
 import org.apache.spark.storage.TestBlockId;
 import org.apache.spark.util.io.ChunkedByteBuffer;
-import scala.Function1;
 import scala.Option;
-import scala.collection.JavaConverters;
 import scala.reflect.ClassTag$;
 
 import java.nio.ByteBuffer;
@@ -30,8 +28,9 @@ import java.util.concurrent.locks.LockSupport;
  *
  * <p>Blocks are named by run nonce, stage attempt and collective sequence number, so a retried stage never reads a
  * failed attempt's blocks. A peer publishes collective c only after it has read everything of collective c − 1,
- * so once a task has read every peer's blocks of c it removes its own blocks of c − 1; the driver removes what is
- * left when the stage ends ({@link #removeAll}). Waiting is bounded by {@code spark.barrier.sync.timeout}.
+ * so once a task has read every peer's blocks of c it removes its own blocks of c − 1; the driver removes the
+ * blocks of the last collectives when the stage has ended ({@link #leftOver}); a failing task removes its own.
+ * Waiting is bounded by {@code spark.barrier.sync.timeout}.
  */
 final class BlockManagerExchange extends BarrierExchange {
 
@@ -57,13 +56,18 @@ final class BlockManagerExchange extends BarrierExchange {
         return "concord-" + Long.toHexString(nonce) + "-";
     }
 
-    /** Driver side: removes every block of the run nonce's stages (all attempts) from every block manager. */
-    static void removeAll(long nonce) {
-        String p = prefix(nonce);
+    /** Driver side: removes blocks a finished stage left behind, by name. */
+    static void remove(List<String> names) {
         BlockManagerMaster master = SparkEnv.get().blockManager().master();
-        Function1<BlockId, Object> matches = (Function1<BlockId, Object> & java.io.Serializable)
-                id -> id.name().startsWith(p);
-        JavaConverters.seqAsJavaList(master.getMatchingBlockIds(matches, false)).forEach(master::removeBlock);
+        names.forEach(name -> master.removeBlock(new TestBlockId(name)));
+    }
+
+    @Override
+    public List<String> leftOver() {
+        List<String> names = new ArrayList<>();
+        previous.forEach(id -> names.add(id.name()));
+        current.forEach(id -> names.add(id.name()));
+        return names;
     }
 
     @Override

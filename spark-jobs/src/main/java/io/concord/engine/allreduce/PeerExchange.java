@@ -3,6 +3,8 @@ package io.concord.engine.allreduce;
 import io.concord.engine.Transport;
 import org.apache.spark.BarrierTaskContext;
 
+import java.util.List;
+
 /**
  * The collectives of one barrier task, called by every task of the stage in the same order. Vectors are split by
  * {@link Slices}; partition p owns slice p.
@@ -46,10 +48,15 @@ public interface PeerExchange extends AutoCloseable {
         };
     }
 
-    /** Driver side, after a stage (successful or not): frees every block its attempts published. */
-    static void cleanUp(Transport transport, long nonce) {
-        if (transport == Transport.ALLREDUCE) {
-            BlockManagerExchange.removeAll(nonce);
+    /** Names of the blocks this task still holds when its rounds are done (the driver removes them). */
+    default List<String> leftOver() {
+        return List.of();
+    }
+
+    /** Driver side, after a successful stage: frees the blocks its tasks left behind. */
+    static void cleanUp(Transport transport, List<String> blockNames) {
+        if (transport == Transport.ALLREDUCE && !blockNames.isEmpty()) {
+            BlockManagerExchange.remove(blockNames);
         }
     }
 }

@@ -1,5 +1,6 @@
 package io.concord.engine.allreduce;
 
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -15,12 +16,14 @@ public final class StageOutput {
     private long driverBytesSent;
     private long driverBytesReceived;
     private long peerBytesFetched;
+    private ArrayList<String> leftOverBlocks;
 
     StageOutput() {
     }
 
     public StageOutput(int partition, float[] params, float[] optimizerState, List<RoundReport> reports,
-                       long driverBytesSent, long driverBytesReceived, long peerBytesFetched) {
+                       long driverBytesSent, long driverBytesReceived, long peerBytesFetched,
+                       List<String> leftOverBlocks) {
         this.partition = partition;
         this.params = params;
         this.optimizerState = optimizerState;
@@ -28,6 +31,7 @@ public final class StageOutput {
         this.driverBytesSent = driverBytesSent;
         this.driverBytesReceived = driverBytesReceived;
         this.peerBytesFetched = peerBytesFetched;
+        this.leftOverBlocks = new ArrayList<>(leftOverBlocks);
     }
 
     public int partition() {
@@ -56,5 +60,10 @@ public final class StageOutput {
 
     public long peerBytesFetched() {
         return peerBytesFetched;
+    }
+
+    /** Blocks the task still held at its end, for the driver to remove. */
+    public List<String> leftOverBlocks() {
+        return leftOverBlocks;
     }
 }
