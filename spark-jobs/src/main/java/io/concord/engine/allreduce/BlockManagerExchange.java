@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Function;
 
 /**
  * Slices travel as raw little-endian float blocks in the executors' block managers (BigDL's AllReduceParameter
@@ -83,7 +84,7 @@ final class BlockManagerExchange extends BarrierExchange {
         for (int s = 0; s < parts; s++) {
             float[] contribution = s == partition
                     ? Arrays.copyOfRange(full, slices.lo(partition), slices.hi(partition))
-                    : floats(await(base + s + "-" + partition), slices.size(partition), base);
+                    : await(base + s + "-" + partition, b -> floats(b, slices.size(partition), base));
             if (acc == null) {
                 acc = contribution;
             } else {
@@ -101,7 +102,8 @@ final class BlockManagerExchange extends BarrierExchange {
         put(base + partition, floatBytes(ownSlice, 0, ownSlice.length));
         float[] out = new float[length];
         for (int s = 0; s < parts; s++) {
-            float[] slice = s == partition ? ownSlice : floats(await(base + s), slices.size(s), base);
+            int size = slices.size(s);
+            float[] slice = s == partition ? ownSlice : await(base + s, b -> floats(b, size, base));
             System.arraycopy(slice, 0, out, slices.lo(s), slice.length);
         }
         collectiveDone();
@@ -118,10 +120,11 @@ final class BlockManagerExchange extends BarrierExchange {
             if (s == partition) {
                 out[s] = payload;
             } else {
-                ByteBuffer b = await(base + s);
-                byte[] bytes = new byte[b.remaining()];
-                b.get(bytes);
-                out[s] = new String(bytes, StandardCharsets.UTF_8);
+                out[s] = await(base + s, b -> {
+                    byte[] bytes = new byte[b.remaining()];
+                    b.duplicate().get(bytes);
+                    return new String(bytes, StandardCharsets.UTF_8);
+                });
             }
         }
         collectiveDone();
@@ -169,8 +172,11 @@ final class BlockManagerExchange extends BarrierExchange {
         current.add(id);
     }
 
-    /** Waits for a peer's block and returns its bytes (read locally when the peer shares this executor). */
-    private ByteBuffer await(String name) {
+    /**
+     * Waits for a peer's block and reads it with {@code reader} (in place, under the block's read lock, when the
+     * peer shares this executor; {@code reader} must not keep the buffer).
+     */
+    private <T> T await(String name, Function<ByteBuffer, T> reader) {
         BlockId id = new TestBlockId(name);
         long start = System.nanoTime();
         long pause = 20_000;
@@ -178,10 +184,7 @@ final class BlockManagerExchange extends BarrierExchange {
             Option<BlockData> local = blocks.getLocalBytes(id);
             if (local.isDefined()) {
                 try {
-                    ByteBuffer b = local.get().toByteBuffer();
-                    ByteBuffer copy = ByteBuffer.allocate(b.remaining());
-                    copy.put(b.duplicate()).flip();
-                    return copy;
+                    return reader.apply(local.get().toByteBuffer());
                 } finally {
                     blocks.releaseLock(id, Option.empty());
                 }
@@ -191,7 +194,7 @@ final class BlockManagerExchange extends BarrierExchange {
                 if (remote.isDefined()) {
                     ByteBuffer b = remote.get().toByteBuffer();
                     peerFetched += b.remaining();
-                    return b;
+                    return reader.apply(b);
                 }
             }
             if (barrier.isInterrupted()) {

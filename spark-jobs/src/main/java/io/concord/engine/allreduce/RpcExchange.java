@@ -4,6 +4,7 @@ import org.apache.spark.BarrierTaskContext;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.Arrays;
 import java.util.Base64;
 
 /**
@@ -24,7 +25,7 @@ final class RpcExchange extends BarrierExchange {
         float[] acc = null;
         for (int s = 0; s < parts; s++) {
             float[] contribution = s == partition
-                    ? java.util.Arrays.copyOfRange(full, slices.lo(partition), slices.hi(partition))
+                    ? Arrays.copyOfRange(full, slices.lo(partition), slices.hi(partition))
                     : decode(all[s], slices.lo(partition), slices.size(partition));
             if (acc == null) {
                 acc = contribution;

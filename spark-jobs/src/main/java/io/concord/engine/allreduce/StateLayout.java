@@ -1,12 +1,14 @@
 package io.concord.engine.allreduce;
 
+import java.io.Serializable;
+
 /**
  * How the flat optimizer state is sliced among owners: {@code blocks} blocks of {@code blockLength}, each split by
  * {@link Slices}; owner p holds slice p of every block, concatenated. An element-wise optimizer's state is
  * {@code stateSize(n)/n} blocks of n (so owner p's state lines up with its parameter slice); any other state is one
  * flat block.
  */
-public record StateLayout(int blocks, int blockLength, int parts) implements java.io.Serializable {
+public record StateLayout(int blocks, int blockLength, int parts) implements Serializable {
 
     public static StateLayout of(int stateLength, int numParams, boolean elementWise, int parts) {
         if (elementWise && numParams > 0 && stateLength % numParams == 0) {
