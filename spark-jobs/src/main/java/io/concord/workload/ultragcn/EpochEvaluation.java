@@ -49,6 +49,12 @@ final class EpochEvaluation implements RoundListener {
         this.console = console;
     }
 
+    /** Only epoch ends (evaluation, time limit) and the last round read the state. */
+    @Override
+    public boolean needsStateAfter(int completedRounds) {
+        return completedRounds % roundsPerEpoch == 0 || completedRounds == totalRounds;
+    }
+
     @Override
     public Decision afterRound(TrainingState state, RoundSummary summary) {
         double roundSeconds = summary.timingsMs().getOrDefault("round", 0.0) / 1e3;
