@@ -8,7 +8,6 @@ package io.concord.engine;
 @FunctionalInterface
 public interface RoundListener {
 
-    RoundListener NONE = (state, summary) -> Decision.CONTINUE;
 
     Decision afterRound(TrainingState state, RoundSummary summary);
 
@@ -22,8 +21,8 @@ public interface RoundListener {
         return true;
     }
 
-    /** {@link #NONE}-like listener that never reads the state: stages may be as long as the config allows. */
-    RoundListener IGNORES_STATE = new RoundListener() {
+    /** Does nothing and never reads the state: allreduce stages may be as long as the config allows. */
+    RoundListener NONE = new RoundListener() {
         @Override
         public Decision afterRound(TrainingState state, RoundSummary summary) {
             return Decision.CONTINUE;
@@ -34,6 +33,27 @@ public interface RoundListener {
             return false;
         }
     };
+
+    /** {@link #NONE}, by the name that says why stages may be long. */
+    RoundListener IGNORES_STATE = NONE;
+
+    /**
+     * Runs {@code first}, then {@code deciding}, whose decision counts; the pair reads the state when either does.
+     */
+    static RoundListener sequence(RoundListener first, RoundListener deciding) {
+        return new RoundListener() {
+            @Override
+            public Decision afterRound(TrainingState state, RoundSummary summary) {
+                first.afterRound(state, summary);
+                return deciding.afterRound(state, summary);
+            }
+
+            @Override
+            public boolean needsStateAfter(int completedRounds) {
+                return first.needsStateAfter(completedRounds) || deciding.needsStateAfter(completedRounds);
+            }
+        };
+    }
 
     /** Whether training goes on. */
     enum Decision { CONTINUE, STOP }

@@ -174,7 +174,9 @@ class AllReduceTransportTest {
         }
         // boundaries: 5 (limit), 6 (eval), 8 (checkpoint), 12 (eval), 16 (checkpoint), 18 (eval), 20 (end)
         assertThat(lengths).containsExactly(5, 1, 2, 4, 4, 2, 2);
-        assertThat(engine.stageLength(0, 20, RoundListener.NONE)).isEqualTo(1);
+        RoundListener readsEveryRound = (state, summary) -> RoundListener.Decision.CONTINUE;
+        assertThat(engine.stageLength(0, 20, readsEveryRound)).isEqualTo(1);
+        assertThat(engine.stageLength(0, 20, RoundListener.sequence(RoundListener.NONE, evalEvery6))).isEqualTo(5);
     }
 
     @Test
