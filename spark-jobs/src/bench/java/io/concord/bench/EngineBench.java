@@ -9,6 +9,7 @@ import io.concord.engine.StatisticSet;
 import io.concord.engine.SyncMode;
 import io.concord.engine.TrainingEngine;
 import io.concord.engine.TrainingState;
+import io.concord.engine.Transport;
 import io.concord.engine.metrics.RunMetrics;
 import io.concord.job.ConcordSpark;
 import org.apache.spark.api.java.JavaRDD;
@@ -22,9 +23,10 @@ import java.util.Map;
 import java.util.stream.LongStream;
 
 /**
- * Per-round time split of the engine (broadcast, compute, aggregate, driver update) for parameter vectors of
- * 1M, 10M and 50M floats on local[2], for both sync modes, with Adam (parameter averaging ships and averages its
- * state too). Run by {@code scripts/bench-engine}; prints one table.
+ * Per-round time split of the engine (broadcast, compute, aggregate, update) and the driver's bytes per round for
+ * parameter vectors of 1M, 10M and 50M floats, for both transports, both sync modes and several partition counts,
+ * with Adam (parameter averaging ships and averages its state too). Run by {@code scripts/bench-engine}; prints one
+ * table.
  */
 public final class EngineBench {
 
@@ -35,7 +37,14 @@ public final class EngineBench {
         int[] sizes = args.length > 0 ? java.util.Arrays.stream(args[0].split(",")).mapToInt(Integer::parseInt)
                 .toArray() : new int[] {1_000_000, 10_000_000, 50_000_000};
         int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 5;
-        String master = args.length > 2 ? args[2] : "local[2]";
+        int[] partitionCounts = args.length > 3 ? java.util.Arrays.stream(args[3].split(","))
+                .mapToInt(Integer::parseInt).toArray() : new int[] {2};
+        int maxPartitions = java.util.Arrays.stream(partitionCounts).max().getAsInt();
+        String master = args.length > 2 ? args[2] : "local[" + maxPartitions + "]";
+        List<Transport> transports = new ArrayList<>();
+        for (String t : (args.length > 4 ? args[4] : "driver,allreduce").split(",")) {
+            transports.add(Transport.fromConfig(t));
+        }
         List<String> rows = new ArrayList<>();
         Map<String, String> conf = new java.util.HashMap<>(Map.of("spark.ui.enabled", "false"));
         // Extra Spark properties for A/B runs: -Dconcord.bench.conf=key=value,key=value
@@ -46,23 +55,28 @@ public final class EngineBench {
         }
         try (JavaSparkContext sc = new JavaSparkContext(ConcordSpark.conf(master, "concord-bench-engine", conf))) {
             sc.sc().addSparkListener(TASKS);
-            JavaRDD<Shard<Long>> shards = Sharding.shard(
-                    sc.parallelize(LongStream.range(0, 64).boxed().toList(), 2), 2, 1L,
-                    StorageLevel.MEMORY_AND_DISK_SER());
-            Sharding.sizes(shards);
-            for (int n : sizes) {
-                for (SyncMode mode : SyncMode.values()) {
-                    rows.add(measure(sc, shards, n, mode, rounds));
-                    System.gc();
+            for (int partitions : partitionCounts) {
+                JavaRDD<Shard<Long>> shards = Sharding.shard(
+                        sc.parallelize(LongStream.range(0, 64L * partitions).boxed().toList(), partitions), partitions,
+                        1L, StorageLevel.MEMORY_AND_DISK_SER());
+                Sharding.sizes(shards);
+                for (int n : sizes) {
+                    for (Transport transport : transports) {
+                        for (SyncMode mode : SyncMode.values()) {
+                            rows.add(measure(sc, shards, n, mode, transport, partitions, rounds));
+                            System.gc();
+                        }
+                    }
                 }
+                shards.unpersist(true);
             }
         }
         System.out.println();
-        System.out.println("Concord engine per-round time split, " + master + ", Adam, 2 partitions, "
-                + "mean of the measured rounds after 1 warm-up round (ms)");
-        System.out.println(String.format(Locale.ROOT, "%-11s %-20s %10s %10s %10s %10s %10s %10s %10s %12s",
-                "params", "sync", "broadcast", "compute", "aggregate", "update", "round", "MB out", "MB back",
-                "of which ser"));
+        System.out.println("Concord engine per-round time split, " + master + ", Adam, mean of " + rounds
+                + " measured rounds after a warm-up (ms; allreduce: one barrier stage of " + rounds + " rounds)");
+        System.out.println(String.format(Locale.ROOT, "%-11s %-3s %-10s %-20s %9s %9s %9s %9s %9s %9s %9s %9s",
+                "params", "P", "transport", "sync", "broadcast", "compute", "aggregate", "update", "round",
+                "MB out", "MB back", "MB peers"));
         rows.forEach(System.out::println);
     }
 
@@ -89,28 +103,44 @@ public final class EngineBench {
     }
 
     private static String measure(JavaSparkContext sc, JavaRDD<Shard<Long>> shards, int n, SyncMode mode,
-                                  int rounds) {
-        EngineConfig config = EngineConfig.defaults().withSync(mode, 1).withRounds(rounds + 1).withBatchSize(16);
+                                  Transport transport, int partitions, int rounds) {
+        EngineConfig config = EngineConfig.defaults().withSync(mode, 1).withRounds(2 * rounds + 1).withBatchSize(16)
+                .withTransport(transport, rounds);
         TrainingEngine<Long> engine = new TrainingEngine<>(sc, new QuadraticBenchModel(n), Adam.adam(1e-3), config,
                 StatisticSet.empty(), 1L, RunMetrics.detached());
         TrainingState state = engine.initialState();
-        engine.runRound(shards, state);
-        TASKS.reset();
-        double[] sums = new double[5];
-        String[] phases = {"broadcast", "compute", "aggregate", "update", "round"};
-        for (int r = 0; r < rounds; r++) {
-            RoundSummary s = engine.runRound(shards, state);
-            for (int k = 0; k < phases.length; k++) {
-                sums[k] += s.timingsMs().get(phases[k]);
+        List<RoundSummary> measured = new ArrayList<>();
+        if (transport == Transport.DRIVER) {
+            engine.runRound(shards, state);
+            for (int r = 0; r < rounds; r++) {
+                measured.add(engine.runRound(shards, state));
             }
+        } else {
+            engine.runStage(shards, state, 1);
+            measured.addAll(engine.runStage(shards, state, rounds));
         }
-        double mb = n * 4.0 / (1 << 20);
+        String[] phases = {"broadcast", "compute", "aggregate", "update", "round"};
+        double[] sums = new double[phases.length];
+        double sent = 0;
+        double received = 0;
+        double peers = 0;
+        for (RoundSummary s : measured) {
+            for (int k = 0; k < phases.length; k++) {
+                sums[k] += s.timingsMs().getOrDefault(phases[k], 0.0);
+            }
+            sent += s.timingsMs().getOrDefault("driverMBSent", 0.0);
+            received += s.timingsMs().getOrDefault("driverMBReceived", 0.0);
+            peers += s.timingsMs().getOrDefault("peerMB", 0.0);
+        }
         boolean pa = mode == SyncMode.PARAMETER_AVERAGING;
-        double out = pa ? 3 * mb : mb;
-        double back = 2 * (pa ? 3 * mb : mb);
-        return String.format(Locale.ROOT, "%-11s %-20s %10.1f %10.1f %10.1f %10.1f %10.1f %10.0f %10.0f %12.1f",
-                String.format(Locale.ROOT, "%,d", n), mode.configName(), sums[0] / rounds, sums[1] / rounds,
-                sums[2] / rounds, sums[3] / rounds, sums[4] / rounds, out, back,
-                TASKS.maxResultSerializationMs() / rounds);
+        if (transport == Transport.DRIVER) {
+            double mb = n * 4.0 / 1e6;
+            sent = rounds * (pa ? 3 * mb : mb);
+            received = rounds * partitions * (pa ? 3 * mb : mb);
+        }
+        return String.format(Locale.ROOT, "%-11s %-3d %-10s %-20s %9.1f %9.1f %9.1f %9.1f %9.1f %9.2f %9.2f %9.1f",
+                String.format(Locale.ROOT, "%,d", n), partitions, transport.configName(), mode.configName(),
+                sums[0] / rounds, sums[1] / rounds, sums[2] / rounds, sums[3] / rounds, sums[4] / rounds,
+                sent / rounds, received / rounds, peers / rounds);
     }
 }

@@ -24,6 +24,10 @@ import io.concord.config.ConfigException;
  * @param clipNorm              clip the reduced gradient to this global L2 norm before each step (0 = off)
  * @param injectFault           testing aid: the first attempt of this (round, partition) task throws after
  *                              computing, to prove retries never double count
+ * @param transport             {@code driver} (one Spark job per round, vectors through the driver) or
+ *                              {@code allreduce} (barrier stages, sharded reduce-scatter/all-gather between executors)
+ * @param roundsPerStage        allreduce transport: rounds one barrier stage runs before returning to the driver
+ *                              (capped by the next checkpoint and by rounds whose state a listener reads)
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record EngineConfig(
@@ -39,7 +43,9 @@ public record EngineConfig(
         Integer keepCheckpoints,
         String storageLevel,
         Double clipNorm,
-        FaultInjection injectFault) implements java.io.Serializable {
+        FaultInjection injectFault,
+        Transport transport,
+        Integer roundsPerStage) implements java.io.Serializable {
 
     public EngineConfig {
         sync = sync == null ? SyncMode.GLOBAL_BATCH : sync;
@@ -54,6 +60,8 @@ public record EngineConfig(
         keepCheckpoints = Checks.atLeast("train.keepCheckpoints", keepCheckpoints, 3, 1);
         storageLevel = storageLevel == null ? "MEMORY_AND_DISK_SER" : storageLevel;
         clipNorm = clipNorm == null ? 0.0 : clipNorm;
+        transport = transport == null ? Transport.DRIVER : transport;
+        roundsPerStage = atLeast("train.roundsPerStage", roundsPerStage, 1, 1);
         if (!(clipNorm >= 0) || Double.isInfinite(clipNorm)) {
             throw new ConfigException("train.clipNorm", clipNorm, "a number >= 0 (0 = no clipping)");
         }
@@ -69,43 +77,65 @@ public record EngineConfig(
         }
     }
 
+    /** The settings of the driver transport (the fields that came before the allreduce transport). */
+    public EngineConfig(SyncMode sync, Integer rounds, Integer partitions, Integer batchSize, Integer localSteps,
+                        Boolean averageOptimizerState, Integer aggregationDepth, Boolean shuffle,
+                        Integer checkpointEvery, Integer keepCheckpoints, String storageLevel, Double clipNorm,
+                        FaultInjection injectFault) {
+        this(sync, rounds, partitions, batchSize, localSteps, averageOptimizerState, aggregationDepth, shuffle,
+                checkpointEvery, keepCheckpoints, storageLevel, clipNorm, injectFault, null, null);
+    }
+
     public static EngineConfig defaults() {
         return new EngineConfig(null, null, null, null, null, null, null, null, null, null, null, null, null);
     }
 
+    public EngineConfig withTransport(Transport newTransport, int newRoundsPerStage) {
+        return new EngineConfig(sync, rounds, partitions, batchSize, localSteps, averageOptimizerState,
+                aggregationDepth, shuffle, checkpointEvery, keepCheckpoints, storageLevel, clipNorm, injectFault,
+                newTransport, newRoundsPerStage);
+    }
+
     public EngineConfig withSync(SyncMode mode, int steps) {
         return new EngineConfig(mode, rounds, partitions, batchSize, steps, averageOptimizerState, aggregationDepth,
-                shuffle, checkpointEvery, keepCheckpoints, storageLevel, clipNorm, injectFault);
+                shuffle, checkpointEvery, keepCheckpoints, storageLevel, clipNorm, injectFault,
+                transport, roundsPerStage);
     }
 
     public EngineConfig withRounds(int newRounds) {
         return new EngineConfig(sync, newRounds, partitions, batchSize, localSteps, averageOptimizerState,
-                aggregationDepth, shuffle, checkpointEvery, keepCheckpoints, storageLevel, clipNorm, injectFault);
+                aggregationDepth, shuffle, checkpointEvery, keepCheckpoints, storageLevel, clipNorm, injectFault,
+                transport, roundsPerStage);
     }
 
     public EngineConfig withPartitions(int newPartitions) {
         return new EngineConfig(sync, rounds, newPartitions, batchSize, localSteps, averageOptimizerState,
-                aggregationDepth, shuffle, checkpointEvery, keepCheckpoints, storageLevel, clipNorm, injectFault);
+                aggregationDepth, shuffle, checkpointEvery, keepCheckpoints, storageLevel, clipNorm, injectFault,
+                transport, roundsPerStage);
     }
 
     public EngineConfig withBatchSize(int newBatchSize) {
         return new EngineConfig(sync, rounds, partitions, newBatchSize, localSteps, averageOptimizerState,
-                aggregationDepth, shuffle, checkpointEvery, keepCheckpoints, storageLevel, clipNorm, injectFault);
+                aggregationDepth, shuffle, checkpointEvery, keepCheckpoints, storageLevel, clipNorm, injectFault,
+                transport, roundsPerStage);
     }
 
     public EngineConfig withFault(FaultInjection fault) {
         return new EngineConfig(sync, rounds, partitions, batchSize, localSteps, averageOptimizerState,
-                aggregationDepth, shuffle, checkpointEvery, keepCheckpoints, storageLevel, clipNorm, fault);
+                aggregationDepth, shuffle, checkpointEvery, keepCheckpoints, storageLevel, clipNorm, fault,
+                transport, roundsPerStage);
     }
 
     public EngineConfig withCheckpointEvery(int every) {
         return new EngineConfig(sync, rounds, partitions, batchSize, localSteps, averageOptimizerState,
-                aggregationDepth, shuffle, every, keepCheckpoints, storageLevel, clipNorm, injectFault);
+                aggregationDepth, shuffle, every, keepCheckpoints, storageLevel, clipNorm, injectFault,
+                transport, roundsPerStage);
     }
 
     public EngineConfig withAggregationDepth(int depth) {
         return new EngineConfig(sync, rounds, partitions, batchSize, localSteps, averageOptimizerState, depth,
-                shuffle, checkpointEvery, keepCheckpoints, storageLevel, clipNorm, injectFault);
+                shuffle, checkpointEvery, keepCheckpoints, storageLevel, clipNorm, injectFault,
+                transport, roundsPerStage);
     }
 
     /** Optimizer steps one round makes on each partition. */
@@ -118,6 +148,11 @@ public record EngineConfig(
      * Testing aid: the first attempt of the task for ({@code round}, {@code partition}) fails after it has computed
      * its result and updated its accumulators.
      */
-    public record FaultInjection(int round, int partition) implements java.io.Serializable {
+    public record FaultInjection(int round, int partition, String phase) implements java.io.Serializable {
+
+        /** A fault in the round's main exchange (the round action, or the allreduce transport's reduce-scatter). */
+        public FaultInjection(int round, int partition) {
+            this(round, partition, null);
+        }
     }
 }

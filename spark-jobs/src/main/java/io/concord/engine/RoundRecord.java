@@ -49,6 +49,15 @@ public final class RoundRecord {
         return this;
     }
 
+    /** This record's scalars and statistics with other vectors (a reduced gradient, averaged parameters). */
+    public RoundRecord withVectors(float[] newVector, float[] newState) {
+        RoundRecord r = new RoundRecord(newVector, newState, weight, lossSum, examples, statistics, 0);
+        r.computeNanosSum = computeNanosSum;
+        r.computeNanosMax = computeNanosMax;
+        r.partitions = partitions;
+        return r;
+    }
+
     private static float[] addInto(float[] left, float[] right) {
         if (left == null) {
             return right;

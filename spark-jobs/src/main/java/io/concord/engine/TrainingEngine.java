@@ -4,6 +4,7 @@ import io.concord.core.model.Model;
 import io.concord.core.model.StatisticsProducer;
 import io.concord.core.optim.Optimizer;
 import io.concord.core.stat.GlobalStatistic.Freshness;
+import io.concord.engine.allreduce.RoundReport;
 import io.concord.engine.checkpoint.Checkpointer;
 import io.concord.engine.metrics.ExecutorTrainingMetrics;
 import io.concord.engine.metrics.RunMetrics;
@@ -18,6 +19,7 @@ import org.apache.spark.broadcast.Broadcast;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -40,6 +42,7 @@ public final class TrainingEngine<R> {
     private final SyncStrategy sync;
     private final RunMetrics metrics;
     private final StatisticAccumulator statisticsPassAccumulator;
+    private final BarrierStages<R> stages;
 
     public TrainingEngine(JavaSparkContext sc, Model<R> model, Optimizer optimizer, EngineConfig config,
                           StatisticSet statistics, long seed, RunMetrics metrics) {
@@ -55,7 +58,7 @@ public final class TrainingEngine<R> {
         this.sc = Objects.requireNonNull(sc, "sc");
         this.work = new RoundWork<>(model, optimizer, new BatchPlan(seed, config.batchSize(), config.shuffle()),
                 config, statistics, seed, curvature);
-        io.concord.engine.sync.OptimizerSteps.checkCompatible(work);
+        OptimizerSteps.checkCompatible(work);
         this.sync = SyncStrategy.of(config.sync());
         this.metrics = metrics == null ? RunMetrics.detached() : metrics;
         if (statistics.has(Freshness.TWO_PASS) && !(model instanceof StatisticsProducer)) {
@@ -64,6 +67,7 @@ public final class TrainingEngine<R> {
         }
         this.statisticsPassAccumulator = new StatisticAccumulator(statistics);
         sc.sc().register(statisticsPassAccumulator, "concord.statistics-pass");
+        this.stages = config.transport().barrier() ? new BarrierStages<>(sc, work, sync) : null;
     }
 
     public RoundWork<R> work() {
@@ -86,6 +90,9 @@ public final class TrainingEngine<R> {
      */
     public int train(JavaRDD<Shard<R>> shards, TrainingState state, RoundListener listener,
                      Checkpointer checkpointer) {
+        if (stages != null) {
+            return trainInStages(shards, state, listener, checkpointer);
+        }
         int totalRounds = work.config().rounds();
         int ran = 0;
         while (state.nextRound() < totalRounds) {
@@ -106,6 +113,80 @@ public final class TrainingEngine<R> {
         }
         sc.setJobDescription(null);
         return ran;
+    }
+
+    private int trainInStages(JavaRDD<Shard<R>> shards, TrainingState state, RoundListener listener,
+                              Checkpointer checkpointer) {
+        int totalRounds = work.config().rounds();
+        int ran = 0;
+        while (state.nextRound() < totalRounds) {
+            int rounds = stageLength(state.nextRound(), totalRounds, listener);
+            List<RoundSummary> stage = runStage(shards, state, rounds);
+            boolean stop = false;
+            for (int i = 0; i < stage.size(); i++) {
+                RoundSummary summary = stage.get(i);
+                ran++;
+                stop |= listener.afterRound(state, summary) == RoundListener.Decision.STOP;
+                metrics.roundCompleted(summary, totalRounds);
+                // Only a stage's last round has the state's vectors (a stop asked for inside a stage, e.g. by a
+                // signal, takes effect at the stage's end, so the final checkpoint is that round's true state).
+                boolean stageEnd = i == stage.size() - 1;
+                boolean last = (stop && stageEnd) || state.nextRound() >= totalRounds;
+                if (checkpointer != null) {
+                    checkpointer.roundCompleted(state, summary, last);
+                }
+                if (stop && stageEnd) {
+                    LOG.info("stopping after round {} at a listener's request", summary.round());
+                    return ran;
+                }
+            }
+        }
+        return ran;
+    }
+
+    /**
+     * Rounds of the stage starting at {@code first}: up to {@code train.roundsPerStage}, ending at the last round,
+     * at a checkpoint round, or at a round whose state the listener reads.
+     */
+    int stageLength(int first, int totalRounds, RoundListener listener) {
+        int every = work.config().checkpointEvery();
+        int k = 1;
+        while (k < work.config().roundsPerStage()) {
+            int completed = first + k;
+            if (completed >= totalRounds || (every > 0 && completed % every == 0)
+                    || listener.needsStateAfter(completed)) {
+                break;
+            }
+            k++;
+        }
+        return k;
+    }
+
+    /**
+     * {@code rounds} rounds in one barrier stage (allreduce transport); advances {@code state} round by round (the
+     * vectors are those of the stage's end). Public so benchmarks can time stages.
+     */
+    public List<RoundSummary> runStage(JavaRDD<Shard<R>> shards, TrainingState state, int rounds) {
+        if (stages == null) {
+            throw new IllegalStateException("train.transport is driver: rounds run one Spark job each");
+        }
+        StatisticSet statistics = work.statistics();
+        List<RoundReport> reports = stages.run(shards, state, rounds);
+        List<RoundSummary> summaries = new ArrayList<>();
+        for (RoundReport report : reports) {
+            state.setStatistics(statistics.carryForward(state.statistics(), report.statistics()));
+            state.advance();
+            if (!Double.isFinite(report.loss())) {
+                throw new NonFiniteLossException(report.round(), report.loss());
+            }
+            Map<String, Double> timings = new LinkedHashMap<>(report.timingsMs());
+            timings.put("driverMBSent", stages.lastDriverBytesSent() / 1e6 / rounds);
+            timings.put("driverMBReceived", stages.lastDriverBytesReceived() / 1e6 / rounds);
+            timings.put("peerMB", stages.lastPeerBytes() / 1e6 / rounds);
+            summaries.add(new RoundSummary(report.round(), report.loss(), report.examples(),
+                    statistics.byName(report.statistics()), timings));
+        }
+        return summaries;
     }
 
     /** One round; public so benchmarks can time rounds in isolation. */

@@ -29,6 +29,8 @@ public final class ConcordSpark {
             Map.entry("spark.task.maxDirectResultSize", "2000m"),
             Map.entry("spark.plugins", ConcordSparkPlugin.class.getName()),
             Map.entry("spark.task.maxFailures", "4"),
+            // allreduce transport: a stuck peer fails its barrier stage (which Spark retries) instead of hanging
+            Map.entry("spark.barrier.sync.timeout", "600s"),
             Map.entry("spark.ui.showConsoleProgress", "false"),
             // A batch run needs no web UI (and a port) unless asked: --spark-ui, spark-submit --conf
             // spark.ui.enabled=true, or spark.conf in the job config.

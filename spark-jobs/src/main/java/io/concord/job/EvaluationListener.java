@@ -57,9 +57,18 @@ public final class EvaluationListener implements RoundListener {
     }
 
     @Override
+    public boolean needsStateAfter(int completedRounds) {
+        return due(completedRounds);
+    }
+
+    private boolean due(int completed) {
+        return completed == totalRounds || (section.every() > 0 && completed % section.every() == 0);
+    }
+
+    @Override
     public Decision afterRound(TrainingState state, RoundSummary summary) {
         int completed = summary.round() + 1;
-        boolean due = completed == totalRounds || (section.every() > 0 && completed % section.every() == 0);
+        boolean due = due(completed);
         if (!due) {
             return Decision.CONTINUE;
         }

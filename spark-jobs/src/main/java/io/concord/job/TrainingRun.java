@@ -118,14 +118,27 @@ public final class TrainingRun {
         final MetricsLog metricsLog = log;
         final int totalRounds = train.rounds();
         final boolean[] stoppedBySignal = {false};
-        RoundListener logging = (s, summary) -> {
-            RoundListener.Decision d = listener.afterRound(s, summary);
-            metricsLog.add(summary);
-            if (d == RoundListener.Decision.CONTINUE && s.nextRound() < totalRounds && GracefulStop.requested()) {
-                stoppedBySignal[0] = true;
-                return RoundListener.Decision.STOP;
+        RoundListener logging = new RoundListener() {
+            @Override
+            public Decision afterRound(TrainingState s, RoundSummary summary) {
+                Decision d = listener.afterRound(s, summary);
+                metricsLog.add(summary);
+                if (d == Decision.CONTINUE && s.nextRound() < totalRounds && GracefulStop.requested()) {
+                    stoppedBySignal[0] = true;
+                    return Decision.STOP;
+                }
+                return d;
             }
-            return d;
+
+            @Override
+            public boolean needsStateAfter(int completedRounds) {
+                return listener.needsStateAfter(completedRounds);
+            }
+
+            @Override
+            public void resumed(TrainingState s, List<RoundSummary> history) {
+                listener.resumed(s, history);
+            }
         };
         ctx.metrics().trainingStarting(state.nextRound(), totalRounds);
         final long[] lastWrite = {System.nanoTime()};

@@ -98,4 +98,9 @@ public final class Adam implements Optimizer {
             params[i] = decayAfter ? p * decay : p;
         }
     }
+
+    @Override
+    public boolean elementWise() {
+        return true;
+    }
 }

@@ -102,4 +102,9 @@ public final class Lion implements Optimizer {
         }
         return new Bound(norm, weightDecay == 0.0 ? Double.POSITIVE_INFINITY : 1.0 / weightDecay);
     }
+
+    @Override
+    public boolean elementWise() {
+        return direction == Direction.SIGN;
+    }
 }

@@ -35,4 +35,14 @@ public interface Optimizer extends Serializable {
     default boolean stateIsAverageable() {
         return true;
     }
+
+    /**
+     * Whether {@link #step} is element-wise and its state is {@code stateSize(n) / n} blocks of {@code n} floats
+     * (block {@code j} holds element {@code i} at {@code j·n + i}): then a step on any slice of the parameters, with
+     * the matching slices of the gradient and of every state block, equals the corresponding slice of a full step.
+     * The engine's sharded transport lets each partition step only its own slice of such optimizers.
+     */
+    default boolean elementWise() {
+        return false;
+    }
 }

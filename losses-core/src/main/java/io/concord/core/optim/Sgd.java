@@ -65,4 +65,9 @@ public final class Sgd implements Optimizer {
             params[i] -= lr * (nesterov ? g + mu * v : v);
         }
     }
+
+    @Override
+    public boolean elementWise() {
+        return true;
+    }
 }

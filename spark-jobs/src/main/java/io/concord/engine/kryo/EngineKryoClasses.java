@@ -3,6 +3,9 @@ package io.concord.engine.kryo;
 import io.concord.engine.RoundInput;
 import io.concord.engine.RoundRecord;
 import io.concord.engine.Shard;
+import io.concord.engine.allreduce.RoundReport;
+import io.concord.engine.allreduce.StageInput;
+import io.concord.engine.allreduce.StageOutput;
 
 import java.util.List;
 
@@ -27,6 +30,11 @@ public final class EngineKryoClasses implements KryoClasses {
                 "scala.reflect.ClassTag$GenericClassTag",
                 Shard.class.getName(),
                 RoundRecord.class.getName(),
-                RoundInput.class.getName());
+                RoundInput.class.getName(),
+                // allreduce transport: stage broadcast, task results, per-round reports
+                StageInput.class.getName(),
+                StageOutput.class.getName(),
+                StageOutput[].class.getName(),
+                RoundReport.class.getName());
     }
 }

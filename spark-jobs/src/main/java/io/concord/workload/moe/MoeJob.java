@@ -88,10 +88,7 @@ public final class MoeJob implements Job<MoeJobConfig> {
                 (params, round) -> RoutingMetrics.of(evaluator.tally(params), ""),
                 config.eval(), "accuracy", config.train().rounds(), ctx.runDir());
         MoeRoundListener routing = new MoeRoundListener(model.config(), statistics);
-        RoundListener listener = (state, summary) -> {
-            routing.afterRound(state, summary);
-            return evaluation.afterRound(state, summary);
-        };
+        RoundListener listener = RoundListener.sequence(routing, evaluation);
         TrainingRun.Outcome<MoeExample> outcome = TrainingRun.train(ctx, model, optimizer, config.train(),
                 config.seed(), statistics, shards, listener);
 

@@ -33,6 +33,12 @@ final class MoeRoundListener implements RoundListener {
         }
     }
 
+    /** Reads only the round's statistics, never the parameters. */
+    @Override
+    public boolean needsStateAfter(int completedRounds) {
+        return false;
+    }
+
     @Override
     public Decision afterRound(TrainingState state, RoundSummary summary) {
         RoutingTally tally = (RoutingTally) summary.statistics().remove(RoutingTallyStatistic.NAME);

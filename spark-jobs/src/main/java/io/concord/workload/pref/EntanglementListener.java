@@ -49,9 +49,14 @@ final class EntanglementListener<G extends SequenceGroup> implements RoundListen
     }
 
     @Override
+    public boolean needsStateAfter(int completedRounds) {
+        return every > 0 && (completedRounds % every == 0 || completedRounds == totalRounds);
+    }
+
+    @Override
     public Decision afterRound(TrainingState state, RoundSummary summary) {
         int completed = summary.round() + 1;
-        if (every > 0 && (completed % every == 0 || completed == totalRounds)) {
+        if (needsStateAfter(completed)) {
             summary.metrics().putAll(measure(state.params()));
         }
         return Decision.CONTINUE;

@@ -78,10 +78,7 @@ final class PrefTraining<R> {
 
         EvaluationListener evaluation = new EvaluationListener(evaluator, eval, defaultMetric, train.rounds(),
                 ctx.runDir());
-        RoundListener listener = (state, summary) -> {
-            extra.afterRound(state, summary);
-            return evaluation.afterRound(state, summary);
-        };
+        RoundListener listener = RoundListener.sequence(extra, evaluation);
         TrainingRun.Outcome<R> outcome = TrainingRun.train(ctx, model, optimizer, train, seed, StatisticSet.empty(),
                 shards, listener);
         shards.unpersist(false);

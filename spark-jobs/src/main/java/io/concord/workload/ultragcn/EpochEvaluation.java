@@ -90,6 +90,12 @@ final class EpochEvaluation implements RoundListener {
         }
     }
 
+    /** Only epoch ends (evaluation, time limit) and the last round read the state. */
+    @Override
+    public boolean needsStateAfter(int completedRounds) {
+        return completedRounds % roundsPerEpoch == 0 || completedRounds == totalRounds;
+    }
+
     @Override
     public Decision afterRound(TrainingState state, RoundSummary summary) {
         // running times live in the state's bookkeeping, so a resumed run continues them from its checkpoint

@@ -1,0 +1,222 @@
+package io.concord.engine.allreduce;
+
+import org.apache.spark.BarrierTaskContext;
+import org.apache.spark.SparkEnv;
+import org.apache.spark.storage.BlockData;
+import org.apache.spark.storage.BlockId;
+import org.apache.spark.storage.BlockManager;
+import org.apache.spark.storage.BlockManagerMaster;
+import org.apache.spark.storage.StorageLevel;
+import org.apache.spark.storage.TestBlockId;
+import org.apache.spark.util.io.ChunkedByteBuffer;
+import scala.Option;
+import scala.reflect.ClassTag$;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.Function;
+
+/**
+ * Slices travel as raw little-endian float blocks in the executors' block managers (BigDL's AllReduceParameter
+ * design): a task puts the blocks it sends; a reader polls for each peer's block (locally, else through the block
+ * manager master) and fetches it from the peer. Waiting for a peer's block is the only synchronisation: Spark's
+ * {@code BarrierTaskContext.barrier()} polls its RPC once per second, which would cost a second per collective.
+ *
+ * <p>Blocks are named by run nonce, stage attempt and collective sequence number, so a retried stage never reads a
+ * failed attempt's blocks. A peer publishes collective c only after it has read everything of collective c − 1,
+ * so once a task has read every peer's blocks of c it removes its own blocks of c − 1; the driver removes the
+ * blocks of the last collectives when the stage has ended ({@link #leftOver}); a failing task removes its own.
+ * Waiting is bounded by {@code spark.barrier.sync.timeout}.
+ */
+final class BlockManagerExchange extends BarrierExchange {
+
+    private static final long MAX_POLL_NANOS = 2_000_000;
+
+    private final BlockManager blocks;
+    private final String prefix;
+    private final long timeoutNanos;
+    private int sequence;
+    private long peerFetched;
+    private List<BlockId> previous = new ArrayList<>();
+    private List<BlockId> current = new ArrayList<>();
+
+    BlockManagerExchange(BarrierTaskContext barrier, long nonce) {
+        super(barrier);
+        this.blocks = SparkEnv.get().blockManager();
+        this.prefix = prefix(nonce) + "a" + barrier.stageAttemptNumber() + "-";
+        this.timeoutNanos = SparkEnv.get().conf().getTimeAsSeconds("spark.barrier.sync.timeout", "365d")
+                * 1_000_000_000L;
+    }
+
+    static String prefix(long nonce) {
+        return "concord-" + Long.toHexString(nonce) + "-";
+    }
+
+    /** Driver side: removes blocks a finished stage left behind, by name. */
+    static void remove(List<String> names) {
+        BlockManagerMaster master = SparkEnv.get().blockManager().master();
+        names.forEach(name -> master.removeBlock(new TestBlockId(name)));
+    }
+
+    @Override
+    public List<String> leftOver() {
+        List<String> names = new ArrayList<>();
+        previous.forEach(id -> names.add(id.name()));
+        current.forEach(id -> names.add(id.name()));
+        return names;
+    }
+
+    @Override
+    public float[] reduceSlice(float[] full) {
+        Slices slices = new Slices(full.length, parts);
+        String base = prefix + (sequence++) + "-";
+        for (int q = 0; q < parts; q++) {
+            if (q != partition) {
+                put(base + partition + "-" + q, floatBytes(full, slices.lo(q), slices.size(q)));
+            }
+        }
+        float[] acc = null;
+        for (int s = 0; s < parts; s++) {
+            float[] contribution = s == partition
+                    ? Arrays.copyOfRange(full, slices.lo(partition), slices.hi(partition))
+                    : await(base + s + "-" + partition, b -> floats(b, slices.size(partition), base));
+            if (acc == null) {
+                acc = contribution;
+            } else {
+                addInto(acc, contribution);
+            }
+        }
+        collectiveDone();
+        return acc;
+    }
+
+    @Override
+    public float[] gather(float[] ownSlice, int length) {
+        Slices slices = new Slices(length, parts);
+        String base = prefix + (sequence++) + "-";
+        put(base + partition, floatBytes(ownSlice, 0, ownSlice.length));
+        float[] out = new float[length];
+        for (int s = 0; s < parts; s++) {
+            int size = slices.size(s);
+            float[] slice = s == partition ? ownSlice : await(base + s, b -> floats(b, size, base));
+            System.arraycopy(slice, 0, out, slices.lo(s), slice.length);
+        }
+        collectiveDone();
+        return out;
+    }
+
+    @Override
+    public String[] allGather(String payload) {
+        String base = prefix + (sequence++) + "-";
+        byte[] own = payload.getBytes(StandardCharsets.UTF_8);
+        put(base + partition, ByteBuffer.wrap(own));
+        String[] out = new String[parts];
+        for (int s = 0; s < parts; s++) {
+            if (s == partition) {
+                out[s] = payload;
+            } else {
+                out[s] = await(base + s, b -> {
+                    byte[] bytes = new byte[b.remaining()];
+                    b.duplicate().get(bytes);
+                    return new String(bytes, StandardCharsets.UTF_8);
+                });
+            }
+        }
+        collectiveDone();
+        return out;
+    }
+
+    /** Every peer has published this collective, so it has finished reading the previous one. */
+    private void collectiveDone() {
+        previous.forEach(id -> blocks.removeBlock(id, true));
+        previous = current;
+        current = new ArrayList<>();
+    }
+
+    @Override
+    public long peerBytesFetched() {
+        return peerFetched;
+    }
+
+    @Override
+    public void close() {
+    }
+
+    @Override
+    public void abandon() {
+        previous.forEach(id -> blocks.removeBlock(id, true));
+        current.forEach(id -> blocks.removeBlock(id, true));
+        previous = new ArrayList<>();
+        current = new ArrayList<>();
+    }
+
+    private static ByteBuffer floatBytes(float[] values, int offset, int length) {
+        ByteBuffer buffer = ByteBuffer.allocate(length * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
+        buffer.asFloatBuffer().put(values, offset, length);
+        return buffer;
+    }
+
+    private void put(String name, ByteBuffer bytes) {
+        BlockId id = new TestBlockId(name);
+        boolean stored = blocks.putBytes(id, new ChunkedByteBuffer(bytes), StorageLevel.MEMORY_AND_DISK_SER(), true,
+                ClassTag$.MODULE$.Any());
+        if (!stored) {
+            throw new IllegalStateException("block manager refused block " + name + " (" + bytes.capacity()
+                    + " bytes); give executors more memory (spark.executor.memory)");
+        }
+        current.add(id);
+    }
+
+    /**
+     * Waits for a peer's block and reads it with {@code reader} (in place, under the block's read lock, when the
+     * peer shares this executor; {@code reader} must not keep the buffer).
+     */
+    private <T> T await(String name, Function<ByteBuffer, T> reader) {
+        BlockId id = new TestBlockId(name);
+        long start = System.nanoTime();
+        long pause = 20_000;
+        while (true) {
+            Option<BlockData> local = blocks.getLocalBytes(id);
+            if (local.isDefined()) {
+                try {
+                    return reader.apply(local.get().toByteBuffer());
+                } finally {
+                    blocks.releaseLock(id, Option.empty());
+                }
+            }
+            if (!blocks.master().getLocations(id).isEmpty()) {
+                Option<ChunkedByteBuffer> remote = blocks.getRemoteBytes(id);
+                if (remote.isDefined()) {
+                    ByteBuffer b = remote.get().toByteBuffer();
+                    peerFetched += b.remaining();
+                    return reader.apply(b);
+                }
+            }
+            if (barrier.isInterrupted()) {
+                throw new IllegalStateException("task killed while waiting for block " + name);
+            }
+            if (System.nanoTime() - start > timeoutNanos) {
+                throw new IllegalStateException("no peer published block " + name + " within "
+                        + timeoutNanos / 1_000_000_000L + " s (spark.barrier.sync.timeout): a peer is stuck or lost");
+            }
+            LockSupport.parkNanos(pause);
+            pause = Math.min(MAX_POLL_NANOS, pause * 2);
+        }
+    }
+
+    private static float[] floats(ByteBuffer bytes, int length, String name) {
+        ByteBuffer b = bytes.duplicate().order(ByteOrder.LITTLE_ENDIAN);
+        if (b.remaining() != length * Float.BYTES) {
+            throw new IllegalStateException("slice block under " + name + " holds " + b.remaining()
+                    + " bytes, expected " + length * Float.BYTES);
+        }
+        float[] out = new float[length];
+        b.asFloatBuffer().get(out);
+        return out;
+    }
+}

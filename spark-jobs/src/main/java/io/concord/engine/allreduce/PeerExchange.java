@@ -1,0 +1,62 @@
+package io.concord.engine.allreduce;
+
+import io.concord.engine.Transport;
+import org.apache.spark.BarrierTaskContext;
+
+import java.util.List;
+
+/**
+ * The collectives of one barrier task, called by every task of the stage in the same order. Vectors are split by
+ * {@link Slices}; partition p owns slice p.
+ */
+public interface PeerExchange extends AutoCloseable {
+
+    /**
+     * Reduce-scatter: returns the sum of every partition's slice {@code p} of {@code full} (this partition's slice),
+     * folded left in PARTITION order ({@code ((v0 + v1) + v2) + …}), so the result is bit-identical to the driver's
+     * ordered reduce.
+     */
+    float[] reduceSlice(float[] full);
+
+    /** All-gather: every partition contributes its slice; returns the whole vector of {@code length} elements. */
+    float[] gather(float[] ownSlice, int length);
+
+    /** Small payloads (scalars, statistics) from every partition, in partition order. */
+    String[] allGather(String payload);
+
+    /** Bytes this task sent to / received from the driver (the barrier coordinator's RPC). */
+    long driverBytesSent();
+
+    long driverBytesReceived();
+
+    /** Bytes of vector slices this task fetched from other executors' block managers (0 when in-process). */
+    long peerBytesFetched();
+
+    /** The task's rounds are done (what is still published is freed by {@link #cleanUp} on the driver). */
+    @Override
+    void close();
+
+    /** Frees what this task published without waiting (the stage failed). */
+    void abandon();
+
+    /** The exchange of {@code transport} for the current barrier task. */
+    static PeerExchange open(Transport transport, BarrierTaskContext task, long nonce) {
+        return switch (transport) {
+            case ALLREDUCE -> new BlockManagerExchange(task, nonce);
+            case ALLREDUCE_RPC -> new RpcExchange(task);
+            case DRIVER -> throw new IllegalArgumentException("the driver transport has no peer exchange");
+        };
+    }
+
+    /** Names of the blocks this task still holds when its rounds are done (the driver removes them). */
+    default List<String> leftOver() {
+        return List.of();
+    }
+
+    /** Driver side, after a successful stage: frees the blocks its tasks left behind. */
+    static void cleanUp(Transport transport, List<String> blockNames) {
+        if (transport == Transport.ALLREDUCE && !blockNames.isEmpty()) {
+            BlockManagerExchange.remove(blockNames);
+        }
+    }
+}

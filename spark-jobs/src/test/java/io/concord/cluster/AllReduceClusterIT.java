@@ -1,0 +1,101 @@
+package io.concord.cluster;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The allreduce transport on a real standalone cluster of 4 single-core workers (4 executors, slices fetched
+ * between executors' block managers): logreg trained with barrier stages commits the same parameters, byte for
+ * byte, as the driver transport on the same cluster. Own ports, so it can run beside {@code LocalClusterIT}.
+ */
+@Tag("cluster")
+class AllReduceClusterIT {
+
+    private static final String MASTER_PORT = "17377";
+    private static final String UI_PORT = "18380";
+    private static final Path ROOT = Path.of(System.getProperty("user.dir")).getParent();
+
+    @TempDir
+    static Path tmp;
+
+    @BeforeAll
+    static void start() throws Exception {
+        Result r = script("scripts/local-cluster", "start");
+        assertThat(r.code).as(r.output).isZero();
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        script("scripts/local-cluster", "stop");
+    }
+
+    private static byte[] train(String runId, String transport) throws Exception {
+        Path output = tmp.resolve("runs");
+        Result run = script("scripts/submit", "--master", "spark://127.0.0.1:" + MASTER_PORT, "train", "logreg",
+                "--output", output.toString(), "--run-id", runId, "--no-progress",
+                "--set", "train.rounds=12", "--set", "train.partitions=4", "--set", "eval.every=6",
+                "--set", "train.transport=" + transport, "--set", "train.roundsPerStage=3",
+                "--set", "data.generate.examples=4000");
+        assertThat(run.code).as(run.output).isZero();
+        JsonNode summary = new ObjectMapper().readTree(output.resolve(runId).resolve("summary.json").toFile());
+        assertThat(summary.path("status").asText()).isEqualTo("succeeded");
+        assertThat(summary.path("rounds").asInt()).isEqualTo(12);
+        assertThat(summary.path("metrics").path("accuracy").asDouble()).isGreaterThan(0.8);
+        return Files.readAllBytes(output.resolve(runId).resolve("model/params.bin"));
+    }
+
+    @Test
+    void allreduceOnFourExecutorsEqualsTheDriverTransport() throws Exception {
+        assertThat(script("scripts/local-cluster", "status").output).contains("alive workers: 4");
+        byte[] allreduce = train("allreduce", "allreduce");
+        byte[] driver = train("driver", "driver");
+        assertThat(allreduce).isEqualTo(driver);
+
+        JsonNode master = new ObjectMapper().readTree(HttpClient.newHttpClient().send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + UI_PORT + "/json/")).build(),
+                HttpResponse.BodyHandlers.ofString()).body());
+        JsonNode first = master.path("completedapps").get(0);
+        assertThat(first.path("cores").asInt()).isEqualTo(4);
+    }
+
+    private record Result(int code, String output) {
+    }
+
+    private static Result script(String... command) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(List.of(command));
+        cmd.set(0, ROOT.resolve(command[0]).toString());
+        ProcessBuilder pb = new ProcessBuilder(cmd).directory(ROOT.toFile()).redirectErrorStream(true);
+        Map<String, String> env = pb.environment();
+        env.put("CONCORD_MASTER_PORT", MASTER_PORT);
+        env.put("CONCORD_MASTER_UI_PORT", UI_PORT);
+        env.put("CONCORD_WORKERS", "4");
+        env.put("CONCORD_WORKER_MEMORY", "1500m");
+        env.put("CONCORD_SPARK_HOME", tmp.resolve("spark-home").toString());
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes());
+        if (!p.waitFor(10, TimeUnit.MINUTES)) {
+            p.destroyForcibly();
+        }
+        Files.writeString(tmp.resolve("last-script.log"), out);
+        return new Result(p.exitValue(), out);
+    }
+}
