@@ -61,7 +61,7 @@ public record EngineConfig(
         storageLevel = storageLevel == null ? "MEMORY_AND_DISK_SER" : storageLevel;
         clipNorm = clipNorm == null ? 0.0 : clipNorm;
         transport = transport == null ? Transport.DRIVER : transport;
-        roundsPerStage = atLeast("train.roundsPerStage", roundsPerStage, 1, 1);
+        roundsPerStage = Checks.atLeast("train.roundsPerStage", roundsPerStage, 1, 1);
         if (!(clipNorm >= 0) || Double.isInfinite(clipNorm)) {
             throw new ConfigException("train.clipNorm", clipNorm, "a number >= 0 (0 = no clipping)");
         }
