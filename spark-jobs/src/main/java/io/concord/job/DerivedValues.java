@@ -5,6 +5,7 @@ import io.concord.config.ConfigLoader;
 import io.concord.engine.EngineConfig;
 import io.concord.engine.Shard;
 import io.concord.engine.Sharding;
+import io.concord.run.ConfigHash;
 import io.concord.run.RunDirectory;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaRDD;
@@ -32,7 +33,7 @@ import java.util.Map;
 public record DerivedValues(int rounds, int partitions, long globalBatch, long examplesPerRound, int roundsPerEpoch,
                             long examples, int checkpointEvery) {
 
-    public static final String SECTION = "derived";
+    public static final String SECTION = ConfigHash.DERIVED;
 
     public static <R> DerivedValues of(EngineConfig train, JavaRDD<Shard<R>> shards) {
         List<Integer> sizes = Sharding.sizes(shards);

@@ -32,6 +32,8 @@ public final class ConfigHash {
             + "train.injectFault";
     private static final List<String> RUN_CONTROL_KEYS = List.of(RUN_CONTROL.split(", "));
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** The section of derived values in config.effective.yaml ({@code job.DerivedValues}). */
+    public static final String DERIVED = "derived";
 
     private ConfigHash() {
     }
@@ -89,6 +91,8 @@ public final class ConfigHash {
         JsonNode redacted = Redaction.redact(effective);
         ObjectNode tree = redacted.isObject() ? (ObjectNode) redacted : JsonNodeFactory.instance.objectNode();
         tree.remove("provenance");
+        // values the job derives from the config (rounds from epochs, ...): consequences, not inputs
+        tree.remove(DERIVED);
         return tree;
     }
 
