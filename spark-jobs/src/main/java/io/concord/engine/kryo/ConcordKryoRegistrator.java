@@ -63,7 +63,23 @@ public final class ConcordKryoRegistrator implements KryoRegistrator {
             "io.concord.core.moe.MoeExample",
             "io.concord.core.moe.RoutingTally",
             "io.concord.data.calib.StereoPair",
-            "[Lio.concord.data.calib.StereoPair;"
+            "[Lio.concord.data.calib.StereoPair;",
+            // Spark SQL schemas in task results (Parquet schema inference): the nested types Spark leaves out
+            "org.apache.spark.sql.types.ArrayType",
+            "org.apache.spark.sql.types.MapType",
+            "org.apache.spark.sql.types.DecimalType",
+            "org.apache.spark.sql.types.ByteType$",
+            "org.apache.spark.sql.types.ShortType$",
+            "org.apache.spark.sql.types.IntegerType$",
+            "org.apache.spark.sql.types.LongType$",
+            "org.apache.spark.sql.types.FloatType$",
+            "org.apache.spark.sql.types.DoubleType$",
+            "org.apache.spark.sql.types.BooleanType$",
+            "org.apache.spark.sql.types.StringType$",
+            "org.apache.spark.sql.types.BinaryType$",
+            "org.apache.spark.sql.types.DateType$",
+            "org.apache.spark.sql.types.TimestampType$",
+            "org.apache.spark.sql.types.TimestampNTZType$"
     );
 
     @Override

@@ -78,19 +78,11 @@ public final class VectorTables {
             }
             features = array(parts.toArray(Column[]::new));
         }
-        DataType label = Columns.require(schema, source, "data.columns.label", c.label(), Columns.Kind.ID);
-        if (!Columns.isInteger(label)) {
-            throw new DataException(source.describe(), "column '" + c.label() + "' (data.columns.label) has type "
-                    + label.simpleString() + ", expected an integer type (class index >= 0)");
-        }
+        Columns.require(schema, source, "data.columns.label", c.label(), Columns.Kind.INTEGER);
         List<Column> out = new ArrayList<>(List.of(features.as(FEATURES),
                 col(c.label()).cast(DataTypes.LongType).as(LABEL)));
         if (c.id() != null) {
-            DataType id = Columns.require(schema, source, "data.columns.id", c.id(), Columns.Kind.ID);
-            if (!Columns.isInteger(id)) {
-                throw new DataException(source.describe(), "column '" + c.id() + "' (data.columns.id) has type "
-                        + id.simpleString() + ", expected an integer type");
-            }
+            Columns.require(schema, source, "data.columns.id", c.id(), Columns.Kind.INTEGER);
             out.add(col(c.id()).cast(DataTypes.LongType).as(ID));
         }
         return rows.select(out.toArray(Column[]::new));
