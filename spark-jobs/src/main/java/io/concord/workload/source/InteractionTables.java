@@ -37,11 +37,11 @@ import static org.apache.spark.sql.functions.when;
  * integer or string type become dense indices through {@link IdMap} (sorted distinct ids, so the indices depend on
  * the set of ids only); integer ids that are already {@code 0..n-1} keep their values.
  *
- * <p>Work on the driver: the distinct user and item ids (collected once each to build the maps; the only data the
- * text path does not also hold there) and the dense {@code (user, item)} pairs, packed into one int array per
- * partition, from which the CSR train/test matrices are built exactly as the text readers build them (sorted rows, a
- * repeated pair counted once) — the jobs broadcast those matrices anyway. Everything else (reading, filtering,
- * the id → index joins) runs on the executors.
+ * <p>Work on the driver: the dense {@code (user, item)} pairs, from which the CSR train/test matrices are built exactly
+ * as the text readers build them (sorted rows, a repeated pair counted once) — the jobs broadcast those matrices
+ * anyway — and the id maps. Integer ids come back raw from one scan job (packed per task) and are mapped there;
+ * string ids never come back per row: only their distinct values (the maps), the rows being joined with broadcast
+ * {@code id → index} tables on the executors. Reading and filtering run on the executors.
  */
 public final class InteractionTables {
 
