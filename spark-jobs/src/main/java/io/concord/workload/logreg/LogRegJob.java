@@ -13,6 +13,9 @@ import io.concord.data.io.InputFiles;
 import io.concord.data.io.ReadOptions;
 import io.concord.data.synthetic.GaussianClasses;
 import io.concord.data.vector.LabeledVectorCsv;
+import io.concord.workload.source.TableSource;
+import io.concord.workload.source.VectorColumns;
+import io.concord.workload.source.VectorTables;
 import io.concord.engine.Shard;
 import io.concord.engine.StatisticSet;
 import io.concord.job.Components;
@@ -84,6 +87,9 @@ public final class LogRegJob implements Job<LogRegConfig> {
 
     @Override
     public void checkInputs(LogRegConfig config, Configuration hadoopConf) {
+        if (!config.data().tableSources().isEmpty()) {
+            return; // Spark SQL sources are resolved (and reported missing) by Spark
+        }
         if (config.data().path() != null) {
             InputFiles.list(new Path(config.data().path()), hadoopConf, "data.path");
         }
@@ -95,7 +101,7 @@ public final class LogRegJob implements Job<LogRegConfig> {
     @Override
     public JobResult run(LogRegConfig config, JobContext ctx) {
         JavaSparkContext sc = ctx.jsc();
-        Datasets data = load(config, sc);
+        Datasets data = load(config, ctx);
         int numClasses = config.data().generate() != null ? config.data().generate().classes()
                 : data.train.map(LabeledVector::label).reduce(Math::max) + 1;
         int dimension = data.train.first().dimension();
@@ -211,7 +217,12 @@ public final class LogRegJob implements Job<LogRegConfig> {
                             String source) {
     }
 
-    private static Datasets load(LogRegConfig config, JavaSparkContext sc) {
+    private static Datasets load(LogRegConfig config, JobContext ctx) {
+        JavaSparkContext sc = ctx.jsc();
+        List<TableSource> tables = config.data().tableSources();
+        if (!tables.isEmpty()) {
+            return fromTables(config, ctx, tables);
+        }
         LogRegConfig.Generate g = config.data().generate();
         if (g != null) {
             GaussianClasses gen = new GaussianClasses(g.dimension(), g.classes(), g.separation(), g.labelNoise());
@@ -233,6 +244,19 @@ public final class LogRegJob implements Job<LogRegConfig> {
         }
         JavaRDD<LabeledVector>[] split = all.randomSplit(new double[] {0.9, 0.1}, config.seed());
         return new Datasets(split[0], split[1], count, config.data().path());
+    }
+
+    /** Spark SQL sources: a train source and a test source, or 10% of the train source at random. */
+    private static Datasets fromTables(LogRegConfig config, JobContext ctx, List<TableSource> tables) {
+        VectorColumns columns = config.data().columns();
+        JavaRDD<LabeledVector> all = VectorTables.read(ctx.spark(), tables.get(0), columns);
+        long count = all.count();
+        String source = tables.get(0).describe();
+        if (tables.size() > 1) {
+            return new Datasets(all, VectorTables.read(ctx.spark(), tables.get(1), columns), count, source);
+        }
+        JavaRDD<LabeledVector>[] split = all.randomSplit(new double[] {0.9, 0.1}, config.seed());
+        return new Datasets(split[0], split[1], count, source);
     }
 
     /** Reads CSV files in parallel, one task per file, so parse errors name file and line. */

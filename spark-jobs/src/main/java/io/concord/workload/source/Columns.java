@@ -31,6 +31,7 @@ public final class Columns {
     /** Kinds of columns a record field accepts. */
     public enum Kind {
         ID("an integer or string type"),
+        INTEGER("an integer type"),
         NUMBER("a numeric type"),
         TIME("a numeric, date or timestamp type"),
         SPLIT("string ('train' / 'test') or boolean (true = test)");
@@ -71,6 +72,7 @@ public final class Columns {
     static boolean accepts(Kind kind, DataType type) {
         return switch (kind) {
             case ID -> isInteger(type) || type instanceof StringType;
+            case INTEGER -> isInteger(type);
             case NUMBER -> type instanceof NumericType;
             case TIME -> type instanceof NumericType || type instanceof DateType || type instanceof TimestampType
                     || type instanceof TimestampNTZType;

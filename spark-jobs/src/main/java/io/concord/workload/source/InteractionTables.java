@@ -18,7 +18,6 @@ import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.storage.StorageLevel;
-import org.apache.spark.unsafe.types.UTF8String;
 
 import java.io.IOException;
 import java.util.ArrayList;
@@ -28,7 +27,9 @@ import java.util.List;
 
 import static org.apache.spark.sql.functions.broadcast;
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.not;
+import static org.apache.spark.sql.functions.when;
 
 /**
  * Reads an interaction graph from Spark SQL sources: one table split per user (at random with
@@ -36,17 +37,18 @@ import static org.apache.spark.sql.functions.not;
  * integer or string type become dense indices through {@link IdMap} (sorted distinct ids, so the indices depend on
  * the set of ids only); integer ids that are already {@code 0..n-1} keep their values.
  *
- * <p>Work on the driver: the distinct user and item ids (collected once each to build the maps; the only data the
- * text path does not also hold there) and the dense {@code (user, item)} pairs, packed into one int array per
- * partition, from which the CSR train/test matrices are built exactly as the text readers build them (sorted rows, a
- * repeated pair counted once) — the jobs broadcast those matrices anyway. Everything else (reading, filtering,
- * the id → index joins) runs on the executors.
+ * <p>Work on the driver: the dense {@code (user, item)} pairs, from which the CSR train/test matrices are built exactly
+ * as the text readers build them (sorted rows, a repeated pair counted once) — the jobs broadcast those matrices
+ * anyway — and the id maps. Integer ids come back raw from one scan job (packed per task) and are mapped there;
+ * string ids never come back per row: only their distinct values (the maps), the rows being joined with broadcast
+ * {@code id → index} tables on the executors. Reading and filtering run on the executors.
  */
 public final class InteractionTables {
 
     static final String USER = "__user";
     static final String ITEM = "__item";
     static final String SPLIT = "__split";
+    static final String FLAG = "__flag";
     static final String USER_INDEX = "__uix";
     static final String ITEM_INDEX = "__iix";
 
@@ -108,7 +110,7 @@ public final class InteractionTables {
         int ni = items.size();
         InteractionGraph graph;
         if (testRows != null) {
-            graph = new InteractionGraph(trainPairs.adjacency(nu, ni, 0), dense.test.adjacency(nu, ni, 0));
+            graph = new InteractionGraph(trainPairs.adjacency(nu, ni, 0), dense.test.adjacency(nu, ni, dense.testFlag));
         } else if (columns.split() != null) {
             graph = new InteractionGraph(trainPairs.adjacency(nu, ni, 0), trainPairs.adjacency(nu, ni, 1));
         } else {
@@ -121,27 +123,36 @@ public final class InteractionTables {
     }
 
     /** Id maps and dense pairs of the train (or only) and the test source. */
-    private record Dense(IdMap users, IdMap items, Packed train, Packed test) {
+    private record Dense(IdMap users, IdMap items, Packed train, Packed test, int testFlag) {
     }
 
     /**
-     * Integer ids: one scan of each source packs its raw {@code (user, item[, split flag])} per task and the driver
-     * maps them — the pairs the job holds there anyway, with no shuffle.
+     * Integer ids: ONE scan of the source(s) — train and test as a union, a split column turned into a flag by Spark
+     * SQL — packs the raw {@code (user, item, flag)} per task, and the driver maps them: the pairs the job holds there
+     * anyway, with no shuffle.
      */
     private static Dense denseOfIntegers(Dataset<Row> trainRows, Dataset<Row> testRows, boolean split, String where,
                                          InteractionColumns columns) {
-        List<long[]> trainRaw = raw(trainRows, split);
-        List<long[]> testRaw = testRows == null ? List.of() : raw(testRows, false);
-        int trainStride = split ? 3 : 2;
+        Dataset<Row> flagged;
+        if (testRows != null) {
+            flagged = trainRows.select(col(USER), col(ITEM), lit(0).as(FLAG))
+                    .unionByName(testRows.select(col(USER), col(ITEM), lit(1).as(FLAG)));
+        } else if (split) {
+            flagged = trainRows.select(col(USER), col(ITEM), when(col(SPLIT).isin("test", "true"), 1)
+                    .when(col(SPLIT).isin("train", "false"), 0).otherwise(2).as(FLAG));
+        } else {
+            flagged = trainRows.select(col(USER), col(ITEM), lit(0).as(FLAG));
+        }
+        // Spark's internal rows: no conversion to external Row objects per record
+        List<long[]> raw = flagged.queryExecution().toRdd().toJavaRDD().mapPartitions(
+                (FlatMapFunction<Iterator<InternalRow>, long[]>) it -> List.of(packRaw(it)).iterator()).collect();
         long nullUsers = 0;
         long nullItems = 0;
         int n = 0;
-        for (List<long[]> parts : List.of(trainRaw, testRaw)) {
-            for (long[] p : parts) {
-                nullUsers += p[0];
-                nullItems += p[1];
-                n += (p.length - 2) / (parts == trainRaw ? trainStride : 2);
-            }
+        for (long[] p : raw) {
+            nullUsers += p[0];
+            nullItems += p[1];
+            n += (p.length - 2) / 3;
         }
         if (nullUsers + nullItems > 0) {
             boolean user = nullUsers > 0;
@@ -151,33 +162,21 @@ public final class InteractionTables {
         long[] userIds = new long[n];
         long[] itemIds = new long[n];
         int k = 0;
-        for (List<long[]> parts : List.of(trainRaw, testRaw)) {
-            int stride = parts == trainRaw ? trainStride : 2;
-            for (long[] p : parts) {
-                for (int q = 2; q < p.length; q += stride) {
-                    userIds[k] = p[q];
-                    itemIds[k++] = p[q + 1];
-                }
+        for (long[] p : raw) {
+            for (int q = 2; q < p.length; q += 3) {
+                userIds[k] = p[q];
+                itemIds[k++] = p[q + 1];
             }
         }
         IdMap users = IdMap.ofLongs(userIds);
         IdMap items = IdMap.ofLongs(itemIds);
-        return new Dense(users, items, remap(trainRaw, trainStride, users, items),
-                testRows == null ? null : remap(testRaw, 2, users, items));
+        Packed pairs = remap(raw, 3, users, items);
+        return new Dense(users, items, pairs, testRows == null ? null : pairs, 1);
     }
 
-    private static List<long[]> raw(Dataset<Row> rows, boolean split) {
-        Dataset<Row> selected = split ? rows.select(USER, ITEM, SPLIT) : rows.select(USER, ITEM);
-        // Spark's internal rows: no conversion to external Row objects per record
-        return selected.queryExecution().toRdd().toJavaRDD().mapPartitions(
-                (FlatMapFunction<Iterator<InternalRow>, long[]>) it -> List.of(packRaw(it, split)).iterator())
-                .collect();
-    }
-
-    /** {@code [null users, null items, u, i[, flag], …]} of one task. */
-    private static long[] packRaw(Iterator<InternalRow> it, boolean split) {
-        int stride = split ? 3 : 2;
-        long[] out = new long[2 + 1024 * stride];
+    /** {@code [null users, null items, u, i, flag, …]} of one task. */
+    private static long[] packRaw(Iterator<InternalRow> it) {
+        long[] out = new long[2 + 1024 * 3];
         int n = 2;
         while (it.hasNext()) {
             InternalRow r = it.next();
@@ -185,14 +184,12 @@ public final class InteractionTables {
                 out[r.isNullAt(0) ? 0 : 1]++;
                 continue;
             }
-            if (n + stride > out.length) {
+            if (n + 3 > out.length) {
                 out = Arrays.copyOf(out, out.length * 2);
             }
             out[n++] = r.getLong(0);
             out[n++] = r.getLong(1);
-            if (split) {
-                out[n++] = r.isNullAt(2) ? 2 : splitFlag(r.getUTF8String(2));
-            }
+            out[n++] = r.getInt(2);
         }
         return Arrays.copyOf(out, n);
     }
@@ -225,19 +222,10 @@ public final class InteractionTables {
             IdMap users = ids(all, USER, where, columns.user(), "data.columns.user");
             IdMap items = ids(all, ITEM, where, columns.item(), "data.columns.item");
             return new Dense(users, items, dense(spark, trainRows, users, items, split),
-                    testRows == null ? null : dense(spark, testRows, users, items, false));
+                    testRows == null ? null : dense(spark, testRows, users, items, false), 0);
         } finally {
             all.unpersist(false);
         }
-    }
-
-    private static final UTF8String TRAIN = UTF8String.fromString("train");
-    private static final UTF8String TEST = UTF8String.fromString("test");
-    private static final UTF8String TRUE = UTF8String.fromString("true");
-    private static final UTF8String FALSE = UTF8String.fromString("false");
-
-    private static int splitFlag(UTF8String s) {
-        return s.equals(TEST) || s.equals(TRUE) ? 1 : s.equals(TRAIN) || s.equals(FALSE) ? 0 : 2;
     }
 
     private static int splitFlag(String s) {
