@@ -99,6 +99,9 @@ public final class ReportCharts {
             band(chart.addSeries("max", x, high));
         }
         chart.addSeries("mean loss", x, mean).setMarker(x.size() > 60 ? SeriesMarkers.NONE : SeriesMarkers.CIRCLE);
+        if (!chart.getStyler().isYAxisLogarithmic()) {
+            boundAxes(chart);
+        }
         return chart;
     }
 
@@ -144,10 +147,42 @@ public final class ReportCharts {
                 }
             }
             if (!panel.getSeriesMap().isEmpty()) {
+                boundAxes(panel);
                 panels.add(panel);
             }
         });
         return panels;
+    }
+
+    /**
+     * Explicit axis bounds with a margin: XChart's tick calculation does not terminate on a (near-)constant series
+     * (a metric that stays at 1.0, a single evaluation), which one panel per family makes common.
+     */
+    static void boundAxes(XYChart chart) {
+        double[] x = range(chart, true);
+        double[] y = range(chart, false);
+        chart.getStyler().setXAxisMin(x[0]).setXAxisMax(x[1]).setYAxisMin(y[0]).setYAxisMax(y[1]);
+    }
+
+    private static double[] range(XYChart chart, boolean xAxis) {
+        double lo = Double.POSITIVE_INFINITY;
+        double hi = Double.NEGATIVE_INFINITY;
+        for (XYSeries series : chart.getSeriesMap().values()) {
+            for (double v : xAxis ? series.getXData() : series.getYData()) {
+                if (Double.isFinite(v)) {
+                    lo = Math.min(lo, v);
+                    hi = Math.max(hi, v);
+                }
+            }
+        }
+        if (lo > hi) {
+            return new double[] {0, 1};
+        }
+        double pad = Math.max((hi - lo) * 0.05, Math.max(Math.abs(hi), Math.abs(lo)) * 0.05);
+        if (!(pad > 1e-9)) {
+            pad = 1;
+        }
+        return new double[] {lo - pad, hi + pad};
     }
 
     /** {@code recall@20} → recall, {@code final.recall@20} → recall, {@code eval.layer0.lbl} → lbl. */

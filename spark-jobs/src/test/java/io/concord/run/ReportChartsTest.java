@@ -65,6 +65,21 @@ class ReportChartsTest {
     }
 
     @Test
+    void constantMetricsAndASingleEvaluationStillRender() throws IOException {
+        List<RoundSummary> rounds = new ArrayList<>();
+        for (int i = 0; i < 30; i++) {
+            rounds.add(round(i, 2.0, Map.of("eval.layer0.imbalance", 1.0, "eval.layer1.imbalance",
+                    1.0000000000000002, "lbl", 0.0)));
+        }
+        rounds.add(round(30, 2.0, Map.of("single", 0.5)));
+        RunDirectory dir = new RunDirectory(new Path(tmp.toUri()), "c", new Configuration());
+        ReportCharts.write(dir, rounds, 1, 3);
+        BufferedImage image = ImageIO.read(new File(dir.staged("report/metrics.png").toUri()));
+        assertThat(image.getHeight()).isEqualTo(2 * 400);
+        assertThat(ImageIO.read(new File(dir.staged("report/loss.png").toUri())).getWidth()).isEqualTo(640);
+    }
+
+    @Test
     void metricFamiliesGroupByNameWithoutPrefixOrCutoff() {
         assertThat(ReportCharts.family("recall@20")).isEqualTo("recall");
         assertThat(ReportCharts.family("final.recall@20")).isEqualTo("recall");
