@@ -150,6 +150,33 @@ class AllReduceTransportTest {
         }
     }
 
+    /**
+     * A stop asked for inside a multi-round stage (e.g. by SIGTERM) takes effect at the stage's end, where the state's
+     * vectors are that round's: the result equals a driver-path run of exactly that many rounds.
+     */
+    @Test
+    void aStopAskedInsideAStageTakesEffectAtTheStageEnd() {
+        LabelBalancedClassifier model = new LabelBalancedClassifier(DIM, CLASSES, Freshness.STALE_BY_ONE_ROUND);
+        TrainingEngine<LabeledVector> engine = new TrainingEngine<>(sc, model, Adam.adam(0.05),
+                config(SyncMode.GLOBAL_BATCH, 9, Transport.ALLREDUCE, 4), model.statistics(), SEED,
+                RunMetrics.detached());
+        TrainingState stopped = engine.initialState();
+        int ran = engine.train(shards(data, PARTITIONS), stopped, new RoundListener() {
+            @Override
+            public Decision afterRound(TrainingState state, RoundSummary summary) {
+                return summary.round() == 1 ? Decision.STOP : Decision.CONTINUE;
+            }
+
+            @Override
+            public boolean needsStateAfter(int completedRounds) {
+                return false;
+            }
+        }, null);
+        assertThat(ran).isEqualTo(4);
+        assertBitIdentical(stopped, train(config(SyncMode.GLOBAL_BATCH, 4, Transport.DRIVER, 1), Adam.adam(0.05),
+                Freshness.STALE_BY_ONE_ROUND), "stopped at the stage end");
+    }
+
     @Test
     void stagesEndAtCheckpointsAndAtRoundsWhoseStateAListenerReads() {
         LinearClassifier model = new LinearClassifier(DIM, CLASSES, SoftmaxCrossEntropy.INSTANCE, 0.0);
