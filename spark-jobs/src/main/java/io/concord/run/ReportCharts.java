@@ -10,6 +10,8 @@ import org.knowm.xchart.style.lines.SeriesLines;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 
 import java.awt.Color;
+import java.awt.Graphics2D;
+import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.util.ArrayList;
@@ -18,6 +20,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import javax.imageio.ImageIO;
 
 /**
  * The run report's charts (XChart PNGs under {@code report/}), readable for runs of any length:
@@ -217,8 +220,20 @@ public final class ReportCharts {
 
     /** Panels side by side, two per row, in one PNG. */
     static void saveGrid(RunDirectory dir, String relative, List<XYChart> panels) {
+        int columns = Math.min(2, panels.size());
+        int rows = (panels.size() + columns - 1) / columns;
+        BufferedImage grid = new BufferedImage(columns * PANEL_WIDTH, rows * PANEL_HEIGHT,
+                BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = grid.createGraphics();
+        g.setColor(Color.WHITE);
+        g.fillRect(0, 0, grid.getWidth(), grid.getHeight());
+        for (int i = 0; i < panels.size(); i++) {
+            g.drawImage(BitmapEncoder.getBufferedImage(panels.get(i)), (i % columns) * PANEL_WIDTH,
+                    (i / columns) * PANEL_HEIGHT, null);
+        }
+        g.dispose();
         try (OutputStream out = dir.create(relative)) {
-            ChartGrid.write(ChartGrid.render(panels, 2), out);
+            ImageIO.write(grid, "png", out);
         } catch (IOException e) {
             throw new RunDirectory.OutputException("writing " + relative + " failed: " + e.getMessage(), e);
         }
