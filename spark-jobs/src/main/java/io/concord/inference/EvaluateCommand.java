@@ -119,6 +119,7 @@ public final class EvaluateCommand implements Callable<Integer> {
             return report(report, out, overwrite);
         } finally {
             spark.stop();
+            InferenceRun.release(out);
         }
     }
 

@@ -60,6 +60,13 @@ final class InferenceRun {
         dir.prepare(false, true);
     }
 
+    /** Releases the run lock of a failed command (a no-op after {@link #commit}); {@code dir} may be null. */
+    static void release(RunDirectory dir) {
+        if (dir != null) {
+            dir.release();
+        }
+    }
+
     /** Commits the staged output (replacing a committed one only with {@code --overwrite}) and releases the lock. */
     static void commit(RunDirectory dir, boolean overwrite) {
         try {

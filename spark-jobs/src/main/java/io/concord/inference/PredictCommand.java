@@ -102,6 +102,7 @@ public final class PredictCommand implements Callable<Integer> {
             return 0;
         } finally {
             spark.stop();
+            InferenceRun.release(out);
         }
     }
 

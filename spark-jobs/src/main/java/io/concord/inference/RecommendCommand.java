@@ -99,6 +99,7 @@ public final class RecommendCommand implements Callable<Integer> {
             return 0;
         } finally {
             spark.stop();
+            InferenceRun.release(out);
         }
     }
 
