@@ -143,7 +143,16 @@ public final class JobRunner {
     private <C extends JobConfig> Outcome trainAndCommit(Job<C> job, RunOptions options, C config,
                                                          SparkConf sparkConf, ObjectNode tree, String configHash,
                                                          RunDirectory runDir, String runId, long started) {
-        SparkSession spark = ConcordSpark.session(sparkConf);
+        SparkSession spark;
+        try {
+            spark = ConcordSpark.session(sparkConf);
+        } catch (IllegalStateException e) {
+            // SparkContext.assertNotStopped: the master refused the driver while the context was starting
+            if (String.valueOf(e.getMessage()).startsWith("Cannot call methods on a stopped SparkContext")) {
+                throw masterStopped(sparkConf.get("spark.master", "?"), e);
+            }
+            throw e;
+        }
         ProgressReporter progress = new ProgressReporter(job.name(), out, options.progress(), options.progressEvery());
         try (GracefulStop stop = GracefulStop.install(progress.console());
              RunMetrics metrics = RunMetrics.create(progress)) {
@@ -164,10 +173,7 @@ public final class JobRunner {
                         provenance);
                 if (!stopped && jsc.sc().isStopped()) {
                     // the scheduler backend gave up: a standalone master that never accepted this driver
-                    String reason = "Spark master " + jsc.sc().master() + " stopped the application (never "
-                            + "registered or lost): check that the master is reachable and that spark.authenticate "
-                            + "and the shared secret match the cluster's";
-                    throw new UncheckedIOException(reason, new IOException(reason, e));
+                    throw masterStopped(jsc.sc().master(), e);
                 }
                 throw e instanceof RuntimeException re ? re : new RuntimeException(e);
             }
@@ -181,6 +187,13 @@ public final class JobRunner {
         } finally {
             spark.stop();
         }
+    }
+
+    /** Exit 4 with the likely cause when the Spark master stopped the application (never registered or lost). */
+    private static UncheckedIOException masterStopped(String master, Exception cause) {
+        String reason = "Spark master " + master + " stopped the application (never registered or lost): check "
+                + "that the master is reachable and that spark.authenticate and the shared secret match the cluster's";
+        return new UncheckedIOException(reason, new IOException(reason, cause));
     }
 
     /**
