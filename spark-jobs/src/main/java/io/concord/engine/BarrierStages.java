@@ -7,12 +7,15 @@ import io.concord.core.optim.CurvatureOptimizer;
 import io.concord.core.optim.LossAwareOptimizer;
 import io.concord.core.optim.Optimizer;
 import io.concord.core.stat.GlobalStatistic.Freshness;
+import io.concord.engine.allreduce.DriverBytes;
 import io.concord.engine.allreduce.PeerExchange;
 import io.concord.engine.allreduce.RoundReport;
 import io.concord.engine.allreduce.Slices;
 import io.concord.engine.allreduce.StageInput;
 import io.concord.engine.allreduce.StageOutput;
+import io.concord.engine.allreduce.StateBlocks;
 import io.concord.engine.allreduce.StateLayout;
+import io.concord.engine.checkpoint.SliceFiles;
 import io.concord.engine.metrics.ExecutorTrainingMetrics;
 import io.concord.engine.sync.OptimizerSteps;
 import io.concord.engine.sync.RoundWork;
@@ -24,6 +27,9 @@ import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.serializer.SerializerInstance;
+import org.apache.spark.util.SerializableConfiguration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import scala.Function1;
 import scala.Tuple2;
 import scala.collection.JavaConverters;
@@ -57,6 +63,7 @@ import java.util.concurrent.ThreadLocalRandom;
 final class BarrierStages<R> implements Serializable {
 
     private static final long serialVersionUID = 1L;
+    private static final Logger LOG = LoggerFactory.getLogger(BarrierStages.class);
     private static final long SLOT_WAIT_MS = 30_000;
 
     private final transient JavaSparkContext sc;
@@ -64,7 +71,18 @@ final class BarrierStages<R> implements Serializable {
     private final SyncStrategy sync;
     private final Transport transport;
     private final boolean shardedState;
+    private final StateBlocks stateBlocks = new StateBlocks(ThreadLocalRandom.current().nextLong());
     private transient boolean slotsChecked;
+    /** The state whose slices after {@link #residentRound} rounds, cut in {@link #residentParts}, are kept. */
+    private transient TrainingState residentOwner;
+    private transient int residentRound = -1;
+    private transient int residentParts;
+    /** The round and statistics of the driver's vectors (what a lost slice is replayed from). */
+    private transient int vectorsRound = -1;
+    private transient Object[] vectorsStatistics;
+    private transient List<String> lastSliceSha256s = List.of();
+    private transient long lastPulledBytes;
+    private transient long closureBytes = -1;
     private transient long lastDriverBytesSent;
     private transient long lastDriverBytesReceived;
     private transient long lastPeerBytes;
@@ -107,59 +125,77 @@ final class BarrierStages<R> implements Serializable {
     }
 
     /**
-     * Runs rounds {@code state.nextRound()} … {@code + rounds − 1} in one barrier stage; installs the final
-     * parameters and optimizer state into {@code state} (statistics and the round counter are the caller's) and
-     * returns one report per round.
+     * Runs rounds {@code state.nextRound()} … {@code + rounds − 1} in one barrier stage and returns one report per
+     * round (statistics and the round counter are the caller's). The stage's final slices stay on the executors
+     * ({@link StateBlocks}); the state's vectors are updated only by {@link #pull}. With {@code sliceDirectory} the
+     * owners also write their slices there ({@link SliceFiles}); their hashes are {@link #lastSliceSha256s}.
      */
-    List<RoundReport> run(JavaRDD<Shard<R>> shards, TrainingState state, int rounds) {
+    List<RoundReport> run(JavaRDD<Shard<R>> shards, TrainingState state, int rounds, String sliceDirectory) {
         int parts = shards.getNumPartitions();
         checkSlots(parts);
-        long start = System.nanoTime();
-        StageInput input = new StageInput(state.nextRound(), rounds, ThreadLocalRandom.current().nextLong(),
-                state.params(), state.optimizerState(), state.statistics());
-        Broadcast<StageInput> broadcast = sc.broadcast(input);
-        final BarrierStages<R> self = this;
-        @SuppressWarnings("unchecked")
-        Function1<scala.collection.Iterator<Shard<R>>, scala.collection.Iterator<StageOutput>> task =
-                (Function1<scala.collection.Iterator<Shard<R>>, scala.collection.Iterator<StageOutput>> & Serializable)
-                        it -> JavaConverters.asScalaIterator(self.runTask(JavaConverters.asJavaIterator(it),
-                                broadcast.value()));
-        ClassTag<StageOutput> tag = ClassTag$.MODULE$.apply(StageOutput.class);
-        // Spark retries a failed barrier stage only when it is a shuffle-map stage (a result stage may have handed
-        // results out already): the owners' slices therefore cross one small shuffle before reaching the driver.
-        JavaRDD<StageOutput> barrierStage = new JavaRDD<>(shards.rdd().barrier().mapPartitions(task, false, tag),
-                tag);
-        List<StageOutput> outputs;
-        try {
-            outputs = new ArrayList<>(barrierStage
-                    .mapToPair(out -> new Tuple2<>(out.partition(), out))
-                    .partitionBy(new HashPartitioner(parts))
-                    .values()
-                    .collect());
-        } finally {
-            broadcast.destroy();
+        if (residentOwner == state && residentParts != parts) {
+            pull(shards, state);
+            forgetResident();
         }
-        outputs.sort(Comparator.comparingInt(StageOutput::partition));
-        List<String> leftOver = new ArrayList<>();
-        outputs.forEach(o -> leftOver.addAll(o.leftOverBlocks()));
-        PeerExchange.cleanUp(transport, leftOver);
+        if (keptFor(state) && !stateBlocks.present(residentRound, parts)) {
+            recover(shards, state);
+        }
+        boolean fromExecutors = keptFor(state);
+        try {
+            return launch(shards, state, rounds, sliceDirectory, fromExecutors);
+        } catch (Exception e) {
+            if (!fromExecutors || stateBlocks.present(residentRound, parts)) {
+                throw e;
+            }
+            // an executor holding kept slices was lost while the stage ran
+            recover(shards, state);
+            return launch(shards, state, rounds, sliceDirectory, keptFor(state));
+        }
+    }
 
+    /** Whether the slices of {@code state}'s last completed round are kept on the executors. */
+    private boolean keptFor(TrainingState state) {
+        return residentOwner == state && residentRound == state.nextRound();
+    }
+
+    private List<RoundReport> launch(JavaRDD<Shard<R>> shards, TrainingState state, int rounds,
+                                     String sliceDirectory, boolean fromExecutors) {
+        int parts = shards.getNumPartitions();
+        int first = state.nextRound();
+        long start = System.nanoTime();
+        long nonce = ThreadLocalRandom.current().nextLong();
         float[] params = state.params();
         float[] optimizerState = state.optimizerState();
-        Slices slices = new Slices(params.length, parts);
-        StateLayout layout = stateLayout(optimizerState.length, params.length, parts);
-        long sent = 4L * (params.length + optimizerState.length);
-        long received = 0;
+        StageInput input = fromExecutors
+                ? StageInput.fromExecutors(first, rounds, nonce, stateBlocks, params.length, optimizerState.length,
+                        state.statistics(), sliceDirectory)
+                : StageInput.fromDriver(first, rounds, nonce, stateBlocks, params, optimizerState,
+                        state.statistics(), sliceDirectory);
+        if (!fromExecutors) {
+            vectorsRound = first;
+            vectorsStatistics = state.statistics();
+        }
+        List<StageOutput> outputs = execute(shards, input, sliceDirectory != null);
+        if (residentOwner == state && residentRound != first + rounds) {
+            stateBlocks.remove(residentRound, residentParts);
+        }
+        residentOwner = state;
+        residentRound = first + rounds;
+        residentParts = parts;
+
+        long sent = DriverBytes.serialized(fromExecutors ? input
+                : StageInput.fromExecutors(first, rounds, nonce, stateBlocks, params.length, optimizerState.length,
+                        state.statistics(), sliceDirectory))
+                + (fromExecutors ? 0 : 4L * (params.length + optimizerState.length)) + closureBytes();
+        long received = DriverBytes.serialized(outputs);
         long peer = 0;
         List<RoundReport> reports = null;
+        lastSliceSha256s = new ArrayList<>();
         for (StageOutput out : outputs) {
-            int p = out.partition();
-            System.arraycopy(out.params(), 0, params, slices.lo(p), out.params().length);
-            layout.insert(optimizerState, out.optimizerState(), p);
-            received += 4L * (out.params().length + out.optimizerState().length);
             sent += out.driverBytesReceived();
             received += out.driverBytesSent();
             peer += out.peerBytesFetched();
+            lastSliceSha256s.add(out.sliceSha256());
             if (out.reports() != null) {
                 reports = out.reports();
             }
@@ -182,6 +218,122 @@ final class BarrierStages<R> implements Serializable {
             t.put("aggregate", Math.max(0.0, round - busy));
         }
         return reports;
+    }
+
+    /** One barrier stage; the outputs in partition order. */
+    private List<StageOutput> execute(JavaRDD<Shard<R>> shards, StageInput input, boolean writesSlices) {
+        int parts = shards.getNumPartitions();
+        Broadcast<StageInput> broadcast = sc.broadcast(input);
+        SerializableConfiguration hadoopConf = writesSlices ? new SerializableConfiguration(sc.hadoopConfiguration())
+                : null;
+        final BarrierStages<R> self = this;
+        @SuppressWarnings("unchecked")
+        Function1<scala.collection.Iterator<Shard<R>>, scala.collection.Iterator<StageOutput>> task =
+                (Function1<scala.collection.Iterator<Shard<R>>, scala.collection.Iterator<StageOutput>> & Serializable)
+                        it -> JavaConverters.asScalaIterator(self.runTask(JavaConverters.asJavaIterator(it),
+                                broadcast.value(), hadoopConf));
+        ClassTag<StageOutput> tag = ClassTag$.MODULE$.apply(StageOutput.class);
+        // Spark retries a failed barrier stage only when it is a shuffle-map stage (a result stage may have handed
+        // results out already): the task results therefore cross one small shuffle before reaching the driver.
+        JavaRDD<StageOutput> barrierStage = new JavaRDD<>(shards.rdd().barrier().mapPartitions(task, false, tag),
+                tag);
+        List<StageOutput> outputs;
+        try {
+            outputs = new ArrayList<>(barrierStage
+                    .mapToPair(out -> new Tuple2<>(out.partition(), out))
+                    .partitionBy(new HashPartitioner(parts))
+                    .values()
+                    .collect());
+        } finally {
+            broadcast.destroy();
+        }
+        outputs.sort(Comparator.comparingInt(StageOutput::partition));
+        List<String> leftOver = new ArrayList<>();
+        outputs.forEach(o -> leftOver.addAll(o.leftOverBlocks()));
+        PeerExchange.cleanUp(transport, leftOver);
+        return outputs;
+    }
+
+    /**
+     * Makes the state's vectors those of its last completed round, reading the slices the last stage kept on the
+     * executors (a no-op when they already are).
+     */
+    void pull(JavaRDD<Shard<R>> shards, TrainingState state) {
+        if (residentOwner != state || vectorsRound == residentRound) {
+            return;
+        }
+        if (!stateBlocks.present(residentRound, residentParts)) {
+            recover(shards, state);
+            if (residentOwner != state) {
+                return;
+            }
+        }
+        float[] params = state.params();
+        float[] optimizerState = state.optimizerState();
+        Slices slices = new Slices(params.length, residentParts);
+        StateLayout layout = stateLayout(optimizerState.length, params.length, residentParts);
+        for (int p = 0; p < residentParts; p++) {
+            float[] own = stateBlocks.readParams(residentRound, p, slices.size(p));
+            System.arraycopy(own, 0, params, slices.lo(p), own.length);
+            layout.insert(optimizerState, stateBlocks.readState(residentRound, p, layout.sliceLength(p)), p);
+        }
+        lastPulledBytes = 4L * (params.length + optimizerState.length);
+        vectorsRound = residentRound;
+        vectorsStatistics = state.statistics();
+    }
+
+    /** Pulls the state and frees the slices kept on the executors (the run is over). */
+    void release(JavaRDD<Shard<R>> shards, TrainingState state) {
+        if (residentOwner == state) {
+            pull(shards, state);
+            stateBlocks.remove(residentRound, residentParts);
+            forgetResident();
+        }
+    }
+
+    private void forgetResident() {
+        residentOwner = null;
+        residentRound = -1;
+    }
+
+    /**
+     * Kept slices are gone (an executor was lost): replays the rounds since the driver's vectors (the last state it
+     * pulled or sent) in one stage, deterministically, so the same slices are kept again.
+     */
+    private void recover(JavaRDD<Shard<R>> shards, TrainingState state) {
+        int target = residentRound;
+        int replay = target - vectorsRound;
+        LOG.warn("slices kept on the executors after round {} are gone; replaying rounds {}..{} from the driver's "
+                + "state", target, vectorsRound, target - 1);
+        forgetResident();
+        if (replay > 0) {
+            TrainingState from = new TrainingState(state.params(), state.optimizerState(), vectorsRound,
+                    vectorsStatistics, Map.of());
+            launch(shards, from, replay, null, false);
+            residentOwner = state;
+        }
+    }
+
+    /** The hashes of the checkpoint slices the last stage's owners wrote, in partition order. */
+    List<String> lastSliceSha256s() {
+        return lastSliceSha256s;
+    }
+
+    /** The parameters' and optimizer state's cut among {@code parts} owners. */
+    StateLayout layout(TrainingState state, int parts) {
+        return stateLayout(state.optimizerState().length, state.params().length, parts);
+    }
+
+    /** Bytes the driver read the last time it pulled the state. */
+    long lastPulledBytes() {
+        return lastPulledBytes;
+    }
+
+    private long closureBytes() {
+        if (closureBytes < 0) {
+            closureBytes = DriverBytes.javaSerialized(this);
+        }
+        return closureBytes;
     }
 
     private StateLayout stateLayout(int stateLength, int numParams, int parts) {
@@ -219,7 +371,8 @@ final class BarrierStages<R> implements Serializable {
 
     // ---------------------------------------------------------------------------------------------- executor side
 
-    private Iterator<StageOutput> runTask(Iterator<Shard<R>> it, StageInput in) {
+    private Iterator<StageOutput> runTask(Iterator<Shard<R>> it, StageInput in,
+                                          SerializableConfiguration hadoopConf) {
         Shard<R> shard = it.next();
         if (it.hasNext()) {
             throw new IllegalStateException("partition holds more than one shard");
@@ -228,7 +381,7 @@ final class BarrierStages<R> implements Serializable {
         PeerExchange exchange = PeerExchange.open(transport, task, in.nonce());
         boolean finished = false;
         try {
-            StageOutput out = new TaskRounds(task, exchange, shard, in).run();
+            StageOutput out = new TaskRounds(task, exchange, shard, in, hadoopConf).run();
             exchange.close();
             finished = true;
             return List.of(out).iterator();
@@ -245,6 +398,7 @@ final class BarrierStages<R> implements Serializable {
         private final PeerExchange exchange;
         private final Shard<R> shard;
         private final StageInput in;
+        private final SerializableConfiguration hadoopConf;
         private final int partition;
         private final int parts;
         private final StatisticSet statistics;
@@ -255,21 +409,51 @@ final class BarrierStages<R> implements Serializable {
         private final StateLayout layout;
         private Object[] carried;
 
-        TaskRounds(BarrierTaskContext task, PeerExchange exchange, Shard<R> shard, StageInput in) {
+        TaskRounds(BarrierTaskContext task, PeerExchange exchange, Shard<R> shard, StageInput in,
+                   SerializableConfiguration hadoopConf) {
             this.task = task;
             this.exchange = exchange;
             this.shard = shard;
             this.in = in;
+            this.hadoopConf = hadoopConf;
             this.partition = task.partitionId();
             this.parts = task.getTaskInfos().length;
             this.statistics = work.statistics();
-            // the broadcast value is shared by the executor's tasks: work on copies
-            this.params = in.params().clone();
-            this.slices = new Slices(params.length, parts);
-            this.layout = stateLayout(in.optimizerState().length, params.length, parts);
-            this.optimizerState = shardedState ? layout.extract(in.optimizerState(), partition)
-                    : in.optimizerState().clone();
+            this.slices = new Slices(in.numParams(), parts);
+            this.layout = stateLayout(in.stateLength(), in.numParams(), parts);
+            if (in.resident()) {
+                this.params = keptParams();
+                this.optimizerState = keptState();
+            } else {
+                // the broadcast value is shared by the executor's tasks: work on copies
+                this.params = in.params().clone();
+                this.optimizerState = shardedState ? layout.extract(in.optimizerState(), partition)
+                        : in.optimizerState().clone();
+            }
             this.carried = in.statistics();
+        }
+
+        /** Every owner's parameter slice, kept by the previous stage. */
+        private float[] keptParams() {
+            float[] all = new float[in.numParams()];
+            for (int q = 0; q < parts; q++) {
+                float[] own = in.stateBlocks().readParams(in.firstRound(), q, slices.size(q));
+                System.arraycopy(own, 0, all, slices.lo(q), own.length);
+            }
+            return all;
+        }
+
+        /** This owner's optimizer-state slice (sharded) or every owner's, put together (replicated). */
+        private float[] keptState() {
+            StateBlocks kept = in.stateBlocks();
+            if (shardedState) {
+                return kept.readState(in.firstRound(), partition, layout.sliceLength(partition));
+            }
+            float[] all = new float[in.stateLength()];
+            for (int q = 0; q < parts; q++) {
+                layout.insert(all, kept.readState(in.firstRound(), q, layout.sliceLength(q)), q);
+            }
+            return all;
         }
 
         StageOutput run() {
@@ -280,9 +464,12 @@ final class BarrierStages<R> implements Serializable {
                     reports.add(report);
                 }
             }
+            float[] paramSlice = Arrays.copyOfRange(params, slices.lo(partition), slices.hi(partition));
             float[] stateSlice = shardedState ? optimizerState : layout.extract(optimizerState, partition);
-            return new StageOutput(partition, Arrays.copyOfRange(params, slices.lo(partition),
-                    slices.hi(partition)), stateSlice, partition == 0 ? reports : null, exchange.driverBytesSent(),
+            in.stateBlocks().store(in.firstRound() + in.rounds(), partition, paramSlice, stateSlice);
+            String sha = in.sliceDirectory() == null ? null
+                    : SliceFiles.write(in.sliceDirectory(), hadoopConf.value(), partition, paramSlice, stateSlice);
+            return new StageOutput(partition, partition == 0 ? reports : null, sha, exchange.driverBytesSent(),
                     exchange.driverBytesReceived(), exchange.peerBytesFetched(), exchange.leftOver());
         }
 

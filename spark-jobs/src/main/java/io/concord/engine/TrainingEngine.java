@@ -5,6 +5,7 @@ import io.concord.core.model.StatisticsProducer;
 import io.concord.core.optim.Optimizer;
 import io.concord.core.stat.GlobalStatistic.Freshness;
 import io.concord.engine.allreduce.RoundReport;
+import io.concord.engine.checkpoint.CheckpointStore;
 import io.concord.engine.checkpoint.Checkpointer;
 import io.concord.engine.metrics.ExecutorTrainingMetrics;
 import io.concord.engine.metrics.RunMetrics;
@@ -115,33 +116,61 @@ public final class TrainingEngine<R> {
         return ran;
     }
 
+    /**
+     * The allreduce loop. A stage's final state stays on the executors; the driver pulls it only before a listener
+     * that reads it, before a checkpoint the owners do not write, and at the end of the run. Checkpoints of a
+     * {@link CheckpointStore} at stage ends are written by the owners (one slice each) and committed here.
+     */
     private int trainInStages(JavaRDD<Shard<R>> shards, TrainingState state, RoundListener listener,
                               Checkpointer checkpointer) {
         int totalRounds = work.config().rounds();
+        CheckpointStore sliceStore = checkpointer instanceof CheckpointStore store ? store : null;
         int ran = 0;
-        while (state.nextRound() < totalRounds) {
+        boolean stop = false;
+        while (!stop && state.nextRound() < totalRounds) {
             int rounds = stageLength(state.nextRound(), totalRounds, listener);
-            List<RoundSummary> stage = runStage(shards, state, rounds);
-            boolean stop = false;
+            int end = state.nextRound() + rounds;
+            boolean ownersWrite = sliceStore != null && sliceStore.saves(end, end >= totalRounds);
+            List<RoundSummary> stage = runStage(shards, state, rounds,
+                    ownersWrite ? sliceStore.prepareSlices(end) : null);
             for (int i = 0; i < stage.size(); i++) {
                 RoundSummary summary = stage.get(i);
                 ran++;
-                stop |= listener.afterRound(state, summary) == RoundListener.Decision.STOP;
-                metrics.roundCompleted(summary, totalRounds);
                 // Only a stage's last round has the state's vectors (a stop asked for inside a stage, e.g. by a
                 // signal, takes effect at the stage's end, so the final checkpoint is that round's true state).
                 boolean stageEnd = i == stage.size() - 1;
+                if (stageEnd && listener.needsStateAfter(state.nextRound())) {
+                    pull(shards, state, summary);
+                }
+                stop |= listener.afterRound(state, summary) == RoundListener.Decision.STOP;
+                metrics.roundCompleted(summary, totalRounds);
                 boolean last = (stop && stageEnd) || state.nextRound() >= totalRounds;
                 if (checkpointer != null) {
-                    checkpointer.roundCompleted(state, summary, last);
+                    if (stageEnd && ownersWrite) {
+                        sliceStore.commitSlices(state, stages.layout(state, shards.getNumPartitions()),
+                                stages.lastSliceSha256s());
+                    } else {
+                        if (checkpointer.saves(state.nextRound(), last)) {
+                            pull(shards, state, summary);
+                        }
+                        checkpointer.roundCompleted(state, summary, last);
+                    }
                 }
                 if (stop && stageEnd) {
                     LOG.info("stopping after round {} at a listener's request", summary.round());
-                    return ran;
                 }
             }
         }
+        stages.release(shards, state);
         return ran;
+    }
+
+    private void pull(JavaRDD<Shard<R>> shards, TrainingState state, RoundSummary summary) {
+        long before = stages.lastPulledBytes();
+        stages.pull(shards, state);
+        if (stages.lastPulledBytes() != before) {
+            summary.timingsMs().put("driverMBPulled", stages.lastPulledBytes() / 1e6);
+        }
     }
 
     /**
@@ -163,15 +192,27 @@ public final class TrainingEngine<R> {
     }
 
     /**
-     * {@code rounds} rounds in one barrier stage (allreduce transport); advances {@code state} round by round (the
-     * vectors are those of the stage's end). Public so benchmarks can time stages.
+     * {@code rounds} rounds in one barrier stage (allreduce transport); advances {@code state} round by round. The
+     * stage's final vectors stay on the executors until {@link #collectState}. Public so benchmarks can time stages.
      */
     public List<RoundSummary> runStage(JavaRDD<Shard<R>> shards, TrainingState state, int rounds) {
+        return runStage(shards, state, rounds, null);
+    }
+
+    /** Brings the state the last stage left on the executors into {@code state}'s vectors and frees it there. */
+    public void collectState(JavaRDD<Shard<R>> shards, TrainingState state) {
+        if (stages != null) {
+            stages.release(shards, state);
+        }
+    }
+
+    private List<RoundSummary> runStage(JavaRDD<Shard<R>> shards, TrainingState state, int rounds,
+                                        String sliceDirectory) {
         if (stages == null) {
             throw new IllegalStateException("train.transport is driver: rounds run one Spark job each");
         }
         StatisticSet statistics = work.statistics();
-        List<RoundReport> reports = stages.run(shards, state, rounds);
+        List<RoundReport> reports = stages.run(shards, state, rounds, sliceDirectory);
         List<RoundSummary> summaries = new ArrayList<>();
         for (RoundReport report : reports) {
             state.setStatistics(statistics.carryForward(state.statistics(), report.statistics()));

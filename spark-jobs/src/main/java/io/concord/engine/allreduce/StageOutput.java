@@ -4,15 +4,15 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * What one task of a barrier stage returns: its owned slice of the final parameters and optimizer state, the
- * per-round reports (partition 0 only: every task holds the same merged values) and its traffic counters.
+ * What one task of a barrier stage returns: the per-round reports (partition 0 only: every task holds the same merged
+ * values), the SHA-256 of the checkpoint slice it wrote (or null), and its traffic counters. Its final slices stay in
+ * its executor's block manager ({@link StateBlocks}).
  */
 public final class StageOutput {
 
     private int partition;
-    private float[] params;
-    private float[] optimizerState;
     private List<RoundReport> reports;
+    private String sliceSha256;
     private long driverBytesSent;
     private long driverBytesReceived;
     private long peerBytesFetched;
@@ -21,13 +21,11 @@ public final class StageOutput {
     StageOutput() {
     }
 
-    public StageOutput(int partition, float[] params, float[] optimizerState, List<RoundReport> reports,
-                       long driverBytesSent, long driverBytesReceived, long peerBytesFetched,
-                       List<String> leftOverBlocks) {
+    public StageOutput(int partition, List<RoundReport> reports, String sliceSha256, long driverBytesSent,
+                       long driverBytesReceived, long peerBytesFetched, List<String> leftOverBlocks) {
         this.partition = partition;
-        this.params = params;
-        this.optimizerState = optimizerState;
         this.reports = reports;
+        this.sliceSha256 = sliceSha256;
         this.driverBytesSent = driverBytesSent;
         this.driverBytesReceived = driverBytesReceived;
         this.peerBytesFetched = peerBytesFetched;
@@ -38,16 +36,12 @@ public final class StageOutput {
         return partition;
     }
 
-    public float[] params() {
-        return params;
-    }
-
-    public float[] optimizerState() {
-        return optimizerState;
-    }
-
     public List<RoundReport> reports() {
         return reports;
+    }
+
+    public String sliceSha256() {
+        return sliceSha256;
     }
 
     public long driverBytesSent() {

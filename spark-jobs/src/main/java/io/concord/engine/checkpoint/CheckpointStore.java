@@ -10,6 +10,8 @@ import io.concord.data.DataException;
 import io.concord.engine.RoundSummary;
 import io.concord.engine.StatisticSet;
 import io.concord.engine.TrainingState;
+import io.concord.engine.allreduce.Slices;
+import io.concord.engine.allreduce.StateLayout;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.ChecksumException;
 import org.apache.hadoop.fs.FSDataInputStream;
@@ -108,55 +110,29 @@ public final class CheckpointStore implements Checkpointer {
 
     @Override
     public void roundCompleted(TrainingState state, RoundSummary summary, boolean lastRound) {
-        int completed = state.nextRound();
-        if (lastRound || (every > 0 && completed % every == 0)) {
+        if (saves(state.nextRound(), lastRound)) {
             save(state);
         }
     }
 
+    @Override
+    public boolean saves(int completedRounds, boolean lastRound) {
+        return lastRound || (every > 0 && completedRounds % every == 0);
+    }
+
     public Path save(TrainingState state) {
-        String name = String.format("round-%08d", state.nextRound());
-        Path finalPath = new Path(directory, name);
+        Path finalPath = finalPath(state.nextRound());
         try {
             FileSystem fs = directory.getFileSystem(hadoopConf);
             if (fs.exists(finalPath)) {
                 return finalPath;
             }
-            Path tmp = new Path(directory, "_tmp-" + name);
-            fs.delete(tmp, true);
-            fs.mkdirs(tmp);
+            Path tmp = freshTemporary(fs, state.nextRound());
             Map<String, String> sums = new LinkedHashMap<>();
             sums.put("params.bin", write(fs, new Path(tmp, "params.bin"), out -> FloatArrays.write(out, state.params())));
             sums.put("optimizer.bin", write(fs, new Path(tmp, "optimizer.bin"),
                     out -> FloatArrays.write(out, state.optimizerState())));
-            Map<String, Object> opaque = new LinkedHashMap<>();
-            ObjectNode description = describe(state, opaque);
-            sums.put("state.json", write(fs, new Path(tmp, "state.json"),
-                    out -> JSON.writerWithDefaultPrettyPrinter().writeValue(out, description)));
-            if (!opaque.isEmpty()) {
-                sums.put(STATISTICS_SER, write(fs, new Path(tmp, STATISTICS_SER), out -> {
-                    ObjectOutputStream objects = new ObjectOutputStream(out);
-                    objects.writeInt(opaque.size());
-                    for (Map.Entry<String, Object> e : opaque.entrySet()) {
-                        objects.writeUTF(e.getKey());
-                        objects.writeObject(e.getValue());
-                    }
-                    objects.flush();
-                }));
-            }
-            ObjectNode manifest = JSON.createObjectNode();
-            manifest.put("format", 1);
-            manifest.put("round", state.nextRound());
-            manifest.put("configHash", configHash);
-            ObjectNode files = manifest.putObject("files");
-            sums.forEach(files::put);
-            write(fs, new Path(tmp, MANIFEST), out -> JSON.writerWithDefaultPrettyPrinter().writeValue(out, manifest));
-            if (!fs.rename(tmp, finalPath)) {
-                throw new IOException("could not rename " + tmp + " to " + finalPath);
-            }
-            LOG.info("checkpoint written: {}", finalPath);
-            prune(fs);
-            return finalPath;
+            return commit(fs, tmp, finalPath, state, sums, null);
         } catch (IOException e) {
             throw new UncheckedIOException("writing checkpoint " + finalPath + ": " + e.getMessage(), e);
         } catch (FSError e) {
@@ -165,8 +141,107 @@ public final class CheckpointStore implements Checkpointer {
         }
     }
 
+    /**
+     * Prepares an owner-written checkpoint after {@code completedRounds} rounds: an empty temporary directory for
+     * the owners' {@link SliceFiles}; returns its URI.
+     */
+    public String prepareSlices(int completedRounds) {
+        try {
+            FileSystem fs = directory.getFileSystem(hadoopConf);
+            return fs.makeQualified(freshTemporary(fs, completedRounds)).toString();
+        } catch (IOException e) {
+            throw new UncheckedIOException("preparing checkpoint " + finalPath(completedRounds) + ": "
+                    + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Commits an owner-written checkpoint: {@code state} gives the round, statistics and bookkeeping (its vectors are
+     * not read), {@code sha256s} the hash each owner reported for its slice file, and the slices are cut as
+     * {@code layout} (parameters by {@code Slices(numParams, layout.parts())}). Nothing is committed unless every
+     * owner's slice file is in the temporary directory.
+     */
+    public Path commitSlices(TrainingState state, StateLayout layout, List<String> sha256s) {
+        Path finalPath = finalPath(state.nextRound());
+        try {
+            FileSystem fs = directory.getFileSystem(hadoopConf);
+            Path tmp = temporary(state.nextRound());
+            Map<String, String> sums = new LinkedHashMap<>();
+            for (int p = 0; p < layout.parts(); p++) {
+                Path slice = new Path(tmp, SliceFiles.name(p));
+                String sha = p < sha256s.size() ? sha256s.get(p) : null;
+                if (sha == null || !fs.exists(slice)) {
+                    throw new IOException("slice " + p + " of " + layout.parts() + " (" + slice
+                            + ") is missing; the checkpoint is not committed");
+                }
+                sums.put(SliceFiles.name(p), sha);
+            }
+            ObjectNode slices = JSON.createObjectNode();
+            slices.put("parts", layout.parts());
+            slices.put("stateBlocks", layout.blocks());
+            slices.put("stateBlockLength", layout.blockLength());
+            return commit(fs, tmp, finalPath, state, sums, slices);
+        } catch (IOException e) {
+            throw new UncheckedIOException("writing checkpoint " + finalPath + ": " + e.getMessage(), e);
+        }
+    }
+
+    private Path finalPath(int completedRounds) {
+        return new Path(directory, String.format("round-%08d", completedRounds));
+    }
+
+    private Path temporary(int completedRounds) {
+        return new Path(directory, "_tmp-" + finalPath(completedRounds).getName());
+    }
+
+    private Path freshTemporary(FileSystem fs, int completedRounds) throws IOException {
+        Path tmp = temporary(completedRounds);
+        fs.delete(tmp, true);
+        fs.mkdirs(tmp);
+        return tmp;
+    }
+
+    /**
+     * Writes state.json (and statistics.ser) and last the manifest into {@code tmp}, which already holds the vector
+     * files of {@code sums}, then renames it into place.
+     */
+    private Path commit(FileSystem fs, Path tmp, Path finalPath, TrainingState state, Map<String, String> sums,
+                        ObjectNode slices) throws IOException {
+        Map<String, Object> opaque = new LinkedHashMap<>();
+        ObjectNode description = describe(state, opaque);
+        sums.put("state.json", write(fs, new Path(tmp, "state.json"),
+                out -> JSON.writerWithDefaultPrettyPrinter().writeValue(out, description)));
+        if (!opaque.isEmpty()) {
+            sums.put(STATISTICS_SER, write(fs, new Path(tmp, STATISTICS_SER), out -> {
+                ObjectOutputStream objects = new ObjectOutputStream(out);
+                objects.writeInt(opaque.size());
+                for (Map.Entry<String, Object> e : opaque.entrySet()) {
+                    objects.writeUTF(e.getKey());
+                    objects.writeObject(e.getValue());
+                }
+                objects.flush();
+            }));
+        }
+        ObjectNode manifest = JSON.createObjectNode();
+        manifest.put("format", 1);
+        manifest.put("round", state.nextRound());
+        manifest.put("configHash", configHash);
+        if (slices != null) {
+            manifest.set("slices", slices);
+        }
+        ObjectNode files = manifest.putObject("files");
+        sums.forEach(files::put);
+        write(fs, new Path(tmp, MANIFEST), out -> JSON.writerWithDefaultPrettyPrinter().writeValue(out, manifest));
+        if (!fs.rename(tmp, finalPath)) {
+            throw new IOException("could not rename " + tmp + " to " + finalPath);
+        }
+        LOG.info("checkpoint written: {}", finalPath);
+        prune(fs);
+        return finalPath;
+    }
+
     /** Writes one file and returns the SHA-256 (hex) of what was written. */
-    private static String write(FileSystem fs, Path path, Body body) throws IOException {
+    static String write(FileSystem fs, Path path, Body body) throws IOException {
         MessageDigest digest = sha256();
         try (FSDataOutputStream raw = fs.create(path, true);
              DigestOutputStream out = new DigestOutputStream(raw, digest)) {
@@ -176,7 +251,7 @@ public final class CheckpointStore implements Checkpointer {
     }
 
     @FunctionalInterface
-    private interface Body {
+    interface Body {
         void writeTo(OutputStream out) throws IOException;
     }
 
@@ -196,18 +271,24 @@ public final class CheckpointStore implements Checkpointer {
     public TrainingState load(Path checkpoint) {
         try {
             FileSystem fs = checkpoint.getFileSystem(hadoopConf);
-            verifyManifest(fs, checkpoint);
-            float[] params;
-            float[] optimizer;
-            try (FSDataInputStream in = fs.open(new Path(checkpoint, "params.bin"))) {
-                params = FloatArrays.read(in, checkpoint + "/params.bin");
-            }
-            try (FSDataInputStream in = fs.open(new Path(checkpoint, "optimizer.bin"))) {
-                optimizer = FloatArrays.read(in, checkpoint + "/optimizer.bin");
-            }
+            JsonNode slices = verifyManifest(fs, checkpoint).path("slices");
             JsonNode meta;
             try (FSDataInputStream in = fs.open(new Path(checkpoint, "state.json"))) {
                 meta = JSON.readTree(in);
+            }
+            float[] params;
+            float[] optimizer;
+            if (slices.isObject()) {
+                params = new float[meta.path("numParams").asInt()];
+                optimizer = new float[meta.path("optimizerStateSize").asInt()];
+                reassemble(fs, checkpoint, slices, params, optimizer);
+            } else {
+                try (FSDataInputStream in = fs.open(new Path(checkpoint, "params.bin"))) {
+                    params = FloatArrays.read(in, checkpoint + "/params.bin");
+                }
+                try (FSDataInputStream in = fs.open(new Path(checkpoint, "optimizer.bin"))) {
+                    optimizer = FloatArrays.read(in, checkpoint + "/optimizer.bin");
+                }
             }
             long savedSeed = meta.path("seed").asLong();
             if (savedSeed != seed) {
@@ -247,6 +328,35 @@ public final class CheckpointStore implements Checkpointer {
         }
     }
 
+    /** Puts every owner's slices of an owner-written checkpoint back into whole vectors. */
+    private static void reassemble(FileSystem fs, Path checkpoint, JsonNode slices, float[] params,
+                                   float[] optimizer) throws IOException {
+        int parts = slices.path("parts").asInt();
+        StateLayout layout = new StateLayout(slices.path("stateBlocks").asInt(),
+                slices.path("stateBlockLength").asInt(), parts);
+        Path manifest = new Path(checkpoint, MANIFEST);
+        if (parts < 1 || layout.blocks() * layout.blockLength() != optimizer.length) {
+            throw new DataException(manifest.toString(), "slices of " + parts + " owners in "
+                    + layout.blocks() + " blocks of " + layout.blockLength() + " do not make the "
+                    + optimizer.length + " optimizer values of state.json");
+        }
+        Slices cut = new Slices(params.length, parts);
+        for (int p = 0; p < parts; p++) {
+            String source = checkpoint + "/" + SliceFiles.name(p);
+            try (FSDataInputStream in = fs.open(new Path(checkpoint, SliceFiles.name(p)))) {
+                float[] own = FloatArrays.read(in, source);
+                float[] state = FloatArrays.read(in, source);
+                if (own.length != cut.size(p) || state.length != layout.sliceLength(p)) {
+                    throw new DataException(source, "holds " + own.length + " parameters and " + state.length
+                            + " optimizer values; owner " + p + " of " + parts + " has " + cut.size(p) + " and "
+                            + layout.sliceLength(p));
+                }
+                System.arraycopy(own, 0, params, cut.lo(p), own.length);
+                layout.insert(optimizer, state, p);
+            }
+        }
+    }
+
     /**
      * Reads {@code statistics.ser} (count, then name and value per statistic) through the class allow-list.
      */
@@ -281,7 +391,7 @@ public final class CheckpointStore implements Checkpointer {
      * Checks {@code manifest.json}: the config hash (when both sides have one), every listed file's SHA-256, and that
      * no unlisted file is present.
      */
-    private void verifyManifest(FileSystem fs, Path checkpoint) throws IOException {
+    private JsonNode verifyManifest(FileSystem fs, Path checkpoint) throws IOException {
         Path manifestPath = new Path(checkpoint, MANIFEST);
         if (!fs.exists(manifestPath)) {
             throw new DataException(manifestPath.toString(), "missing: the checkpoint has no manifest (written by an "
@@ -300,8 +410,19 @@ public final class CheckpointStore implements Checkpointer {
                     + "use --overwrite or a new run id");
         }
         JsonNode files = manifest.path("files");
-        if (!files.isObject() || !files.has("params.bin") || !files.has("optimizer.bin") || !files.has("state.json")) {
-            throw new DataException(manifestPath.toString(), "does not list params.bin, optimizer.bin and state.json");
+        if (manifest.path("slices").isObject()) {
+            int parts = manifest.path("slices").path("parts").asInt();
+            for (int p = 0; p < parts; p++) {
+                if (!files.has(SliceFiles.name(p))) {
+                    throw new DataException(manifestPath.toString(), "does not list " + SliceFiles.name(p)
+                            + " of the " + parts + " slices");
+                }
+            }
+        } else if (!files.isObject() || !files.has("params.bin") || !files.has("optimizer.bin")) {
+            throw new DataException(manifestPath.toString(), "does not list params.bin and optimizer.bin");
+        }
+        if (!files.isObject() || !files.has("state.json")) {
+            throw new DataException(manifestPath.toString(), "does not list state.json");
         }
         for (FileStatus status : fs.listStatus(checkpoint)) {
             String name = status.getPath().getName();
@@ -323,6 +444,7 @@ public final class CheckpointStore implements Checkpointer {
                         + e.getValue().asText() + "): the checkpoint is corrupt or was modified");
             }
         }
+        return manifest;
     }
 
     private static String sha256(FileSystem fs, Path file) throws IOException {

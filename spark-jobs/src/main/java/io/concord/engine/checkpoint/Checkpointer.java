@@ -8,4 +8,12 @@ import io.concord.engine.TrainingState;
 public interface Checkpointer {
 
     void roundCompleted(TrainingState state, RoundSummary summary, boolean lastRound);
+
+    /**
+     * Whether {@link #roundCompleted} reads the state's vectors after {@code completedRounds} rounds. With the
+     * allreduce transport the state stays on the executors unless something reads it; the default (always) is safe.
+     */
+    default boolean saves(int completedRounds, boolean lastRound) {
+        return true;
+    }
 }
