@@ -124,7 +124,7 @@ public final class TrainingEngine<R> {
     private int trainInStages(JavaRDD<Shard<R>> shards, TrainingState state, RoundListener listener,
                               Checkpointer checkpointer) {
         int totalRounds = work.config().rounds();
-        CheckpointStore sliceStore = checkpointer instanceof CheckpointStore store ? store : null;
+        CheckpointStore sliceStore = checkpointer == null ? null : checkpointer.sliceStore();
         int ran = 0;
         boolean stop = false;
         while (!stop && state.nextRound() < totalRounds) {
@@ -137,7 +137,8 @@ public final class TrainingEngine<R> {
                 RoundSummary summary = stage.get(i);
                 ran++;
                 // Only a stage's last round has the state's vectors (a stop asked for inside a stage, e.g. by a
-                // signal, takes effect at the stage's end, so the final checkpoint is that round's true state).
+                // signal, takes effect at the stage's end, so the final checkpoint is that round's true state);
+                // the checkpointer therefore sees only stage ends.
                 boolean stageEnd = i == stage.size() - 1;
                 if (stageEnd && listener.needsStateAfter(state.nextRound())) {
                     pull(shards, state, summary);
@@ -145,16 +146,14 @@ public final class TrainingEngine<R> {
                 stop |= listener.afterRound(state, summary) == RoundListener.Decision.STOP;
                 metrics.roundCompleted(summary, totalRounds);
                 boolean last = (stop && stageEnd) || state.nextRound() >= totalRounds;
-                if (checkpointer != null) {
-                    if (stageEnd && ownersWrite) {
-                        sliceStore.commitSlices(state, stages.layout(state, shards.getNumPartitions()),
+                if (checkpointer != null && stageEnd) {
+                    if (ownersWrite) {
+                        sliceStore.slicesWritten(state.nextRound(), stages.layout(state, shards.getNumPartitions()),
                                 stages.lastSliceSha256s());
-                    } else {
-                        if (checkpointer.saves(state.nextRound(), last)) {
-                            pull(shards, state, summary);
-                        }
-                        checkpointer.roundCompleted(state, summary, last);
+                    } else if (checkpointer.saves(state.nextRound(), last)) {
+                        pull(shards, state, summary);
                     }
+                    checkpointer.roundCompleted(state, summary, last);
                 }
                 if (stop && stageEnd) {
                     LOG.info("stopping after round {} at a listener's request", summary.round());

@@ -13,6 +13,7 @@ import io.concord.engine.StatisticSet;
 import io.concord.engine.TrainingEngine;
 import io.concord.engine.TrainingState;
 import io.concord.engine.checkpoint.CheckpointStore;
+import io.concord.engine.checkpoint.Checkpointer;
 import io.concord.engine.checkpoint.FloatArrays;
 import io.concord.engine.metrics.RunMetrics;
 import io.concord.run.MetricsLog;
@@ -143,20 +144,33 @@ public final class TrainingRun {
         ctx.metrics().trainingStarting(state.nextRound(), totalRounds);
         final long[] lastWrite = {System.nanoTime()};
         final long[] checkpointCost = {0, 0};
-        int ran = engine.train(shards, state, logging, (s, summary, last) -> {
-            // the history first: it then always covers the newest checkpoint, whenever the process dies
-            boolean checkpointDue = train.checkpointEvery() > 0 && s.nextRound() % train.checkpointEvery() == 0;
-            boolean freshMetrics = !summary.metrics().isEmpty()
-                    && System.nanoTime() - lastWrite[0] > HISTORY_WRITE_INTERVAL_NANOS;
-            long t0 = System.nanoTime();
-            if (last || checkpointDue || freshMetrics) {
-                metricsLog.appendSegment(dir);
-                lastWrite[0] = System.nanoTime();
+        int ran = engine.train(shards, state, logging, new Checkpointer() {
+            @Override
+            public void roundCompleted(TrainingState s, RoundSummary summary, boolean last) {
+                // the history first: it then always covers the newest checkpoint, whenever the process dies
+                boolean checkpointDue = train.checkpointEvery() > 0 && s.nextRound() % train.checkpointEvery() == 0;
+                boolean freshMetrics = !summary.metrics().isEmpty()
+                        && System.nanoTime() - lastWrite[0] > HISTORY_WRITE_INTERVAL_NANOS;
+                long t0 = System.nanoTime();
+                if (last || checkpointDue || freshMetrics) {
+                    metricsLog.appendSegment(dir);
+                    lastWrite[0] = System.nanoTime();
+                }
+                checkpoints.roundCompleted(s, summary, last);
+                if (last || checkpointDue) {
+                    checkpointCost[0]++;
+                    checkpointCost[1] += System.nanoTime() - t0;
+                }
             }
-            checkpoints.roundCompleted(s, summary, last);
-            if (last || checkpointDue) {
-                checkpointCost[0]++;
-                checkpointCost[1] += System.nanoTime() - t0;
+
+            @Override
+            public boolean saves(int completedRounds, boolean last) {
+                return checkpoints.saves(completedRounds, last);
+            }
+
+            @Override
+            public CheckpointStore sliceStore() {
+                return checkpoints;
             }
         });
         ctx.metrics().trainingFinished();

@@ -83,6 +83,7 @@ public final class CheckpointStore implements Checkpointer {
     private final int every;
     private final int keep;
     private final String configHash;
+    private Written writtenSlices;
 
     public CheckpointStore(Path directory, Configuration hadoopConf, StatisticSet statistics, long seed, int every,
                            int keep) {
@@ -111,13 +112,36 @@ public final class CheckpointStore implements Checkpointer {
     @Override
     public void roundCompleted(TrainingState state, RoundSummary summary, boolean lastRound) {
         if (saves(state.nextRound(), lastRound)) {
-            save(state);
+            Written slices = writtenSlices;
+            writtenSlices = null;
+            if (slices != null && slices.round() == state.nextRound()) {
+                commitSlices(state, slices.layout(), slices.sha256s());
+            } else {
+                save(state);
+            }
         }
+    }
+
+    /**
+     * The owners have written their slices of the checkpoint after {@code completedRounds} rounds (into
+     * {@link #prepareSlices}); the next {@link #roundCompleted} of that round commits them instead of saving the
+     * state's vectors.
+     */
+    public void slicesWritten(int completedRounds, StateLayout layout, List<String> sha256s) {
+        writtenSlices = new Written(completedRounds, layout, new ArrayList<>(sha256s));
+    }
+
+    private record Written(int round, StateLayout layout, List<String> sha256s) {
     }
 
     @Override
     public boolean saves(int completedRounds, boolean lastRound) {
         return lastRound || (every > 0 && completedRounds % every == 0);
+    }
+
+    @Override
+    public CheckpointStore sliceStore() {
+        return this;
     }
 
     public Path save(TrainingState state) {
@@ -171,8 +195,9 @@ public final class CheckpointStore implements Checkpointer {
                 Path slice = new Path(tmp, SliceFiles.name(p));
                 String sha = p < sha256s.size() ? sha256s.get(p) : null;
                 if (sha == null || !fs.exists(slice)) {
-                    throw new IOException("slice " + p + " of " + layout.parts() + " (" + slice
-                            + ") is missing; the checkpoint is not committed");
+                    throw new IOException("slice " + p + " of " + layout.parts() + " (" + slice + ") "
+                            + (sha == null ? "was not reported by its owner" : "is missing")
+                            + "; the checkpoint is not committed");
                 }
                 sums.put(SliceFiles.name(p), sha);
             }

@@ -16,4 +16,14 @@ public interface Checkpointer {
     default boolean saves(int completedRounds, boolean lastRound) {
         return true;
     }
+
+    /**
+     * The store whose checkpoints the owners of an allreduce stage may write as slices, or null (the driver then
+     * pulls the state before {@link #roundCompleted} saves it). The engine reports the written slices to the store
+     * ({@link CheckpointStore#slicesWritten}) and then calls {@link #roundCompleted}, which must reach the store's
+     * own {@code roundCompleted}: that commits them.
+     */
+    default CheckpointStore sliceStore() {
+        return null;
+    }
 }
