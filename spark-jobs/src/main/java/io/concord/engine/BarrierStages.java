@@ -52,7 +52,8 @@ import java.util.concurrent.ThreadLocalRandom;
  * The allreduce transport: one barrier stage ({@code RDD.barrier()}) runs several rounds while its tasks stay alive.
  * Partition p owns slice p of the parameters (and, for element-wise optimizers in global-batch mode, of the optimizer
  * state). Each round: [two-pass statistics: contribute, all-gather the small values, merge in partition order] →
- * compute → all-gather the round's scalars and statistics → reduce-scatter of the vectors (owner folds the P
+ * compute [in-step statistics: the same collective, run by the model's first read in the middle of its step] →
+ * all-gather the round's scalars and statistics → reduce-scatter of the vectors (owner folds the P
  * contributions in partition order) → update → all-gather of the new parameters. Every task runs the same
  * deterministic code on the same merged values, so the result equals the driver path's ordered reduce and update.
  *
@@ -481,9 +482,19 @@ final class BarrierStages<R> implements Serializable {
 
             EngineStepContext ctx = new EngineStepContext(work.seed(), shard.partition(), statistics, twoPass, stale,
                     statistics.zeros());
+            long[] inStepNanos = new long[1];
+            if (statistics.has(Freshness.IN_STEP)) {
+                ctx.withInStepExchange(contributions -> {
+                    long s0 = System.nanoTime();
+                    Object[] merged = allReduceStatistics(round, contributions);
+                    inStepNanos[0] = System.nanoTime() - s0;
+                    return merged;
+                });
+            }
             float[] shippedState = sync.shipsOptimizerState(work) ? optimizerState : null;
             RoundRecord local = sync.computePartition(work, new RoundInput(round, params, shippedState, stale),
                     shard, ctx);
+            ctx.completeInStepExchange();
             ExecutorTrainingMetrics.get().partitionComputed(local.examples(), local.computeNanosMax());
             long t2 = System.nanoTime();
             RoundRecord merged = mergeScalars(local);
@@ -545,6 +556,10 @@ final class BarrierStages<R> implements Serializable {
             carried = statistics.carryForward(carried, roundStatistics);
             timings.put("statsPass", (t1 - t0) / 1e6);
             timings.put("compute", merged.computeNanosMax() / 1e6);
+            if (statistics.has(Freshness.IN_STEP)) {
+                // part of compute: the collective waits for the slowest partition's forward pass
+                timings.put("inStepCollective", inStepNanos[0] / 1e6);
+            }
             timings.put("scalars", (t3 - t2) / 1e6);
             timings.put("taskRound", (System.nanoTime() - t0) / 1e6);
             return new RoundReport(round, loss, merged.examples(), roundStatistics, timings);
@@ -569,9 +584,17 @@ final class BarrierStages<R> implements Serializable {
                 ctx.atStep(step);
                 producer.contributeStatistics(params, work.plan().batch(shard, step), ctx);
             }
+            return allReduceStatistics(round, ctx.locals());
+        }
+
+        /**
+         * The statistics collective: every partition's values (null entries for statistics it does not send) are
+         * all-gathered and merged in partition order, so every task holds the same merged value.
+         */
+        private Object[] allReduceStatistics(int round, Object[] values) {
             maybeFail(round, "statistics");
             Object[] merged = null;
-            for (String payload : exchange.allGather(encode(ctx.locals()))) {
+            for (String payload : exchange.allGather(encode(values))) {
                 merged = statistics.merge(merged, (Object[]) decode(payload));
             }
             return merged;

@@ -2,14 +2,24 @@ package io.concord.engine;
 
 import io.concord.core.model.StepContext;
 import io.concord.core.stat.GlobalStatistic;
+import io.concord.core.stat.GlobalStatistic.Freshness;
+import io.concord.core.util.Seeds;
 
 import java.util.SplittableRandom;
 
 /**
  * The engine's {@link StepContext}: global values come from the round's broadcast (two-pass values of this round,
- * stale values of the previous round), local values are the partition's contributions for the round.
+ * stale values of the previous round), local values are the partition's contributions for the round. In-step values
+ * come from the round's {@link InStepExchange} when the transport has one (the first read runs it, once per round),
+ * otherwise from a statistics pass run beforehand, like two-pass values.
  */
 public final class EngineStepContext implements StepContext {
+
+    /** The collective of the in-step statistics: this partition's contributions in, the partition-ordered merge out. */
+    @FunctionalInterface
+    public interface InStepExchange {
+        Object[] allReduce(Object[] contributions);
+    }
 
     private final long seed;
     private final int partition;
@@ -17,6 +27,8 @@ public final class EngineStepContext implements StepContext {
     private final Object[] twoPass;
     private final Object[] stale;
     private final Object[] locals;
+    private InStepExchange inStepExchange;
+    private Object[] inStep;
     private long step;
     private SplittableRandom random;
 
@@ -28,6 +40,22 @@ public final class EngineStepContext implements StepContext {
         this.twoPass = twoPass;
         this.stale = stale;
         this.locals = locals;
+    }
+
+    /** Reads of in-step statistics run {@code exchange} (once) instead of using precomputed values. */
+    public EngineStepContext withInStepExchange(InStepExchange exchange) {
+        this.inStepExchange = exchange;
+        return this;
+    }
+
+    /**
+     * Runs the in-step exchange if the model has not asked for it (e.g. its batch was empty), so every partition
+     * takes part in the collective exactly once per round.
+     */
+    public void completeInStepExchange() {
+        if (inStepExchange != null && inStep == null) {
+            inStep = inStepExchange.allReduce(statistics.select(Freshness.IN_STEP, locals));
+        }
     }
 
     public EngineStepContext atStep(long newStep) {
@@ -60,6 +88,13 @@ public final class EngineStepContext implements StepContext {
         int i = index(statistic);
         return (S) switch (statistic.freshness()) {
             case TWO_PASS -> twoPass == null ? null : twoPass[i];
+            case IN_STEP -> {
+                if (inStepExchange == null) {
+                    yield twoPass == null ? null : twoPass[i];
+                }
+                completeInStepExchange();
+                yield inStep[i];
+            }
             case STALE_BY_ONE_ROUND, CUMULATIVE -> stale == null ? null : stale[i];
             case REPORT_ONLY -> throw new IllegalStateException("statistic '" + statistic.name()
                     + "' is REPORT_ONLY and cannot be read by the loss");
@@ -77,7 +112,7 @@ public final class EngineStepContext implements StepContext {
      * the gradient pass's draws) and scratch locals.
      */
     public EngineStepContext curvatureContext(long atStep) {
-        EngineStepContext c = new EngineStepContext(io.concord.core.util.Seeds.mix(seed, 0xC0A7L), partition,
+        EngineStepContext c = new EngineStepContext(Seeds.mix(seed, 0xC0A7L), partition,
                 statistics, twoPass, stale, statistics.zeros());
         return c.atStep(atStep);
     }

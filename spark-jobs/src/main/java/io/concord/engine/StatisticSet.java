@@ -71,7 +71,10 @@ public final class StatisticSet implements Serializable {
         return values;
     }
 
-    /** Merges {@code right} into {@code left} element-wise; either may be null (meaning "no values"). */
+    /**
+     * Merges {@code right} into {@code left} element-wise; either array, and any entry, may be null (meaning "no
+     * value").
+     */
     @SuppressWarnings({"unchecked", "rawtypes"})
     public Object[] merge(Object[] left, Object[] right) {
         if (left == null) {
@@ -82,9 +85,31 @@ public final class StatisticSet implements Serializable {
         }
         for (int i = 0; i < left.length; i++) {
             GlobalStatistic s = statistics.get(i);
-            left[i] = s.merge(left[i], right[i]);
+            if (right[i] == null) {
+                continue;
+            }
+            left[i] = left[i] == null ? right[i] : s.merge(left[i], right[i]);
         }
         return left;
+    }
+
+    /** The entries of {@code values} whose statistic has {@code freshness}; the others are null. */
+    public Object[] select(GlobalStatistic.Freshness freshness, Object[] values) {
+        Object[] out = new Object[statistics.size()];
+        for (int i = 0; i < out.length; i++) {
+            if (statistics.get(i).freshness() == freshness) {
+                out[i] = values[i];
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Whether the loss reads a value of this round that must exist before the gradient pass on a transport without
+     * an in-step collective: a two-pass or an in-step statistic.
+     */
+    public boolean needsStatisticsPass() {
+        return has(GlobalStatistic.Freshness.TWO_PASS) || has(GlobalStatistic.Freshness.IN_STEP);
     }
 
     /**

@@ -62,9 +62,13 @@ public final class TrainingEngine<R> {
         OptimizerSteps.checkCompatible(work);
         this.sync = SyncStrategy.of(config.sync());
         this.metrics = metrics == null ? RunMetrics.detached() : metrics;
-        if (statistics.has(Freshness.TWO_PASS) && !(model instanceof StatisticsProducer)) {
-            throw new IllegalArgumentException("a TWO_PASS statistic needs a model implementing StatisticsProducer; "
-                    + model.getClass().getName() + " does not");
+        if (statistics.needsStatisticsPass() && !(model instanceof StatisticsProducer)) {
+            throw new IllegalArgumentException("a TWO_PASS or IN_STEP statistic needs a model implementing "
+                    + "StatisticsProducer; " + model.getClass().getName() + " does not");
+        }
+        if (statistics.has(Freshness.IN_STEP) && config.sync() != SyncMode.GLOBAL_BATCH) {
+            throw new IllegalArgumentException("an IN_STEP statistic needs train.sync: global-batch (one model call "
+                    + "per partition per round), got " + config.sync());
         }
         this.statisticsPassAccumulator = new StatisticAccumulator(statistics);
         sc.sc().register(statisticsPassAccumulator, "concord.statistics-pass");
@@ -242,7 +246,8 @@ public final class TrainingEngine<R> {
 
         Object[] twoPass = null;
         Broadcast<Object[]> twoPassBroadcast = null;
-        if (statistics.has(Freshness.TWO_PASS)) {
+        // without a collective inside the task, in-step statistics are computed beforehand like two-pass ones
+        if (statistics.needsStatisticsPass()) {
             sc.setJobDescription("round " + round + ": statistics pass");
             twoPass = statisticsPass(shards, input);
             twoPassBroadcast = sc.broadcast(twoPass);

@@ -8,7 +8,8 @@ import java.util.SplittableRandom;
 
 /**
  * A {@link StepContext} for single-machine use and tests: global values are set explicitly, local contributions are
- * kept in a map.
+ * kept in a map. An {@link GlobalStatistic.Freshness#IN_STEP} value that was not set is the local contribution itself
+ * (the all-reduce over one partition).
  */
 public final class SimpleStepContext implements StepContext {
 
@@ -55,7 +56,12 @@ public final class SimpleStepContext implements StepContext {
     @Override
     @SuppressWarnings("unchecked")
     public <S> S global(GlobalStatistic<S> statistic) {
-        return (S) globals.get(statistic.name());
+        Object value = globals.get(statistic.name());
+        if (value == null && statistic.freshness() == GlobalStatistic.Freshness.IN_STEP) {
+            // one partition: the in-step all-reduce of its own contribution is that contribution
+            return statistic.copy(local(statistic));
+        }
+        return (S) value;
     }
 
     @Override

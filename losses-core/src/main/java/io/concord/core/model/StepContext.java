@@ -34,7 +34,9 @@ public interface StepContext {
     /**
      * The merged value of {@code statistic} over every partition: for {@link GlobalStatistic.Freshness#TWO_PASS}
      * statistics this round's value, for {@link GlobalStatistic.Freshness#STALE_BY_ONE_ROUND} the previous round's;
-     * {@code null} before the first value exists.
+     * {@code null} before the first value exists. For {@link GlobalStatistic.Freshness#IN_STEP} statistics this
+     * round's value too, and the first call may be the collective itself: every contribution to
+     * {@link #local} must be added before it.
      */
     <S> S global(GlobalStatistic<S> statistic);
 

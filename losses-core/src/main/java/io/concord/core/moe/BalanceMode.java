@@ -9,7 +9,7 @@ import java.util.Locale;
  * probabilities {@code P} are always those of the local batch; only {@code f} changes.
  *
  * <p>Config: {@code moe.balance = micro | global}; for {@code global}, {@code moe.balance.freshness = two-pass |
- * stale-by-one-round | running-buffer} (default {@code two-pass}).
+ * one-pass | stale-by-one-round | running-buffer} (default {@code two-pass}).
  */
 public enum BalanceMode {
 
@@ -22,6 +22,14 @@ public enum BalanceMode {
      * global-batch synchronisation (one optimizer step per round).
      */
     GLOBAL_TWO_PASS(GlobalStatistic.Freshness.TWO_PASS),
+
+    /**
+     * The same exact global-batch LBL in one forward pass: the loss pass routes its batch, adds the counts to
+     * {@code ctx.local}, reads the merged counts of every partition ({@link GlobalStatistic.Freshness#IN_STEP}: the
+     * read is the all-reduce, with a transport that has one) and back-propagates from the activations it kept.
+     * Same counts, hence bit-identical gradients to {@link #GLOBAL_TWO_PASS}; global-batch synchronisation only.
+     */
+    GLOBAL_ONE_PASS(GlobalStatistic.Freshness.IN_STEP),
 
     /**
      * Global counts of the previous round (all partitions, all local steps); the first round, which has none,
@@ -71,9 +79,10 @@ public enum BalanceMode {
         String f = freshness == null || freshness.isBlank() ? "two-pass" : normalise(freshness);
         return switch (f) {
             case "two-pass" -> GLOBAL_TWO_PASS;
+            case "one-pass" -> GLOBAL_ONE_PASS;
             case "stale-by-one-round", "stale" -> GLOBAL_STALE;
             case "running-buffer", "buffer" -> RUNNING_BUFFER;
-            default -> throw new IllegalArgumentException("moe.balance.freshness must be 'two-pass', "
+            default -> throw new IllegalArgumentException("moe.balance.freshness must be 'two-pass', 'one-pass', "
                     + "'stale-by-one-round' or 'running-buffer', got '" + freshness + "'");
         };
     }

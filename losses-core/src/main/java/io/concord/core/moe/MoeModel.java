@@ -40,6 +40,9 @@ import java.util.SplittableRandom;
  *       — so the sum of the partitions' contributions is exactly ∇(α·N_E·Σ_i f̄_i·P̄_i) over the union batch, and
  *       splitting a batch over partitions changes nothing (up to float rounding). T̄ is carried in the statistic
  *       because a partition cannot know it; the engine's division by W supplies the 1/T of P̄.</li>
+ *   <li>{@link BalanceMode#GLOBAL_ONE_PASS}: the same f̄ without the counting pass: the call routes its batch,
+ *       adds the counts to {@code ctx.local}, reads the merged counts through {@code ctx.global} (an in-step
+ *       statistic: the read is the collective) and back-propagates through the traces it kept.</li>
  *   <li>{@link BalanceMode#GLOBAL_STALE}: f̄ of the previous round (this round's counts are added to
  *       {@code ctx.local}); the first round balances its own batch.</li>
  *   <li>{@link BalanceMode#RUNNING_BUFFER}: the batch's counts are added to {@code ctx.local(counts)} and f is taken
@@ -205,13 +208,17 @@ public final class MoeModel implements Model<MoeExample>, StatisticsProducer<Moe
                             + "merged '" + ExpertCounts.NAME + "' statistic; run contributeStatistics on every "
                             + "partition first");
                 }
-                if (global.length != batchCounts.length
-                        || ExpertCounts.tokens(global) < ExpertCounts.tokens(batchCounts)) {
-                    throw new IllegalStateException("merged '" + ExpertCounts.NAME + "' covers "
-                            + ExpertCounts.tokens(global) + " tokens but this batch alone has "
-                            + ExpertCounts.tokens(batchCounts) + ": it is not this round's statistic");
+                return checkedRoundCounts(global, batchCounts);
+            }
+            case GLOBAL_ONE_PASS: {
+                countStatistic.merge(ctx.local(countStatistic), batchCounts);
+                long[] global = ctx.global(countStatistic);
+                if (global == null) {
+                    throw new IllegalStateException("moe.balance=global with one-pass freshness needs this round's "
+                            + "merged '" + ExpertCounts.NAME + "' statistic in the step (an in-step collective, or "
+                            + "a statistics pass where the transport has none)");
                 }
-                return global;
+                return checkedRoundCounts(global, batchCounts);
             }
             case GLOBAL_STALE: {
                 countStatistic.merge(ctx.local(countStatistic), batchCounts);
@@ -228,10 +235,19 @@ public final class MoeModel implements Model<MoeExample>, StatisticsProducer<Moe
         }
     }
 
+    private static long[] checkedRoundCounts(long[] global, long[] batchCounts) {
+        if (global.length != batchCounts.length || ExpertCounts.tokens(global) < ExpertCounts.tokens(batchCounts)) {
+            throw new IllegalStateException("merged '" + ExpertCounts.NAME + "' covers "
+                    + ExpertCounts.tokens(global) + " tokens but this batch alone has "
+                    + ExpertCounts.tokens(batchCounts) + ": it is not this round's statistic");
+        }
+        return global;
+    }
+
     /**
-     * The forward-only counting pass of {@link BalanceMode#GLOBAL_TWO_PASS}: adds the batch's expert counts and
-     * token count into {@code ctx.local(countStatistic())}. A no-op in the other modes, whose counts are collected
-     * by the loss pass itself.
+     * The forward-only counting pass of {@link BalanceMode#GLOBAL_TWO_PASS} (and of {@link BalanceMode#GLOBAL_ONE_PASS}
+     * on a transport without an in-step collective): adds the batch's expert counts and token count into
+     * {@code ctx.local(countStatistic())}. A no-op in the other modes, whose counts are collected by the loss pass.
      */
     @Override
     public void contributeStatistics(float[] params, List<MoeExample> batch, StepContext ctx) {
@@ -239,7 +255,7 @@ public final class MoeModel implements Model<MoeExample>, StatisticsProducer<Moe
     }
 
     public void contributeStatistics(double[] params, List<MoeExample> batch, StepContext ctx) {
-        if (config.balance() != BalanceMode.GLOBAL_TWO_PASS) {
+        if (config.balance() != BalanceMode.GLOBAL_TWO_PASS && config.balance() != BalanceMode.GLOBAL_ONE_PASS) {
             return;
         }
         MoeNetwork.Positions pos = net.positions(batch);

@@ -41,6 +41,16 @@ public interface GlobalStatistic<S> extends Serializable {
     enum Freshness {
         /** A forward-only statistics pass runs first; the loss pass sees this round's exact merged value. */
         TWO_PASS,
+        /**
+         * The loss sees this round's exact merged value, all-reduced in the middle of the step: the model adds its
+         * whole contribution to {@code ctx.local(statistic)} (e.g. after the forward pass) and then calls
+         * {@code ctx.global(statistic)}, which exchanges the partitions' contributions, merges them in partition
+         * order and returns the merged value; the step then continues on the activations it kept (one forward
+         * pass). Needs one model call per partition per round (global-batch sync). Where no collective exists
+         * (the driver transport) the engine computes the value beforehand with a statistics pass, as for
+         * {@link #TWO_PASS}, so the model also implements {@code StatisticsProducer}.
+         */
+        IN_STEP,
         /** The loss pass sees the previous round's merged value (null in the first round). */
         STALE_BY_ONE_ROUND,
         /**

@@ -77,6 +77,41 @@ class BalanceModeStatisticsTest {
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("K·T");
     }
 
+    /**
+     * One pass: the loss pass counts its own routing into ctx.local before it reads the merged counts, and with the
+     * same merged counts its gradient and loss are bit-identical to the two-pass model's.
+     */
+    @Test
+    void onePassCountsInTheLossPassAndEqualsTwoPassBitForBit() {
+        MoeModel onePass = new MoeModel(config(BalanceMode.GLOBAL_ONE_PASS));
+        MoeModel twoPass = new MoeModel(config(BalanceMode.GLOBAL_TWO_PASS));
+        assertThat(onePass.countStatistic().freshness()).isEqualTo(GlobalStatistic.Freshness.IN_STEP);
+        double[] params = MoeFixtures.initParams(onePass, 6);
+        List<List<MoeExample>> partitions = List.of(data.subList(0, 7), data.subList(7, 20), data.subList(20, 36));
+        long[] merged = MoeFixtures.counts(twoPass, params, data);
+        for (List<MoeExample> batch : partitions) {
+            SimpleStepContext one = SimpleStepContext.of(1, 0).withGlobal(onePass.countStatistic(), merged.clone());
+            SimpleStepContext two = SimpleStepContext.of(1, 0).withGlobal(twoPass.countStatistic(), merged.clone());
+            double[] g1 = new double[params.length];
+            double[] g2 = new double[params.length];
+            BatchLoss l1 = onePass.accumulateGradient(params, batch, g1, one);
+            BatchLoss l2 = twoPass.accumulateGradient(params, batch, g2, two);
+            assertThat(g1).containsExactly(g2);
+            assertThat(l1.lossSum()).isEqualTo(l2.lossSum());
+            assertThat(one.local(onePass.countStatistic())).as("the loss pass's own counts")
+                    .containsExactly(MoeFixtures.counts(twoPass, params, batch));
+        }
+        // the counts differ between partitions, so reading the wrong ones would change the gradient
+        double[] own = MoeFixtures.gradient(onePass, params, partitions.get(0), () -> SimpleStepContext.of(1, 0));
+        double[] global = MoeFixtures.gradient(twoPass, params, partitions.get(0),
+                () -> SimpleStepContext.of(1, 0).withGlobal(twoPass.countStatistic(), merged.clone()));
+        assertThat(maxAbsDiff(own, global)).isGreaterThan(1e-6);
+        // on one machine (nothing set) the in-step all-reduce is the batch's own counts: global = micro balancing
+        double[] micro = MoeFixtures.gradient(new MoeModel(config(BalanceMode.MICRO)), params, partitions.get(0),
+                () -> SimpleStepContext.of(1, 0));
+        assertThat(own).containsExactly(micro);
+    }
+
     @Test
     void runningBufferStepKUsesTheCountsOfSteps1ToK() {
         MoeModel buffer = new MoeModel(config(BalanceMode.RUNNING_BUFFER));

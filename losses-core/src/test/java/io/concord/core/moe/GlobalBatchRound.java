@@ -41,7 +41,11 @@ public final class GlobalBatchRound {
                              long[] previousCounts) {
         LongVectorSum counts = model.countStatistic();
         long[] merged = null;
-        if (counts.freshness() == GlobalStatistic.Freshness.TWO_PASS) {
+        // an in-step statistic has the same value as a two-pass one; here it is computed beforehand, as the
+        // engine's driver transport does
+        boolean thisRound = counts.freshness() == GlobalStatistic.Freshness.TWO_PASS
+                || counts.freshness() == GlobalStatistic.Freshness.IN_STEP;
+        if (thisRound) {
             merged = counts.zero();
             for (int j = 0; j < partitions.size(); j++) {
                 SimpleStepContext ctx = new SimpleStepContext(seed, step, j);
@@ -49,7 +53,7 @@ public final class GlobalBatchRound {
                 counts.merge(merged, ctx.local(counts));
             }
         }
-        long[] visible = counts.freshness() == GlobalStatistic.Freshness.TWO_PASS ? merged : previousCounts;
+        long[] visible = thisRound ? merged : previousCounts;
         double[] sum = new double[model.numParams()];
         BatchLoss total = BatchLoss.ZERO;
         RoutingTally tally = model.tallyStatistic().zero();

@@ -10,6 +10,7 @@ import io.concord.core.moe.BalanceMode;
 import io.concord.data.io.OnBadRecord;
 import io.concord.data.io.ReadOptions;
 import io.concord.engine.EngineConfig;
+import io.concord.engine.SyncMode;
 import io.concord.job.EvalSection;
 import io.concord.job.JobConfig;
 
@@ -47,6 +48,11 @@ public record MoeJobConfig(Long seed, SparkSection spark, Data data, ModelSectio
                     + model.experts() + "]");
         }
         BalanceMode mode = moe.mode();
+        if (mode == BalanceMode.GLOBAL_ONE_PASS && train.sync() != SyncMode.GLOBAL_BATCH) {
+            throw new ConfigException("moe.freshness", "one-pass all-reduces the counts inside the single optimizer "
+                    + "step of a round, so it needs train.sync: global-batch (use two-pass or running-buffer with "
+                    + "parameter averaging)");
+        }
         if (mode == BalanceMode.RUNNING_BUFFER && train.stepsPerRound() < 2) {
             throw new ConfigException("moe.freshness", "running-buffer accumulates counts over the local steps of "
                     + "a round, so it needs train.sync: parameter-averaging with train.localSteps >= 2 (with one "
@@ -233,6 +239,8 @@ public record MoeJobConfig(Long seed, SparkSection spark, Data data, ModelSectio
      * @param balance    {@code micro} (each partition's minibatch balances itself) or {@code global} (the expert
      *                   counts of every partition of the round are merged before the loss)
      * @param freshness  for {@code global}: {@code two-pass} (exact; a forward-only counting pass first),
+     *                   {@code one-pass} (exact; the counts are all-reduced inside the loss pass with
+     *                   {@code train.transport: allreduce}, computed by a counting pass first on the driver transport),
      *                   {@code stale-by-one-round} (the previous round's merged counts) or {@code running-buffer}
      *                   (counts of this partition's local steps so far; parameter averaging); must be unset for
      *                   {@code micro}
@@ -252,9 +260,9 @@ public record MoeJobConfig(Long seed, SparkSection spark, Data data, ModelSectio
             }
             if (balance.equals("global")) {
                 freshness = freshness == null ? "two-pass" : freshness.trim().toLowerCase(Locale.ROOT);
-                if (!List.of("two-pass", "stale-by-one-round", "running-buffer").contains(freshness)) {
+                if (!List.of("two-pass", "one-pass", "stale-by-one-round", "running-buffer").contains(freshness)) {
                     throw new ConfigException("moe.freshness", freshness,
-                            "two-pass, stale-by-one-round, running-buffer");
+                            "two-pass, one-pass, stale-by-one-round, running-buffer");
                 }
             }
             lblCoeff = Checks.nonNegative("moe.lblCoeff", lblCoeff, 0.008);

@@ -210,6 +210,11 @@ class MoeCliTest {
         assertThat(buffer.exitCode()).isEqualTo(ConcordMain.USAGE);
         assertThat(buffer.err()).contains("moe.freshness").contains("parameter-averaging");
 
+        CliRunner.Result onePass = CliRunner.run(train("b5", "--set", "moe.freshness=one-pass",
+                "--set", "train.sync=parameter-averaging", "--set", "train.localSteps=2"));
+        assertThat(onePass.exitCode()).isEqualTo(ConcordMain.USAGE);
+        assertThat(onePass.err()).contains("moe.freshness").contains("one-pass").contains("global-batch");
+
         CliRunner.Result kind = CliRunner.run(train("b4", "--set", "data.generate.dim=4"));
         assertThat(kind.exitCode()).isEqualTo(ConcordMain.USAGE);
         assertThat(kind.err()).contains("data.generate.dim").contains("kind: features");

@@ -21,6 +21,7 @@ import io.concord.engine.Sharding;
 import io.concord.engine.StatisticSet;
 import io.concord.engine.TrainingEngine;
 import io.concord.engine.TrainingState;
+import io.concord.engine.Transport;
 import io.concord.engine.checkpoint.CheckpointStore;
 import io.concord.engine.metrics.RunMetrics;
 import io.concord.job.ConcordSpark;
@@ -61,8 +62,9 @@ class MoeEngineTest {
     @BeforeAll
     static void start() {
         // local[threads, maxFailures]: task retries exist in local mode only through the master URL
+        // a stuck barrier (allreduce transport) fails its stage after 60 s instead of hanging
         sc = new JavaSparkContext(ConcordSpark.conf("local[" + PARTITIONS + ",3]", "moe-engine-test",
-                Map.of("spark.ui.enabled", "false")));
+                Map.of("spark.ui.enabled", "false", "spark.barrier.sync.timeout", "60s")));
         sc.sc().addSparkListener(new SparkListener() {
             @Override
             public void onTaskEnd(SparkListenerTaskEnd end) {
@@ -250,33 +252,110 @@ class MoeEngineTest {
         shards.unpersist(false);
     }
 
-    private record Run(MoeModel model, TrainingState state, List<long[]> countsPerRound, List<Long> tokensPerRound) {
+    /**
+     * One-pass global balancing: on the allreduce transport the loss pass routes, all-reduces the expert counts
+     * inside the task and back-propagates from the same forward; it trains bit-identically to the two-pass mode
+     * (parameters, Adam state, every round's merged counts), with one or several rounds per barrier stage, with a
+     * first-attempt failure injected into the in-step statistics collective, and on the driver transport (where it
+     * falls back to a counting pass).
+     */
+    @Test
+    void onePassEqualsTwoPassBitForBitAlsoUnderAFailureInTheInStepCollective() throws Exception {
+        JavaRDD<Shard<MoeExample>> shards = shards(data("tokens").examples(0, 60));
+        Run twoPass = train(BalanceMode.GLOBAL_TWO_PASS, shards, null, Transport.DRIVER, 1);
+        Run onePass = train(BalanceMode.GLOBAL_ONE_PASS, shards, null, Transport.ALLREDUCE, 1);
+        Run staged = train(BalanceMode.GLOBAL_ONE_PASS, shards, null, Transport.ALLREDUCE, 3);
+        Run driverFallback = train(BalanceMode.GLOBAL_ONE_PASS, shards, null, Transport.DRIVER, 1);
+        int before = INJECTED_FAILURES.get();
+        Run faulty = train(BalanceMode.GLOBAL_ONE_PASS, shards, new EngineConfig.FaultInjection(2, 1, "statistics"),
+                Transport.ALLREDUCE, 3);
+        long deadline = System.currentTimeMillis() + 10_000;
+        while (INJECTED_FAILURES.get() == before && System.currentTimeMillis() < deadline) {
+            Thread.sleep(20);
+        }
+        assertThat(INJECTED_FAILURES.get() - before).as("injected failures in the in-step collective").isEqualTo(1);
+
+        assertThat(onePass.timings.get(0)).as("the counts crossed the in-step collective")
+                .containsKey("inStepCollective");
+        int countIndex = new StatisticSet(twoPass.model.statistics()).indexOf(ExpertCounts.NAME);
+        Map<String, Run> runs = Map.of("allreduce, 1 round/stage", onePass, "allreduce, 3 rounds/stage", staged,
+                "driver transport", driverFallback, "allreduce, injected failure", faulty);
+        runs.forEach((what, run) -> {
+            assertThat(run.state.params()).as(what + " params").containsExactly(twoPass.state.params());
+            assertThat(run.state.optimizerState()).as(what + " Adam state")
+                    .containsExactly(twoPass.state.optimizerState());
+            assertThat(run.countsPerRound).as(what + " rounds").hasSize(ROUNDS);
+            for (int r = 0; r < ROUNDS; r++) {
+                assertThat(run.countsPerRound.get(r)).as(what + " round " + r + " counts")
+                        .containsExactly(twoPass.countsPerRound.get(r));
+                assertThat(ExpertCounts.tokens(run.countsPerRound.get(r))).isEqualTo(run.tokensPerRound.get(r));
+            }
+            assertThat((long[]) run.state.statistics()[countIndex]).as(what + " carried counts")
+                    .containsExactly((long[]) twoPass.state.statistics()[countIndex]);
+        });
+        // the parameters moved, and the global counts matter: micro balancing ends elsewhere
+        assertThat(twoPass.state.params()).isNotEqualTo(twoPass.initialParams);
+        Run micro = train(BalanceMode.MICRO, shards, null, Transport.ALLREDUCE, 3);
+        assertThat(micro.state.params()).isNotEqualTo(twoPass.state.params());
+        shards.unpersist(false);
+    }
+
+    private static final int ROUNDS = 5;
+
+    private record Run(MoeModel model, float[] initialParams, TrainingState state, List<long[]> countsPerRound,
+                       List<Long> tokensPerRound, List<Map<String, Double>> timings) {
     }
 
     private Run train(BalanceMode mode, JavaRDD<Shard<MoeExample>> shards, EngineConfig.FaultInjection fault) {
+        return train(mode, shards, fault, Transport.DRIVER, 1, 4);
+    }
+
+    private Run train(BalanceMode mode, JavaRDD<Shard<MoeExample>> shards, EngineConfig.FaultInjection fault,
+                      Transport transport, int roundsPerStage) {
+        return train(mode, shards, fault, transport, roundsPerStage, ROUNDS);
+    }
+
+    private Run train(BalanceMode mode, JavaRDD<Shard<MoeExample>> shards, EngineConfig.FaultInjection fault,
+                      Transport transport, int roundsPerStage, int rounds) {
         MoeModel model = new MoeModel(config("tokens", mode, 4));
         StatisticSet statistics = new StatisticSet(model.statistics());
-        EngineConfig config = EngineConfig.defaults().withRounds(4).withBatchSize(4).withFault(fault);
+        EngineConfig config = EngineConfig.defaults().withRounds(rounds).withBatchSize(4).withFault(fault)
+                .withTransport(transport, roundsPerStage);
         TrainingEngine<MoeExample> engine = new TrainingEngine<>(sc, model, Adam.adam(0.02), config, statistics,
                 SEED, RunMetrics.detached());
         TrainingState state = engine.initialState();
+        float[] initial = state.params().clone();
         List<long[]> counts = new ArrayList<>();
         List<Long> tokens = new ArrayList<>();
+        List<Map<String, Double>> timings = new ArrayList<>();
         List<Shard<MoeExample>> local = collect(shards);
         MoeRoundListener checks = new MoeRoundListener(model.config(), statistics);
-        RoundListener listener = (s, summary) -> {
-            checks.afterRound(s, summary);
-            counts.add(((long[]) summary.statistics().get(ExpertCounts.NAME)).clone());
-            long t = 0;
-            for (Shard<MoeExample> shard : local) {
-                t += engine.work().plan().batch(shard, summary.round()).stream().mapToLong(MoeExample::positions)
-                        .sum();
+        RoundListener listener = new RoundListener() {
+            @Override
+            public Decision afterRound(TrainingState s, RoundSummary summary) {
+                checks.afterRound(s, summary);
+                long[] merged = (long[]) summary.statistics().get(ExpertCounts.NAME);
+                if (merged != null) {
+                    counts.add(merged.clone());
+                }
+                timings.add(summary.timingsMs());
+                long t = 0;
+                for (Shard<MoeExample> shard : local) {
+                    t += engine.work().plan().batch(shard, summary.round()).stream()
+                            .mapToLong(MoeExample::positions).sum();
+                }
+                tokens.add(t);
+                return Decision.CONTINUE;
             }
-            tokens.add(t);
-            return RoundListener.Decision.CONTINUE;
+
+            /** Reads the round's statistics only, so allreduce stages may run several rounds. */
+            @Override
+            public boolean needsStateAfter(int completedRounds) {
+                return false;
+            }
         };
         engine.train(shards, state, listener, null);
-        return new Run(model, state, counts, tokens);
+        return new Run(model, initial, state, counts, tokens, timings);
     }
 
     private static double[] toDouble(float[] a) {
