@@ -60,7 +60,8 @@ final class BarrierStages<R> implements Serializable {
     private static final long SLOT_WAIT_MS = 30_000;
 
     private final transient JavaSparkContext sc;
-    private final RoundWork<R> work;
+    /** Driver side only: each task takes its own from the per-run bundle. */
+    private final transient RoundWork<R> work;
     private final SyncStrategy sync;
     private final Transport transport;
     private final boolean shardedState;
@@ -111,7 +112,7 @@ final class BarrierStages<R> implements Serializable {
      * parameters and optimizer state into {@code state} (statistics and the round counter are the caller's) and
      * returns one report per round.
      */
-    List<RoundReport> run(JavaRDD<Shard<R>> shards, TrainingState state, int rounds) {
+    List<RoundReport> run(JavaRDD<Shard<R>> shards, TrainingState state, int rounds, RunBundle<R> bundle) {
         int parts = shards.getNumPartitions();
         checkSlots(parts);
         long start = System.nanoTime();
@@ -123,7 +124,7 @@ final class BarrierStages<R> implements Serializable {
         Function1<scala.collection.Iterator<Shard<R>>, scala.collection.Iterator<StageOutput>> task =
                 (Function1<scala.collection.Iterator<Shard<R>>, scala.collection.Iterator<StageOutput>> & Serializable)
                         it -> JavaConverters.asScalaIterator(self.runTask(JavaConverters.asJavaIterator(it),
-                                broadcast.value()));
+                                broadcast.value(), bundle.value()));
         ClassTag<StageOutput> tag = ClassTag$.MODULE$.apply(StageOutput.class);
         // Spark retries a failed barrier stage only when it is a shuffle-map stage (a result stage may have handed
         // results out already): the owners' slices therefore cross one small shuffle before reaching the driver.
@@ -219,7 +220,7 @@ final class BarrierStages<R> implements Serializable {
 
     // ---------------------------------------------------------------------------------------------- executor side
 
-    private Iterator<StageOutput> runTask(Iterator<Shard<R>> it, StageInput in) {
+    private Iterator<StageOutput> runTask(Iterator<Shard<R>> it, StageInput in, RoundWork<R> work) {
         Shard<R> shard = it.next();
         if (it.hasNext()) {
             throw new IllegalStateException("partition holds more than one shard");
@@ -228,7 +229,7 @@ final class BarrierStages<R> implements Serializable {
         PeerExchange exchange = PeerExchange.open(transport, task, in.nonce());
         boolean finished = false;
         try {
-            StageOutput out = new TaskRounds(task, exchange, shard, in).run();
+            StageOutput out = new TaskRounds(work, task, exchange, shard, in).run();
             exchange.close();
             finished = true;
             return List.of(out).iterator();
@@ -241,6 +242,7 @@ final class BarrierStages<R> implements Serializable {
 
     /** The rounds of one task of one stage. */
     private final class TaskRounds {
+        private final RoundWork<R> work;
         private final BarrierTaskContext task;
         private final PeerExchange exchange;
         private final Shard<R> shard;
@@ -255,7 +257,9 @@ final class BarrierStages<R> implements Serializable {
         private final StateLayout layout;
         private Object[] carried;
 
-        TaskRounds(BarrierTaskContext task, PeerExchange exchange, Shard<R> shard, StageInput in) {
+        TaskRounds(RoundWork<R> work, BarrierTaskContext task, PeerExchange exchange, Shard<R> shard,
+                   StageInput in) {
+            this.work = work;
             this.task = task;
             this.exchange = exchange;
             this.shard = shard;
@@ -374,8 +378,7 @@ final class BarrierStages<R> implements Serializable {
         private Object[] collectiveStatistics(int round, Object[] stale) {
             EngineStepContext ctx = new EngineStepContext(work.seed(), shard.partition(), statistics, null, stale,
                     statistics.zeros());
-            @SuppressWarnings("unchecked")
-            StatisticsProducer<R> producer = (StatisticsProducer<R>) work.model();
+            StatisticsProducer<R> producer = work.capabilities().statistics();
             int steps = work.config().stepsPerRound();
             for (int k = 0; k < steps; k++) {
                 long step = (long) round * steps + k;
