@@ -106,7 +106,7 @@ public final class LossRegistry {
                 v -> new ProtoTripletLoss(v.integer("way"), v.real("margin")));
         register("icnn", MetricLoss.class, ParamTable.of(
                 Param.integer("k", 4, Rule.POSITIVE_INT, "neighbours scored"),
-                Param.integer("ipc", "k + 1", Rule.POSITIVE_INT, "neighbours examined"),
+                Param.optionalInteger("ipc", "k + 1", Rule.POSITIVE_INT, "neighbours examined"),
                 Param.bool("dropFirstNeighbour", true, "skip the nearest neighbour (the point itself)")),
                 v -> new IcnnLoss(v.integer("k"), v.has("ipc") ? v.integer("ipc") : null,
                         v.bool("dropFirstNeighbour")));

@@ -36,7 +36,7 @@ public record Param(String name, Type type, Object defaultValue, String defaultD
     }
 
     /** An integer whose default depends on other parameters or is "unset"; {@code defaultDoc} describes it. */
-    public static Param integer(String name, String defaultDoc, Rule rule, String doc) {
+    public static Param optionalInteger(String name, String defaultDoc, Rule rule, String doc) {
         return new Param(name, Type.INT, null, defaultDoc, rule.text, rule.test, List.of(), doc);
     }
 
