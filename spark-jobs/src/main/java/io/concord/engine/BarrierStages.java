@@ -41,6 +41,7 @@ import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
+import java.util.function.Supplier;
 import java.util.Comparator;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -68,7 +69,10 @@ final class BarrierStages<R> implements Serializable {
     private static final long SLOT_WAIT_MS = 30_000;
 
     private final transient JavaSparkContext sc;
-    private final RoundWork<R> work;
+    /** Driver side only: each task takes its own from the per-run bundle. */
+    private final transient RoundWork<R> work;
+    /** The engine's per-run bundle, broadcast on first use. */
+    private final transient Supplier<RunBundle<R>> bundles;
     private final SyncStrategy sync;
     private final Transport transport;
     private final boolean shardedState;
@@ -88,9 +92,10 @@ final class BarrierStages<R> implements Serializable {
     private transient long lastDriverBytesReceived;
     private transient long lastPeerBytes;
 
-    BarrierStages(JavaSparkContext sc, RoundWork<R> work, SyncStrategy sync) {
+    BarrierStages(JavaSparkContext sc, RoundWork<R> work, SyncStrategy sync, Supplier<RunBundle<R>> bundles) {
         this.sc = sc;
         this.work = work;
+        this.bundles = bundles;
         this.sync = sync;
         this.transport = work.config().transport();
         this.shardedState = shardsState(work);
@@ -225,6 +230,7 @@ final class BarrierStages<R> implements Serializable {
     private List<StageOutput> execute(JavaRDD<Shard<R>> shards, StageInput input, boolean writesSlices) {
         int parts = shards.getNumPartitions();
         Broadcast<StageInput> broadcast = sc.broadcast(input);
+        RunBundle<R> bundle = bundles.get();
         SerializableConfiguration hadoopConf = writesSlices ? new SerializableConfiguration(sc.hadoopConfiguration())
                 : null;
         final BarrierStages<R> self = this;
@@ -232,7 +238,7 @@ final class BarrierStages<R> implements Serializable {
         Function1<scala.collection.Iterator<Shard<R>>, scala.collection.Iterator<StageOutput>> task =
                 (Function1<scala.collection.Iterator<Shard<R>>, scala.collection.Iterator<StageOutput>> & Serializable)
                         it -> JavaConverters.asScalaIterator(self.runTask(JavaConverters.asJavaIterator(it),
-                                broadcast.value(), hadoopConf));
+                                broadcast.value(), bundle.value(), hadoopConf));
         ClassTag<StageOutput> tag = ClassTag$.MODULE$.apply(StageOutput.class);
         // Spark retries a failed barrier stage only when it is a shuffle-map stage (a result stage may have handed
         // results out already): the task results therefore cross one small shuffle before reaching the driver.
@@ -372,7 +378,7 @@ final class BarrierStages<R> implements Serializable {
 
     // ---------------------------------------------------------------------------------------------- executor side
 
-    private Iterator<StageOutput> runTask(Iterator<Shard<R>> it, StageInput in,
+    private Iterator<StageOutput> runTask(Iterator<Shard<R>> it, StageInput in, RoundWork<R> work,
                                           SerializableConfiguration hadoopConf) {
         Shard<R> shard = it.next();
         if (it.hasNext()) {
@@ -382,7 +388,7 @@ final class BarrierStages<R> implements Serializable {
         PeerExchange exchange = PeerExchange.open(transport, task, in.nonce());
         boolean finished = false;
         try {
-            StageOutput out = new TaskRounds(task, exchange, shard, in, hadoopConf).run();
+            StageOutput out = new TaskRounds(work, task, exchange, shard, in, hadoopConf).run();
             exchange.close();
             finished = true;
             return List.of(out).iterator();
@@ -395,6 +401,7 @@ final class BarrierStages<R> implements Serializable {
 
     /** The rounds of one task of one stage. */
     private final class TaskRounds {
+        private final RoundWork<R> work;
         private final BarrierTaskContext task;
         private final PeerExchange exchange;
         private final Shard<R> shard;
@@ -410,8 +417,9 @@ final class BarrierStages<R> implements Serializable {
         private final StateLayout layout;
         private Object[] carried;
 
-        TaskRounds(BarrierTaskContext task, PeerExchange exchange, Shard<R> shard, StageInput in,
-                   SerializableConfiguration hadoopConf) {
+        TaskRounds(RoundWork<R> work, BarrierTaskContext task, PeerExchange exchange, Shard<R> shard,
+                   StageInput in, SerializableConfiguration hadoopConf) {
+            this.work = work;
             this.task = task;
             this.exchange = exchange;
             this.shard = shard;
@@ -576,8 +584,7 @@ final class BarrierStages<R> implements Serializable {
         private Object[] collectiveStatistics(int round, Object[] stale) {
             EngineStepContext ctx = new EngineStepContext(work.seed(), shard.partition(), statistics, null, stale,
                     statistics.zeros());
-            @SuppressWarnings("unchecked")
-            StatisticsProducer<R> producer = (StatisticsProducer<R>) work.model();
+            StatisticsProducer<R> producer = work.capabilities().statistics();
             int steps = work.config().stepsPerRound();
             for (int k = 0; k < steps; k++) {
                 long step = (long) round * steps + k;

@@ -1,6 +1,7 @@
 package io.concord.engine;
 
 import io.concord.core.model.Model;
+import io.concord.core.model.ModelCapabilities;
 import io.concord.core.model.StatisticsProducer;
 import io.concord.core.optim.Optimizer;
 import io.concord.core.stat.GlobalStatistic.Freshness;
@@ -29,10 +30,11 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * The round loop. Each round: broadcast parameters (+ optimizer state when the sync mode ships it, + the stale
+ * The round loop. Once per run: broadcast the per-run bundle ({@link RunBundle}: model, optimizer, config,
+ * statistics). Each round: broadcast parameters (+ optimizer state when the sync mode ships it, + the stale
  * statistics) → optionally a statistics pass whose exact merged value is broadcast → every partition computes on its
- * shard → ONE action returns the merged {@link RoundRecord} → the driver updates, reports and checkpoints. Old
- * broadcasts are destroyed as soon as their action has finished.
+ * shard → ONE action returns the merged {@link RoundRecord} → the driver updates, reports and checkpoints. A round's
+ * broadcasts are destroyed as soon as its action has finished, the bundle when {@link #train} returns.
  */
 public final class TrainingEngine<R> {
 
@@ -44,25 +46,30 @@ public final class TrainingEngine<R> {
     private final RunMetrics metrics;
     private final StatisticAccumulator statisticsPassAccumulator;
     private final BarrierStages<R> stages;
+    private RunBundle<R> bundle;
 
+    /** A run whose model declares all it needs ({@link Model#capabilities()}). */
     public TrainingEngine(JavaSparkContext sc, Model<R> model, Optimizer optimizer, EngineConfig config,
                           StatisticSet statistics, long seed, RunMetrics metrics) {
-        this(sc, model, optimizer, config, statistics, seed, metrics, model);
+        this(sc, model, optimizer, config, statistics, seed, metrics, null);
     }
 
     /**
-     * @param curvature what a curvature optimizer (Sophia) gets its estimates from: a
-     *                  {@code SampledLabelGradientModel} / {@code HessianVectorProductModel} (often the model itself)
+     * @param curvature a companion that provides a curvature optimizer's (Sophia's) inputs for a model that does
+     *                  not declare them itself (e.g. {@code LinearSoftmaxCurvature} for a linear classifier); null
+     *                  for the model's own
      */
     public TrainingEngine(JavaSparkContext sc, Model<R> model, Optimizer optimizer, EngineConfig config,
                           StatisticSet statistics, long seed, RunMetrics metrics, Object curvature) {
         this.sc = Objects.requireNonNull(sc, "sc");
+        ModelCapabilities<R> capabilities = curvature == null ? model.capabilities()
+                : model.capabilities().withCurvature(curvature);
         this.work = new RoundWork<>(model, optimizer, new BatchPlan(seed, config.batchSize(), config.shuffle()),
-                config, statistics, seed, curvature);
+                config, statistics, seed, capabilities);
         OptimizerSteps.checkCompatible(work);
         this.sync = SyncStrategy.of(config.sync());
         this.metrics = metrics == null ? RunMetrics.detached() : metrics;
-        if (statistics.needsStatisticsPass() && !(model instanceof StatisticsProducer)) {
+        if (statistics.needsStatisticsPass() && capabilities.statistics() == null) {
             throw new IllegalArgumentException("a TWO_PASS or IN_STEP statistic needs a model implementing "
                     + "StatisticsProducer; " + model.getClass().getName() + " does not");
         }
@@ -72,11 +79,28 @@ public final class TrainingEngine<R> {
         }
         this.statisticsPassAccumulator = new StatisticAccumulator(statistics);
         sc.sc().register(statisticsPassAccumulator, "concord.statistics-pass");
-        this.stages = config.transport().barrier() ? new BarrierStages<>(sc, work, sync) : null;
+        this.stages = config.transport().barrier() ? new BarrierStages<>(sc, work, sync, this::bundle) : null;
     }
 
     public RoundWork<R> work() {
         return work;
+    }
+
+    /** The per-run bundle, broadcast on first use. */
+    private RunBundle<R> bundle() {
+        if (bundle == null) {
+            bundle = RunBundle.ship(sc, work);
+            LOG.info("per-run bundle (model, optimizer, config, statistics): {} bytes, broadcast once",
+                    bundle.size());
+        }
+        return bundle;
+    }
+
+    private void releaseBundle() {
+        if (bundle != null) {
+            bundle.destroy();
+            bundle = null;
+        }
     }
 
     /** Fresh parameters (from the model's seeded initialisation) and optimizer state, at round 0. */
@@ -95,9 +119,16 @@ public final class TrainingEngine<R> {
      */
     public int train(JavaRDD<Shard<R>> shards, TrainingState state, RoundListener listener,
                      Checkpointer checkpointer) {
-        if (stages != null) {
-            return trainInStages(shards, state, listener, checkpointer);
+        try {
+            return stages != null ? trainInStages(shards, state, listener, checkpointer)
+                    : trainRounds(shards, state, listener, checkpointer);
+        } finally {
+            releaseBundle();
         }
+    }
+
+    private int trainRounds(JavaRDD<Shard<R>> shards, TrainingState state, RoundListener listener,
+                            Checkpointer checkpointer) {
         int totalRounds = work.config().rounds();
         int ran = 0;
         while (state.nextRound() < totalRounds) {
@@ -297,14 +328,13 @@ public final class TrainingEngine<R> {
 
     private RoundRecord computeRound(JavaRDD<Shard<R>> shards, Broadcast<RoundInput> input,
                                      Broadcast<Object[]> twoPass) {
-        final RoundWork<R> w = work;
+        final RunBundle<R> b = bundle();
         final SyncStrategy s = sync;
         JavaRDD<RoundRecord> records = shards.mapPartitions(
-                (Iterator<Shard<R>> it) -> computeOnExecutor(w, s, it, input.value(),
+                (Iterator<Shard<R>> it) -> computeOnExecutor(b.value(), s, it, input.value(),
                         twoPass == null ? null : twoPass.value()));
-        final StatisticSet statistics = w.statistics();
-        return OrderedReduce.reduce(records, (a, b) -> a.merge(b, statistics), w.config().aggregationDepth(),
-                RoundRecord.class);
+        return OrderedReduce.reduce(records, (x, y) -> x.merge(y, b.value().statistics()),
+                work.config().aggregationDepth(), RoundRecord.class);
     }
 
     private static <R> Iterator<RoundRecord> computeOnExecutor(RoundWork<R> work, SyncStrategy sync,
@@ -325,16 +355,16 @@ public final class TrainingEngine<R> {
      * exactly once whatever retries or speculative attempts occur.
      */
     private Object[] statisticsPass(JavaRDD<Shard<R>> shards, Broadcast<RoundInput> input) {
-        final RoundWork<R> w = work;
+        final RunBundle<R> b = bundle();
         final StatisticAccumulator accumulator = statisticsPassAccumulator;
         accumulator.reset();
         shards.foreachPartition(it -> {
+            RoundWork<R> w = b.value();
             Shard<R> shard = single(it);
             RoundInput in = input.value();
             EngineStepContext ctx = new EngineStepContext(w.seed(), shard.partition(), w.statistics(), null,
                     in.staleStatistics(), w.statistics().zeros());
-            @SuppressWarnings("unchecked")
-            StatisticsProducer<R> producer = (StatisticsProducer<R>) w.model();
+            StatisticsProducer<R> producer = w.capabilities().statistics();
             int steps = w.config().stepsPerRound();
             for (int k = 0; k < steps; k++) {
                 long step = (long) in.round() * steps + k;
@@ -353,11 +383,12 @@ public final class TrainingEngine<R> {
      * at the updated parameters on the round's batch; the driver folds the global mean into the optimizer state.
      */
     private void curvaturePass(JavaRDD<Shard<R>> shards, TrainingState state, int round) {
-        final RoundWork<R> w = work;
+        final RunBundle<R> b = bundle();
         final long t = round + 1L;
         Broadcast<float[]> params = sc.broadcast(state.params());
         sc.setJobDescription("round " + round + ": curvature pass");
         JavaRDD<RoundRecord> contributions = shards.mapPartitions(it -> {
+            RoundWork<R> w = b.value();
             Shard<R> shard = single(it);
             EngineStepContext ctx = new EngineStepContext(w.seed(), shard.partition(), w.statistics(), null, null,
                     w.statistics().zeros());
@@ -366,11 +397,10 @@ public final class TrainingEngine<R> {
                     ctx.curvatureContext(round), t);
             return List.of(new RoundRecord(sum, null, weight, 0.0, 0, null, 0)).iterator();
         });
-        final StatisticSet statistics = w.statistics();
-        RoundRecord merged = OrderedReduce.reduce(contributions, (a, b) -> a.merge(b, statistics), 1,
+        RoundRecord merged = OrderedReduce.reduce(contributions, (x, y) -> x.merge(y, b.value().statistics()), 1,
                 RoundRecord.class);
         params.destroy();
-        OptimizerSteps.foldCurvature(w, merged.vector(), merged.weight(), state.optimizerState(), t);
+        OptimizerSteps.foldCurvature(work, merged.vector(), merged.weight(), state.optimizerState(), t);
     }
 
     private static <R> Shard<R> single(Iterator<Shard<R>> it) {

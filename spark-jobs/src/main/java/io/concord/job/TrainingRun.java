@@ -78,10 +78,13 @@ public final class TrainingRun {
     public static <R> Outcome<R> train(JobContext ctx, Model<R> model, Optimizer optimizer, EngineConfig train,
                                        long seed, StatisticSet statistics, JavaRDD<Shard<R>> shards,
                                        RoundListener listener) {
-        return train(ctx, model, optimizer, train, seed, statistics, shards, listener, model);
+        return train(ctx, model, optimizer, train, seed, statistics, shards, listener, null);
     }
 
-    /** As above, with the curvature source a curvature optimizer (Sophia) needs when it is not the model. */
+    /**
+     * As above, with a companion providing a curvature optimizer's (Sophia's) inputs for a model that does not
+     * declare them ({@code TrainingEngine}'s {@code curvature}); null for the model's own.
+     */
     public static <R> Outcome<R> train(JobContext ctx, Model<R> model, Optimizer optimizer, EngineConfig train,
                                        long seed, StatisticSet statistics, JavaRDD<Shard<R>> shards,
                                        RoundListener listener, Object curvature) {

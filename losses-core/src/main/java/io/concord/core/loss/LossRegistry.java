@@ -1,7 +1,9 @@
 package io.concord.core.loss;
 
+import io.concord.core.param.Param;
+import io.concord.core.param.Param.Rule;
 import io.concord.core.param.ParamException;
-import io.concord.core.param.ConfigParams;
+import io.concord.core.param.ParamTable;
 
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -20,7 +22,9 @@ import java.util.function.Function;
  *   loss: {name: aldr-kl, margin: 0.1, lambda0: 1.0, alpha: 2.0}
  * </pre>
  * Every entry is an {@link Objective}; the preference and sequence objectives of {@code core.pref} join the same
- * catalog through an {@link ObjectiveProvider}. Losses come in several kinds because their inputs differ: {@link Loss} (outputs and target rows), {@link
+ * catalog through an {@link ObjectiveProvider}. Every entry declares its parameters once ({@link ParamTable}: name,
+ * default, rule, doc); the declarations check the config and make the README's tables ({@link #declarations}).
+ * Losses come in several kinds because their inputs differ: {@link Loss} (outputs and target rows), {@link
  * ExampleStateLoss} (with per-example state), {@link RandomizedLoss}, {@link MetricLoss}, {@link ConRLoss} (features,
  * targets, predictions) and {@link NormalizedSoftmaxLoss} (features and class weights). {@link #create(String, Map,
  * Class)} asks for a kind and says which names provide it when the configured loss is of another kind.
@@ -29,58 +33,96 @@ public final class LossRegistry {
 
     private static final String SECTION = "loss";
 
-    /** @param keys the parameters, or null when the factory checks its own (objectives of providers) */
-    private record Entry(Class<? extends Objective> kind, Set<String> keys,
+    private record Entry(Class<? extends Objective> kind, ParamTable params,
                          BiFunction<String, Map<String, ?>, ? extends Objective> factory) {
     }
 
     private static final Map<String, Entry> ENTRIES = new LinkedHashMap<>();
 
+    private static Param margin(double defaultValue, String doc) {
+        return Param.real("margin", defaultValue, Rule.NON_NEGATIVE, doc);
+    }
+
+    private static Param temperature(double defaultValue) {
+        return Param.real("temperature", defaultValue, Rule.POSITIVE, "softmax temperature");
+    }
+
     static {
-        register("cross-entropy", Loss.class, Set.of(), p -> SoftmaxCrossEntropy.INSTANCE);
-        register("comp-sum", Loss.class, Set.of("tau"), p -> CompSumLoss.of(p.requireDouble("tau")));
-        register("gce", Loss.class, Set.of("q"), p -> CompSumLoss.generalizedCrossEntropy(p.getDouble("q", 0.7)));
-        register("mae", Loss.class, Set.of(), p -> CompSumLoss.meanAbsoluteError());
-        register("z-loss", Loss.class, Set.of("a", "b", "eps"), p -> new SphericalZLoss(p.getDouble("a", 1.0),
-                p.getDouble("b", 1.0), p.getDouble("eps", 1e-12)));
-        register("logit-z-loss", Loss.class, Set.of("coefficient", "crossEntropy"), p -> new LogitZLoss(
-                p.getDouble("coefficient", 1e-4), p.getBoolean("crossEntropy", true)));
-        register("stablemax", Loss.class, Set.of(), p -> StableMaxCrossEntropy.INSTANCE);
-        register("ldr-kl", Loss.class, Set.of("margin", "lambda"), p -> new LdrKlLoss(p.getDouble("margin", 0.1),
-                p.getDouble("lambda", 1.0)));
-        register("aldr-kl", ExampleStateLoss.class, Set.of("margin", "lambda0", "alpha", "softplus"),
-                p -> new AldrKlLoss(p.getDouble("margin", 0.1), p.getDouble("lambda0", 1.0),
-                        p.getDouble("alpha", 2.0), p.getBoolean("softplus", false)));
-        register("ensloss", RandomizedLoss.class, Set.of("boxCoxLambda"),
-                p -> new EnsLoss(p.getDouble("boxCoxLambda", 0.0)));
-        register("infonce", Loss.class, Set.of("temperature"), p -> new InfoNceLoss(p.getDouble("temperature",
-                0.07)));
-        register("conr", ConRLoss.class, Set.of("window", "temperature", "pushWeight"), p -> new ConRLoss(
-                p.getDouble("window", 1.0), p.getDouble("temperature", 0.07), p.getDouble("pushWeight", 0.01)));
-        register("pseudo-huber", Loss.class, Set.of("c", "cPerSqrtDim"), p -> {
-            if (p.has("c") && p.has("cPerSqrtDim")) {
-                throw new ParamException(p.key("c"), "give either c or cPerSqrtDim, not both");
-            }
-            return p.has("c") ? PseudoHuberLoss.withConstant(p.requireDouble("c"))
-                    : PseudoHuberLoss.scaledByDimension(p.getDouble("cPerSqrtDim",
-                    PseudoHuberLoss.PAPER_C_PER_SQRT_DIM));
-        });
-        register("pass-at-n", Loss.class, Set.of("n"), p -> new PassAtNLoss(p.requireInt("n")));
-        register("proto-triplet", MetricLoss.class, Set.of("way", "margin"), p -> new ProtoTripletLoss(
-                p.getInt("way", 5), p.getDouble("margin", 0.5)));
-        register("icnn", MetricLoss.class, Set.of("k", "ipc", "dropFirstNeighbour"), p -> new IcnnLoss(
-                p.getInt("k", 4), p.getIntOrNull("ipc"), p.getBoolean("dropFirstNeighbour", true)));
-        register("normalized-softmax", NormalizedSoftmaxLoss.class, Set.of("scale", "margin"),
-                p -> new NormalizedSoftmaxLoss(p.getDouble("scale", 64.0), p.getDouble("margin", 0.0)));
+        register("cross-entropy", Loss.class, ParamTable.of(), v -> SoftmaxCrossEntropy.INSTANCE);
+        register("comp-sum", Loss.class, ParamTable.of(
+                Param.real("tau", "required", Rule.NON_NEGATIVE, "the comp-sum member (1 = cross-entropy)")),
+                v -> CompSumLoss.of(v.real("tau")));
+        register("gce", Loss.class, ParamTable.of(
+                Param.real("q", 0.7, Rule.in(0, 1, false, true), "generalized cross-entropy exponent")),
+                v -> CompSumLoss.generalizedCrossEntropy(v.real("q")));
+        register("mae", Loss.class, ParamTable.of(), v -> CompSumLoss.meanAbsoluteError());
+        register("z-loss", Loss.class, ParamTable.of(
+                Param.real("a", 1.0, Rule.POSITIVE, "softplus sharpness"),
+                Param.real("b", 1.0, Rule.FINITE, "target margin of the standardized logit"),
+                Param.real("eps", 1e-12, Rule.POSITIVE, "added to the logits' standard deviation")),
+                v -> new SphericalZLoss(v.real("a"), v.real("b"), v.real("eps")));
+        register("logit-z-loss", Loss.class, ParamTable.of(
+                Param.real("coefficient", 1e-4, Rule.NON_NEGATIVE, "weight of (log Z)^2"),
+                Param.bool("crossEntropy", true, "add the cross-entropy term")),
+                v -> new LogitZLoss(v.real("coefficient"), v.bool("crossEntropy")));
+        register("stablemax", Loss.class, ParamTable.of(), v -> StableMaxCrossEntropy.INSTANCE);
+        register("ldr-kl", Loss.class, ParamTable.of(margin(0.1, "label margin c"),
+                Param.real("lambda", 1.0, Rule.POSITIVE, "KL regularisation strength")),
+                v -> new LdrKlLoss(v.real("margin"), v.real("lambda")));
+        register("aldr-kl", ExampleStateLoss.class, ParamTable.of(margin(0.1, "label margin c"),
+                Param.real("lambda0", 1.0, Rule.POSITIVE, "initial per-example lambda"),
+                Param.real("alpha", 2.0, new Rule("a finite number > 1", a -> a > 1.0 && !Double.isInfinite(a)),
+                        "lambda adaptation scale"),
+                Param.bool("softplus", false, "scores through softplus")),
+                v -> new AldrKlLoss(v.real("margin"), v.real("lambda0"), v.real("alpha"), v.bool("softplus")));
+        register("ensloss", RandomizedLoss.class, ParamTable.of(
+                Param.real("boxCoxLambda", 0.0, Rule.FINITE, "Box-Cox transform of the drawn derivatives")),
+                v -> new EnsLoss(v.real("boxCoxLambda")));
+        register("infonce", Loss.class, ParamTable.of(temperature(0.07)),
+                v -> new InfoNceLoss(v.real("temperature")));
+        register("conr", ConRLoss.class, ParamTable.of(
+                Param.real("window", 1.0, Rule.NON_NEGATIVE, "label distance within which examples are positives"),
+                temperature(0.07),
+                Param.real("pushWeight", 0.01, Rule.NON_NEGATIVE, "weight of the contrastive term")),
+                v -> new ConRLoss(v.real("window"), v.real("temperature"), v.real("pushWeight")));
+        register("pseudo-huber", Loss.class, ParamTable.of(
+                Param.real("c", "none", Rule.POSITIVE, "a fixed c (instead of cPerSqrtDim)"),
+                Param.real("cPerSqrtDim", "0.00054 (the paper's)", Rule.POSITIVE,
+                        "c = cPerSqrtDim * sqrt(dimension)")),
+                v -> {
+                    if (v.has("c") && v.has("cPerSqrtDim")) {
+                        throw new ParamException(v.key("c"), "give either c or cPerSqrtDim, not both");
+                    }
+                    return v.has("c") ? PseudoHuberLoss.withConstant(v.real("c"))
+                            : PseudoHuberLoss.scaledByDimension(v.real("cPerSqrtDim",
+                            PseudoHuberLoss.PAPER_C_PER_SQRT_DIM));
+                });
+        register("pass-at-n", Loss.class, ParamTable.of(
+                Param.integer("n", null, Rule.POSITIVE_INT, "attempts N")),
+                v -> new PassAtNLoss(v.integer("n")));
+        register("proto-triplet", MetricLoss.class, ParamTable.of(
+                Param.integer("way", 5, Rule.POSITIVE_INT, "nearest prototypes compared"),
+                margin(0.5, "triplet margin")),
+                v -> new ProtoTripletLoss(v.integer("way"), v.real("margin")));
+        register("icnn", MetricLoss.class, ParamTable.of(
+                Param.integer("k", 4, Rule.POSITIVE_INT, "neighbours scored"),
+                Param.optionalInteger("ipc", "k + 1", Rule.POSITIVE_INT, "neighbours examined"),
+                Param.bool("dropFirstNeighbour", true, "skip the nearest neighbour (the point itself)")),
+                v -> new IcnnLoss(v.integer("k"), v.has("ipc") ? v.integer("ipc") : null,
+                        v.bool("dropFirstNeighbour")));
+        register("normalized-softmax", NormalizedSoftmaxLoss.class, ParamTable.of(
+                Param.real("scale", 64.0, Rule.POSITIVE, "scale s of the cosine logits"),
+                margin(0.0, "additive cosine margin m (CosFace)")),
+                v -> new NormalizedSoftmaxLoss(v.real("scale"), v.real("margin")));
         registerProviders();
     }
 
     private LossRegistry() {
     }
 
-    private static void register(String name, Class<? extends Objective> kind, Set<String> keys,
-                                 Function<ConfigParams, ? extends Objective> f) {
-        ENTRIES.put(name, new Entry(kind, keys, (section, raw) -> f.apply(new ConfigParams(section, name, raw, keys))));
+    private static void register(String name, Class<? extends Objective> kind, ParamTable params,
+                                 Function<ParamTable.Values, ? extends Objective> f) {
+        ENTRIES.put(name, new Entry(kind, params, (section, raw) -> f.apply(params.read(section, name, raw))));
     }
 
     /** The objectives of other packages (preference and sequence objectives), after the built-in ones. */
@@ -88,7 +130,7 @@ public final class LossRegistry {
         for (ObjectiveProvider provider : ServiceLoader.load(ObjectiveProvider.class,
                 LossRegistry.class.getClassLoader())) {
             for (ObjectiveProvider.Entry e : provider.entries()) {
-                if (ENTRIES.putIfAbsent(e.name(), new Entry(e.kind(), null, e.factory())) != null) {
+                if (ENTRIES.putIfAbsent(e.name(), new Entry(e.kind(), e.params(), e.factory())) != null) {
                     throw new IllegalStateException("loss name " + e.name() + " registered twice");
                 }
             }
@@ -111,10 +153,14 @@ public final class LossRegistry {
         return out;
     }
 
-    /** The parameters {@code name} accepts (empty for objectives that check their own keys). */
+    /** The parameters {@code name} accepts. */
     public static Set<String> parameters(String name) {
-        Set<String> keys = entry(name).keys();
-        return keys == null ? Set.of() : keys;
+        return entry(name).params().names();
+    }
+
+    /** The declared parameters of {@code name}: defaults, allowed values, meaning. */
+    public static ParamTable declarations(String name) {
+        return entry(name).params();
     }
 
     /** The kind of the objective {@code name} creates. */

@@ -1,5 +1,7 @@
 package io.concord.core.loss;
 
+import io.concord.core.param.ParamTable;
+
 import java.util.List;
 import java.util.Map;
 import java.util.function.BiFunction;
@@ -10,8 +12,11 @@ import java.util.function.BiFunction;
  */
 public interface ObjectiveProvider {
 
-    /** One catalog entry: its name, kind, and a factory reading the raw section whose full key path is given. */
-    record Entry(String name, Class<? extends Objective> kind,
+    /**
+     * One catalog entry: its name, kind, declared parameters, and a factory reading the raw section whose full key
+     * path is given.
+     */
+    record Entry(String name, Class<? extends Objective> kind, ParamTable params,
                  BiFunction<String, Map<String, ?>, ? extends Objective> factory) {
     }
 

@@ -8,8 +8,8 @@ import java.util.List;
  *
  * <p>The engine owns the parameter and gradient vectors; a model only reads {@code params} and adds into
  * {@code grad}. That keeps models stateless and lets the engine average, checkpoint and ship parameters without
- * knowing the model. Implementations must be {@link Serializable}: the engine ships them to executors inside task
- * closures.
+ * knowing the model. Implementations must be {@link Serializable}: the engine ships them to executors once per run,
+ * inside its per-run bundle.
  *
  * @param <R> the record type of one training example
  */
@@ -43,6 +43,15 @@ public interface Model<R> extends Serializable {
      */
     default double regularize(float[] params, float[] grad) {
         return 0.0;
+    }
+
+    /**
+     * What this model can do beyond this interface, declared rather than discovered by the caller: by default the
+     * capability interfaces the class implements, shared by task threads. A decorator returns its wrapped model's
+     * capabilities; a model with unsynchronised mutable state returns them {@link ModelCapabilities#notThreadSafe()}.
+     */
+    default ModelCapabilities<R> capabilities() {
+        return ModelCapabilities.implementedBy(this);
     }
 
     /** How summed example gradients become the optimizer's gradient. */

@@ -1,5 +1,8 @@
 package io.concord.core.optim;
 
+import io.concord.core.model.HessianVectorProductModel;
+import io.concord.core.model.SampledLabelGradientModel;
+
 /**
  * An optimizer that also needs a diagonal curvature estimate every few steps (Sophia). The engine drives it:
  * <ol>

@@ -1,7 +1,9 @@
 package io.concord.core.optim;
 
+import io.concord.core.model.HessianVectorProductModel;
 import io.concord.core.model.LabeledVector;
 import io.concord.core.model.LinearClassifier;
+import io.concord.core.model.SampledLabelGradientModel;
 import io.concord.core.model.StepContext;
 
 import java.io.Serializable;

@@ -1,5 +1,7 @@
 package io.concord.core.param;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -20,6 +22,11 @@ public final class ConfigSection {
     public ConfigSection(String prefix, Map<String, ?> values) {
         this.prefix = prefix;
         this.values = values;
+    }
+
+    /** The section's full key path ({@code loss}, {@code train.loss}). */
+    public String prefix() {
+        return prefix;
     }
 
     public String key(String name) {
@@ -64,6 +71,18 @@ public final class ConfigSection {
                 + (v instanceof String ? " (a quoted string; write the number without quotes)" : ""));
     }
 
+    public int integer(String name) {
+        double v = number(name);
+        if (v != Math.rint(v) || v > Integer.MAX_VALUE || v < Integer.MIN_VALUE) {
+            throw new ParamException(key(name), "" + values.get(name) + " is not an integer");
+        }
+        return (int) v;
+    }
+
+    public int integer(String name, int fallback) {
+        return has(name) ? integer(name) : fallback;
+    }
+
     public boolean bool(String name, boolean fallback) {
         if (!has(name)) {
             return fallback;
@@ -80,17 +99,22 @@ public final class ConfigSection {
         if (!has(name)) {
             return fallback;
         }
-        String s = string(name);
-        for (E e : type.getEnumConstants()) {
-            if (e.name().equalsIgnoreCase(s)) {
-                return e;
-            }
-        }
-        Set<String> allowed = new TreeSet<>();
+        List<String> allowed = new ArrayList<>();
         for (E e : type.getEnumConstants()) {
             allowed.add(e.name().toLowerCase(Locale.ROOT));
         }
-        throw new ParamException(key(name), "'" + s + "' is not allowed; one of " + allowed);
+        return Enum.valueOf(type, choice(name, allowed).toUpperCase(Locale.ROOT));
+    }
+
+    /** One of {@code allowed} (case-insensitive), returned as listed; the error lists the allowed names. */
+    public String choice(String name, List<String> allowed) {
+        String s = string(name);
+        for (String a : allowed) {
+            if (a.equalsIgnoreCase(s)) {
+                return a;
+            }
+        }
+        throw new ParamException(key(name), "'" + s + "' is not allowed; one of " + new TreeSet<>(allowed));
     }
 
     /** Fails on the first key present in the section that no read asked for. */

@@ -35,6 +35,11 @@ public record Param(String name, Type type, Object defaultValue, String defaultD
                 rule.text, rule.test, List.of(), doc);
     }
 
+    /** An integer whose default depends on other parameters or is "unset"; {@code defaultDoc} describes it. */
+    public static Param optionalInteger(String name, String defaultDoc, Rule rule, String doc) {
+        return new Param(name, Type.INT, null, defaultDoc, rule.text, rule.test, List.of(), doc);
+    }
+
     public static Param longInt(String name, long defaultValue, String doc) {
         return new Param(name, Type.LONG, defaultValue, Long.toString(defaultValue), "an integer", null, List.of(),
                 doc);

@@ -70,6 +70,36 @@ public final class ParamTable {
         return new Values(section, reader, values);
     }
 
+    /**
+     * Reads and checks the declared parameters from {@code section}, with its messages; keys that are not declared
+     * are left for the caller's {@link ConfigSection#rejectUnknown} (after any reads of its own). Maps and lists of
+     * maps are not read this way.
+     */
+    public Values read(ConfigSection section) {
+        Map<String, Object> values = new LinkedHashMap<>();
+        for (Param p : params.values()) {
+            if (!section.has(p.name())) {
+                if (p.defaultValue() != null) {
+                    values.put(p.name(), p.defaultValue());
+                }
+                continue;
+            }
+            Object v = switch (p.type()) {
+                case REAL -> section.number(p.name());
+                case INT -> section.integer(p.name());
+                case BOOLEAN -> section.bool(p.name(), false);
+                case CHOICE -> section.choice(p.name(), p.choices());
+                case LONG, MAP, MAP_LIST -> throw new IllegalStateException(p.type() + " parameter " + p.name()
+                        + " is read from a map section (read(section, owner, raw))");
+            };
+            if (p.valid() != null && !p.valid().test(((Number) v).doubleValue())) {
+                throw Checks.notAllowed(section.key(p.name()), v, p.rule());
+            }
+            values.put(p.name(), v);
+        }
+        return new Values(section.prefix(), null, values);
+    }
+
     /** A markdown table of the declarations: parameter, default, allowed, meaning. */
     public String markdown() {
         StringBuilder b = new StringBuilder("| parameter | default | allowed | meaning |\n|---|---|---|---|\n");

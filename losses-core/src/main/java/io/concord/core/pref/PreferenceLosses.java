@@ -1,30 +1,23 @@
 package io.concord.core.pref;
 
-import java.util.LinkedHashMap;
-import io.concord.core.param.ParamException;
 import io.concord.core.param.ConfigSection;
+import io.concord.core.param.Param;
+import io.concord.core.param.Param.Rule;
+import io.concord.core.param.ParamException;
+import io.concord.core.param.ParamTable;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * Creates a {@link SequenceObjective} from its config section, e.g. {@code {name: dpo, beta: 0.1}} under {@code loss}.
- * Hyperparameters are validated; errors name the key ({@code loss.beta}); unknown keys are rejected.
- *
- * <table>
- *   <caption>names and keys (defaults)</caption>
- *   <tr><td>sft</td><td>normalization = token_mean | sequence_mean | sequence_sum</td></tr>
- *   <tr><td>dpo</td><td>beta (0.1), label_smoothing (0)</td></tr>
- *   <tr><td>robust</td><td>beta (0.1), label_smoothing (0)</td></tr>
- *   <tr><td>ipo, hinge, sigmoid_norm</td><td>beta (0.1)</td></tr>
- *   <tr><td>rpo</td><td>variant = handbook | openrlhf; beta, eta (handbook 0.01, 0.005; openrlhf 0.5, 0.2)</td></tr>
- *   <tr><td>simpo</td><td>beta (2.0), gamma_beta_ratio (0.25), label_smoothing (0), sft_weight (0)</td></tr>
- *   <tr><td>npo</td><td>beta (0.1), npo_coeff (1), retain = none | ce | kl (none), retain_coeff (1)</td></tr>
- *   <tr><td>grad_ascent</td><td>forget_coeff (1), retain = none | ce | kl (none), retain_coeff (1)</td></tr>
- *   <tr><td>aft</td><td>variant = la | dc | bc | rank (bc); beta (required for bc, rank), detach_boundary (true),
- *       sft_weight (0)</td></tr>
- *   <tr><td>inpo</td><td>tau (0.1), eta (0.05)</td></tr>
- * </table>
+ * Every objective declares its parameters once ({@link ParamTable}: name, default, rule, doc, the README's table);
+ * values are checked against the declarations with errors naming the full key ({@code loss.beta},
+ * {@code train.loss.beta}); unknown keys are rejected. Keys mirror TRL's and TOFU's names (docs/contributing.md).
  */
 public final class PreferenceLosses {
 
@@ -32,7 +25,120 @@ public final class PreferenceLosses {
     public static final List<String> NAMES = List.of("sft", "dpo", "sigmoid", "robust", "ipo", "hinge", "sigmoid_norm",
             "rpo", "simpo", "npo", "grad_ascent", "aft", "inpo");
 
+    private record Declared(ParamTable params, Function<ParamTable.Values, SequenceObjective> factory) {
+    }
+
+    private static final Map<String, Declared> OBJECTIVES = new LinkedHashMap<>();
+
+    private static Param beta(double defaultValue) {
+        return Param.real("beta", defaultValue, Rule.POSITIVE, "inverse temperature of the implicit reward");
+    }
+
+    private static Param labelSmoothing() {
+        return Param.real("label_smoothing", 0.0, Rule.in(0, 0.5, true, false), "assumed preference label noise");
+    }
+
+    private static Param sftWeight() {
+        return Param.real("sft_weight", 0.0, Rule.NON_NEGATIVE, "weight of the chosen response's SFT term");
+    }
+
+    private static Param retain() {
+        return choice("retain", UnlearningLoss.RetainTerm.NONE, "term on the retain set");
+    }
+
+    private static Param retainCoeff() {
+        return Param.real("retain_coeff", 1.0, Rule.NON_NEGATIVE, "weight of the retain term");
+    }
+
+    private static <E extends Enum<E>> Param choice(String name, E defaultValue, String doc) {
+        List<String> names = new ArrayList<>();
+        for (E e : defaultValue.getDeclaringClass().getEnumConstants()) {
+            names.add(e.name().toLowerCase(Locale.ROOT));
+        }
+        return Param.choice(name, defaultValue.name().toLowerCase(Locale.ROOT), names, doc);
+    }
+
+    static {
+        declare("sft", ParamTable.of(choice("normalization", SftLoss.Normalization.TOKEN_MEAN,
+                "how token log-likelihoods are averaged")),
+                v -> new SftLoss(v.choice("normalization", SftLoss.Normalization.class)));
+        Declared dpo = declare("dpo", ParamTable.of(beta(0.1), labelSmoothing()),
+                v -> new DpoLoss(v.real("beta"), v.real("label_smoothing")));
+        OBJECTIVES.put("sigmoid", dpo);
+        declare("robust", ParamTable.of(beta(0.1), labelSmoothing()),
+                v -> new RobustDpoLoss(v.real("beta"), v.real("label_smoothing")));
+        declare("ipo", ParamTable.of(beta(0.1)), v -> new IpoLoss(v.real("beta")));
+        declare("hinge", ParamTable.of(beta(0.1)), v -> new HingeLoss(v.real("beta")));
+        declare("sigmoid_norm", ParamTable.of(beta(0.1)), v -> new SigmoidNormLoss(v.real("beta")));
+        declare("rpo", ParamTable.of(choice("variant", RpoLoss.Variant.HANDBOOK, "which published recipe"),
+                Param.real("beta", "handbook 0.01, openrlhf 0.5", Rule.POSITIVE,
+                        "inverse temperature of the implicit reward"),
+                Param.real("eta", "handbook 0.005, openrlhf 0.2", Rule.NON_NEGATIVE, "weight of the NLL term")),
+                v -> {
+                    RpoLoss.Variant variant = v.choice("variant", RpoLoss.Variant.class);
+                    return new RpoLoss(variant, v.real("beta", variant.defaultBeta()),
+                            v.real("eta", variant.defaultEta()));
+                });
+        declare("simpo", ParamTable.of(beta(2.0),
+                Param.real("gamma_beta_ratio", 0.25, Rule.NON_NEGATIVE, "target reward margin over beta"),
+                labelSmoothing(), sftWeight()),
+                v -> new SimpoLoss(v.real("beta"), v.real("gamma_beta_ratio"), v.real("label_smoothing"),
+                        v.real("sft_weight")));
+        declare("npo", ParamTable.of(retain(), beta(0.1),
+                Param.real("npo_coeff", 1.0, Rule.NON_NEGATIVE, "weight of the NPO forget term"), retainCoeff()),
+                v -> new UnlearningLoss(UnlearningLoss.ForgetTerm.NPO,
+                        v.choice("retain", UnlearningLoss.RetainTerm.class), v.real("beta"), v.real("npo_coeff"),
+                        v.real("retain_coeff")));
+        declare("grad_ascent", ParamTable.of(retain(),
+                Param.real("forget_coeff", 1.0, Rule.NON_NEGATIVE, "weight of the gradient-ascent forget term"),
+                retainCoeff()),
+                v -> new UnlearningLoss(UnlearningLoss.ForgetTerm.GRADIENT_ASCENT,
+                        v.choice("retain", UnlearningLoss.RetainTerm.class), 1.0, v.real("forget_coeff"),
+                        v.real("retain_coeff")));
+        declare("aft", ParamTable.of(choice("variant", AftLoss.Variant.BC, "which AFT objective"),
+                Param.real("beta", "required for bc and rank, unused otherwise", Rule.NON_NEGATIVE,
+                        "boundary margin"),
+                Param.bool("detach_boundary", true, "no gradient through the boundary"), sftWeight()),
+                PreferenceLosses::aft);
+        declare("inpo", ParamTable.of(Param.real("tau", 0.1, Rule.POSITIVE, "KL regularisation to the reference"),
+                Param.real("eta", 0.05, Rule.POSITIVE, "step size of the online mirror descent")),
+                v -> new InpoLoss(v.real("tau"), v.real("eta")));
+    }
+
     private PreferenceLosses() {
+    }
+
+    private static Declared declare(String name, ParamTable params,
+                                    Function<ParamTable.Values, SequenceObjective> factory) {
+        Declared d = new Declared(params, factory);
+        OBJECTIVES.put(name, d);
+        return d;
+    }
+
+    private static SequenceObjective aft(ParamTable.Values v) {
+        AftLoss.Variant variant = v.choice("variant", AftLoss.Variant.class);
+        String shown = variant.name().toLowerCase(Locale.ROOT);
+        double beta = Double.NaN;
+        if (AftLoss.usesBoundary(variant)) {
+            if (!v.has("beta")) {
+                throw new ParamException(v.key("beta"), "required for aft variant " + shown + " (the boundary margin;"
+                        + " no published value, the paper tunes it on validation data)");
+            }
+            beta = v.real("beta");
+        } else if (v.has("beta")) {
+            throw new ParamException(v.key("beta"), "not used by aft variant " + shown
+                    + " (only bc and rank have a boundary margin)");
+        }
+        return new AftLoss(variant, beta, v.bool("detach_boundary"), v.real("sft_weight"));
+    }
+
+    /** The declared parameters of objective {@code name}. */
+    public static ParamTable declarations(String name) {
+        Declared d = OBJECTIVES.get(name);
+        if (d == null) {
+            throw new IllegalArgumentException("not a preference objective: " + name);
+        }
+        return d.params();
     }
 
     /** Reads the section under the key {@code loss}. */
@@ -53,46 +159,12 @@ public final class PreferenceLosses {
     public static SequenceObjective create(String prefix, Map<String, ?> section) {
         ConfigSection c = new ConfigSection(prefix, section);
         String name = c.string("name").toLowerCase(Locale.ROOT);
-        SequenceObjective loss = switch (name) {
-            case "sft" -> new SftLoss(c.choice("normalization", SftLoss.Normalization.class,
-                    SftLoss.Normalization.TOKEN_MEAN));
-            case "dpo", "sigmoid" -> new DpoLoss(c.number("beta", 0.1), c.number("label_smoothing", 0.0));
-            case "robust" -> new RobustDpoLoss(c.number("beta", 0.1), c.number("label_smoothing", 0.0));
-            case "ipo" -> new IpoLoss(c.number("beta", 0.1));
-            case "hinge" -> new HingeLoss(c.number("beta", 0.1));
-            case "sigmoid_norm" -> new SigmoidNormLoss(c.number("beta", 0.1));
-            case "rpo" -> {
-                RpoLoss.Variant v = c.choice("variant", RpoLoss.Variant.class, RpoLoss.Variant.HANDBOOK);
-                yield new RpoLoss(v, c.number("beta", v.defaultBeta()), c.number("eta", v.defaultEta()));
-            }
-            case "simpo" -> new SimpoLoss(c.number("beta", 2.0), c.number("gamma_beta_ratio", 0.25),
-                    c.number("label_smoothing", 0.0), c.number("sft_weight", 0.0));
-            case "npo" -> new UnlearningLoss(UnlearningLoss.ForgetTerm.NPO,
-                    c.choice("retain", UnlearningLoss.RetainTerm.class, UnlearningLoss.RetainTerm.NONE),
-                    c.number("beta", 0.1), c.number("npo_coeff", 1.0), c.number("retain_coeff", 1.0));
-            case "grad_ascent" -> new UnlearningLoss(UnlearningLoss.ForgetTerm.GRADIENT_ASCENT,
-                    c.choice("retain", UnlearningLoss.RetainTerm.class, UnlearningLoss.RetainTerm.NONE),
-                    1.0, c.number("forget_coeff", 1.0), c.number("retain_coeff", 1.0));
-            case "aft" -> {
-                AftLoss.Variant v = c.choice("variant", AftLoss.Variant.class, AftLoss.Variant.BC);
-                double beta = Double.NaN;
-                if (AftLoss.usesBoundary(v)) {
-                    if (!c.has("beta")) {
-                        throw new ParamException(c.key("beta"), "required for aft variant "
-                                + v.name().toLowerCase(Locale.ROOT) + " (the boundary margin; no published value, the"
-                                + " paper tunes it on validation data)");
-                    }
-                    beta = c.number("beta");
-                } else if (c.has("beta")) {
-                    throw new ParamException(c.key("beta"), "not used by aft variant "
-                            + v.name().toLowerCase(Locale.ROOT) + " (only bc and rank have a boundary margin)");
-                }
-                yield new AftLoss(v, beta, c.bool("detach_boundary", true), c.number("sft_weight", 0.0));
-            }
-            case "inpo" -> new InpoLoss(c.number("tau", 0.1), c.number("eta", 0.05));
-            default -> throw new ParamException(c.key("name"), "'" + name + "' is not a known loss; one of"
-                    + " [sft, dpo, robust, ipo, hinge, sigmoid_norm, rpo, simpo, npo, grad_ascent, aft, inpo]");
-        };
+        Declared d = OBJECTIVES.get(name);
+        if (d == null) {
+            List<String> known = NAMES.stream().filter(n -> !n.equals("sigmoid")).toList();
+            throw new ParamException(c.key("name"), "'" + name + "' is not a known loss; one of " + known);
+        }
+        SequenceObjective loss = d.factory().apply(d.params().read(c));
         c.rejectUnknown("loss '" + name + "'");
         return loss;
     }

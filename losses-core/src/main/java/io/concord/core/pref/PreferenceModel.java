@@ -4,6 +4,7 @@ import io.concord.core.lm.PromptCompletion;
 import io.concord.core.lm.GruLanguageModel;
 import io.concord.core.model.BatchLoss;
 import io.concord.core.model.Model;
+import io.concord.core.model.ModelCapabilities;
 import io.concord.core.model.StepContext;
 
 import java.util.ArrayList;
@@ -68,6 +69,12 @@ public final class PreferenceModel<R extends SequenceGroup> implements Model<R> 
     @Override
     public int numParams() {
         return lm.numParams();
+    }
+
+    /** Not thread-safe: the widened frozen vectors are cached on the instance without synchronisation. */
+    @Override
+    public ModelCapabilities<R> capabilities() {
+        return ModelCapabilities.implementedBy(this).notThreadSafe();
     }
 
     @Override

@@ -13,11 +13,12 @@ public final class PreferenceObjectives implements ObjectiveProvider {
     @Override
     public List<Entry> entries() {
         return PreferenceLosses.NAMES.stream()
-                .map(name -> new Entry(name, SequenceObjective.class, (section, raw) -> {
-                    Map<String, Object> params = new LinkedHashMap<>(raw);
-                    params.remove("name");
-                    return PreferenceLosses.create(section, name, params);
-                }))
+                .map(name -> new Entry(name, SequenceObjective.class, PreferenceLosses.declarations(name),
+                        (section, raw) -> {
+                            Map<String, Object> params = new LinkedHashMap<>(raw);
+                            params.remove("name");
+                            return PreferenceLosses.create(section, name, params);
+                        }))
                 .toList();
     }
 }

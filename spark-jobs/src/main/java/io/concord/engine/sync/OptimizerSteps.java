@@ -1,12 +1,13 @@
 package io.concord.engine.sync;
 
+import io.concord.config.ConfigException;
+import io.concord.core.model.ModelCapabilities;
+import io.concord.core.model.StepContext;
 import io.concord.core.optim.Curvature;
 import io.concord.core.optim.CurvatureOptimizer;
-import io.concord.core.optim.HessianVectorProductModel;
 import io.concord.core.optim.LossAwareOptimizer;
 import io.concord.core.optim.Optimizer;
-import io.concord.core.optim.SampledLabelGradientModel;
-import io.concord.core.model.StepContext;
+import io.concord.engine.SyncMode;
 
 import java.util.List;
 
@@ -58,15 +59,14 @@ public final class OptimizerSteps {
      * Adds this partition's curvature contribution at {@code params} on {@code batch} into {@code sum} (the summed
      * sampled-label gradient for Gauss–Newton–Bartlett, the summed H·u for Hutchinson) and returns the batch weight.
      */
-    @SuppressWarnings("unchecked")
     public static <R> double accumulateCurvature(RoundWork<R> work, float[] params, List<R> batch, float[] sum,
                                                  StepContext ctx, long t) {
         CurvatureOptimizer optimizer = (CurvatureOptimizer) work.optimizer();
-        Object source = work.curvature();
+        ModelCapabilities<R> model = work.capabilities();
         return switch (optimizer.estimator()) {
-            case GAUSS_NEWTON_BARTLETT -> ((SampledLabelGradientModel<R>) source)
+            case GAUSS_NEWTON_BARTLETT -> model.sampledLabelGradients()
                     .accumulateSampledLabelGradient(params, batch, sum, ctx);
-            case HUTCHINSON -> ((HessianVectorProductModel<R>) source).accumulateHessianVectorProduct(params, batch,
+            case HUTCHINSON -> model.hessianVectorProducts().accumulateHessianVectorProduct(params, batch,
                     Curvature.hutchinsonProbe(work.seed(), t, params.length), sum, ctx);
         };
     }
@@ -96,22 +96,22 @@ public final class OptimizerSteps {
     public static void checkCompatible(RoundWork<?> work) {
         Optimizer optimizer = work.optimizer();
         if (optimizer instanceof CurvatureOptimizer c) {
-            Object source = work.curvature();
+            ModelCapabilities<?> model = work.capabilities();
             boolean ok = switch (c.estimator()) {
-                case GAUSS_NEWTON_BARTLETT -> source instanceof SampledLabelGradientModel<?>;
-                case HUTCHINSON -> source instanceof HessianVectorProductModel<?>;
+                case GAUSS_NEWTON_BARTLETT -> model.sampledLabelGradients() != null;
+                case HUTCHINSON -> model.hessianVectorProducts() != null;
             };
             if (!ok) {
-                throw new io.concord.config.ConfigException("optimizer.name", optimizer.name(),
+                throw new ConfigException("optimizer.name", optimizer.name(),
                         "an optimizer this model supports: " + optimizer.name() + " needs "
                                 + (c.estimator() == CurvatureOptimizer.Estimator.HUTCHINSON
                                 ? "Hessian-vector products" : "sampled-label gradients") + ", which "
                                 + work.model().getClass().getSimpleName() + " does not provide");
             }
         }
-        if (work.config().sync() == io.concord.engine.SyncMode.PARAMETER_AVERAGING
+        if (work.config().sync() == SyncMode.PARAMETER_AVERAGING
                 && work.config().averageOptimizerState() && !optimizer.stateIsAverageable()) {
-            throw new io.concord.config.ConfigException("train.averageOptimizerState", true,
+            throw new ConfigException("train.averageOptimizerState", true,
                     "false with optimizer " + optimizer.name() + " under parameter-averaging (its state holds "
                             + "projections of local gradients, which cannot be averaged), or train.sync: global-batch");
         }

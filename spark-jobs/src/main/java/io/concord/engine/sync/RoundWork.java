@@ -1,6 +1,7 @@
 package io.concord.engine.sync;
 
 import io.concord.core.model.Model;
+import io.concord.core.model.ModelCapabilities;
 import io.concord.core.optim.Optimizer;
 import io.concord.engine.BatchPlan;
 import io.concord.engine.EngineConfig;
@@ -9,10 +10,11 @@ import io.concord.engine.StatisticSet;
 import java.io.Serializable;
 
 /**
- * The fixed ingredients of every round, shipped once in the task closure: model, optimizer, batch plan, engine
- * config, statistics, seed, and the curvature source a curvature optimizer (Sophia) needs (the model itself, or a
- * companion object; null when unused).
+ * The fixed ingredients of every round, shipped to the executors once per run (the engine's per-run bundle): model,
+ * optimizer, batch plan, engine config, statistics, seed, and the model's capabilities (its statistics pass and the
+ * curvature inputs a curvature optimizer such as Sophia needs).
  */
 public record RoundWork<R>(Model<R> model, Optimizer optimizer, BatchPlan plan, EngineConfig config,
-                           StatisticSet statistics, long seed, Object curvature) implements Serializable {
+                           StatisticSet statistics, long seed, ModelCapabilities<R> capabilities)
+        implements Serializable {
 }

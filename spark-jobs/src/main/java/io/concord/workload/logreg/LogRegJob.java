@@ -110,7 +110,7 @@ public final class LogRegJob implements Job<LogRegConfig> {
                 List.of(new MatrixBlock(0, numClasses, dimension)));
         StatisticSet statistics = model instanceof LinearClassifier linear
                 ? new StatisticSet(linear.statistics()) : StatisticSet.empty();
-        Object curvature = model instanceof LinearClassifier linear ? new LinearSoftmaxCurvature(linear) : model;
+        Object curvature = model instanceof LinearClassifier linear ? new LinearSoftmaxCurvature(linear) : null;
 
         JavaRDD<Shard<LabeledVector>> shards = TrainingRun.shard(ctx, data.train, config.train(), config.seed(),
                 data.source);

@@ -2,6 +2,7 @@ package io.concord.workload.pref;
 
 import io.concord.core.model.BatchLoss;
 import io.concord.core.model.Model;
+import io.concord.core.model.ModelCapabilities;
 import io.concord.core.model.StepContext;
 
 import java.util.List;
@@ -9,7 +10,7 @@ import java.util.Objects;
 
 /**
  * A model whose initialisation is a given parameter vector (a previous run's {@code params.bin}, or a soup) instead of
- * its seeded random initialisation; everything else is the wrapped model's. The vector is transient: initialisation
+ * its seeded random initialisation; everything else, capabilities included, is the wrapped model's. The vector is transient: initialisation
  * runs on the driver only, so it does not travel in every task closure.
  */
 final class StartFrom<R> implements Model<R> {
@@ -56,5 +57,10 @@ final class StartFrom<R> implements Model<R> {
     @Override
     public double regularize(float[] params, float[] grad) {
         return model.regularize(params, grad);
+    }
+
+    @Override
+    public ModelCapabilities<R> capabilities() {
+        return model.capabilities();
     }
 }

@@ -37,7 +37,6 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
-import org.apache.spark.broadcast.Broadcast;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -50,9 +49,9 @@ import java.util.Map;
  *
  * <p>Distribution: the train positives are sharded over the executors (one shard per partition, cached); the β
  * degree tables and the item–item neighbour table are built once by Spark jobs ({@link GraphTables}) and shipped
- * inside the model, which is broadcast once ({@link BroadcastModel}); each round the engine broadcasts the embedding
- * tables (and, in parameter averaging, the Adam state), every partition samples its negatives from its own
- * deterministic stream and computes its minibatch, and one ordered reduce brings back the summed gradient
+ * inside the model, which the engine broadcasts once per run with the rest of its per-run bundle; each round it
+ * broadcasts the embedding tables (and, in parameter averaging, the Adam state), every partition samples its
+ * negatives from its own deterministic stream and computes its minibatch, and one ordered reduce brings back the summed gradient
  * (global-batch: the driver makes one Adam step) or the averaged parameters (parameter-averaging: each partition
  * makes {@code train.localSteps} Adam steps between averagings). Evaluation is distributed over user blocks
  * ({@link RankingEvaluator}) on the epoch schedule of the {@code eval} section, with early stopping on the chosen
@@ -141,8 +140,6 @@ public final class UltraGcnJob implements Job<UltraGcnConfig> {
         UltraGcnModel model = new UltraGcnModel(graph.numUsers(), graph.numItems(), objective,
                 DegreeWeights.fromDegrees(degrees[0], degrees[1]), neighbours,
                 objective.samplingSiftPos() ? graph.train() : null);
-        Broadcast<UltraGcnModel> shipped = sc.broadcast(model);
-        BroadcastModel<Interaction> broadcastModel = new BroadcastModel<>(shipped);
         Optimizer optimizer = Components.optimizer(config.optimizer());
 
         long examplesPerRound = (long) partitions * train.stepsPerRound()
@@ -178,7 +175,7 @@ public final class UltraGcnJob implements Job<UltraGcnConfig> {
                     train.rounds(), ctx.runDir());
             EpochEvaluation schedule = new EpochEvaluation(evaluation, eval, roundsPerEpoch, train.rounds(),
                     config.maxTrainMinutes() * 60.0, ctx.console(), ctx.runDir());
-            TrainingRun.Outcome<Interaction> outcome = TrainingRun.train(ctx, broadcastModel, optimizer, train,
+            TrainingRun.Outcome<Interaction> outcome = TrainingRun.train(ctx, model, optimizer, train,
                     config.seed(), StatisticSet.empty(), shards, schedule);
             schedule.write();
 
@@ -204,7 +201,6 @@ public final class UltraGcnJob implements Job<UltraGcnConfig> {
             details.put("source", config.data().describe());
             writeModel(ctx, graph, model, outcome.state().params(), bestRound, schedule, eval);
             shards.unpersist(false);
-            broadcastModel.destroy();
             return new JobResult(outcome.state().nextRound(), outcome.finalLoss(), metrics, details);
         }
     }

@@ -1,6 +1,4 @@
-package io.concord.core.optim;
-
-import io.concord.core.model.StepContext;
+package io.concord.core.model;
 
 import java.util.List;
 
