@@ -45,7 +45,7 @@ public final class TableRows {
         String name = source.describe();
         return rows.javaRDD().mapPartitionsWithIndex((partition, it) -> {
             BadRecords bad = new BadRecords(policy);
-            String where = name + " partition " + partition + " row";
+            String where = name + " partition " + partition;
             List<T> out = new ArrayList<>();
             long row = 0;
             while (it.hasNext()) {
@@ -54,7 +54,7 @@ public final class TableRows {
                 try {
                     out.add(reader.read(r));
                 } catch (BadRow e) {
-                    bad.reject(where, row, e.getMessage());
+                    bad.reject(where, 0, "row " + row + ": " + e.getMessage());
                 }
             }
             if (!bad.isEmpty()) {
