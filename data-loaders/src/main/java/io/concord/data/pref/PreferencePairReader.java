@@ -41,6 +41,14 @@ public final class PreferencePairReader {
         return JsonRecords.read(path, conf, PreferencePairReader::parse, options, bad);
     }
 
+    /**
+     * The pair of one record's fields (a table row), checked like a JSON record: with a {@code prompt}, the three
+     * texts; without one ({@code prompt} null), {@code chosen} and {@code rejected} are HH-RLHF dialogues.
+     */
+    public static TextPair of(String prompt, String chosen, String rejected) throws JsonRecords.Bad {
+        return checked(prompt == null ? hhRlhf(chosen, rejected) : new TextPair(prompt, chosen, rejected));
+    }
+
     static TextPair parse(JsonNode node) throws JsonRecords.Bad {
         return checked(shape(node));
     }

@@ -15,11 +15,17 @@ import io.concord.data.moe.FeatureDomains;
 import io.concord.data.moe.MoeJsonlReader;
 import io.concord.data.moe.TokenDomains;
 import io.concord.job.PerFileRead;
+import io.concord.workload.source.SequenceColumns;
+import io.concord.workload.source.SequenceTables;
+import io.concord.workload.source.TableSource;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
 import org.apache.spark.storage.StorageLevel;
 import scala.Tuple2;
 
@@ -57,9 +63,12 @@ record MoeData(JavaRDD<MoeExample> train, JavaRDD<MoeExample> test, MoeTask task
     static final long TEST_OFFSET = 1L << 40;
     private static final long SPLIT_SALT = 0x5E1D_0F7L;
 
-    static MoeData load(MoeJobConfig config, JavaSparkContext sc) {
+    static MoeData load(MoeJobConfig config, SparkSession spark, JavaSparkContext sc) {
         MoeJobConfig.Data data = config.data();
-        return data.generated() ? generated(data.generate(), config.seed(), sc) : jsonl(data, config.seed(), sc);
+        if (data.generated()) {
+            return generated(data.generate(), config.seed(), sc);
+        }
+        return data.tableSources().isEmpty() ? jsonl(data, config.seed(), sc) : tables(data, config.seed(), spark, sc);
     }
 
     // ---------------------------------------------------------------- generated
@@ -136,8 +145,51 @@ record MoeData(JavaRDD<MoeExample> train, JavaRDD<MoeExample> test, MoeTask task
             }
             return out;
         });
+        return of(tagged, String.join(",", data.paths()), split ? null : String.join(",", data.testPaths()), vocab,
+                domainList);
+    }
+
+    // ---------------------------------------------------------------- Spark SQL sources
+
+    /**
+     * Token sequences from a Spark SQL source (and an optional held-out one). A single source is split like one
+     * JSONL file: row r (in id order, or Spark's read order) is held out by the same seeded hash of (0, r).
+     */
+    private static MoeData tables(MoeJobConfig.Data data, long seed, SparkSession spark, JavaSparkContext sc) {
+        List<TableSource> sources = data.tableSources();
+        SequenceColumns columns = data.columns();
+        List<Dataset<Row>> selected = new ArrayList<>();
+        for (TableSource t : sources) {
+            selected.add(SequenceTables.select(spark, t, columns));
+        }
+        List<String> domains = SequenceTables.domains(selected);
+        int vocab = columns.isText() ? MoeJsonlReader.BYTE_VOCAB : data.vocabSize();
+        JavaRDD<MoeExample> train = SequenceTables.examples(sc, sources.get(0), selected.get(0), columns, domains,
+                vocab, data.onBadRecord());
+        JavaRDD<Tuple2<Boolean, MoeExample>> tagged;
+        if (sources.size() > 1) {
+            JavaRDD<MoeExample> test = SequenceTables.examples(sc, sources.get(1), selected.get(1), columns,
+                    domains, vocab, data.onBadRecord());
+            tagged = train.map(x -> new Tuple2<>(false, x)).union(test.map(x -> new Tuple2<>(true, x)));
+        } else {
+            double testFraction = data.testFraction();
+            tagged = train.zipWithIndex().map(t -> new Tuple2<>(
+                    (Seeds.mix(seed, SPLIT_SALT, 0, t._2()) >>> 11) * 0x1.0p-53 < testFraction, t._1()));
+        }
+        return of(tagged, sources.get(0).describe(), sources.size() > 1 ? sources.get(1).describe() : null, vocab,
+                domains);
+    }
+
+    /**
+     * The data of (held out?, example) records: the shape checks of the whole set (one pass), then the training and
+     * held-out examples.
+     *
+     * @param testSource the held-out source, or null when the held-out examples are a share of {@code source}
+     */
+    private static MoeData of(JavaRDD<Tuple2<Boolean, MoeExample>> tagged, String source, String testSource,
+                              int vocab, List<String> domainList) {
+        boolean split = testSource == null;
         tagged.persist(StorageLevel.MEMORY_AND_DISK_SER());
-        String source = String.join(",", data.paths());
 
         // [count, kind (1 features, 2 tokens, 3 both), min dim, max dim, max label or id]
         long[] shape = tagged.map(t -> shapeOf(t._2())).fold(new long[] {0, 0, Long.MAX_VALUE, 0, -1},
@@ -157,7 +209,7 @@ record MoeData(JavaRDD<MoeExample> train, JavaRDD<MoeExample> test, MoeTask task
         JavaRDD<MoeExample> test = tagged.filter(Tuple2::_1).map(Tuple2::_2);
         test.persist(StorageLevel.MEMORY_AND_DISK_SER());
         if (test.isEmpty()) {
-            throw new DataException(split ? source : String.join(",", data.testPaths()),
+            throw new DataException(split ? source : testSource,
                     "no held-out examples" + (split ? " (raise data.testFraction or set data.testPaths)" : ""));
         }
         if (features) {

@@ -66,7 +66,7 @@ public final class MoeJob implements Job<MoeJobConfig> {
 
     @Override
     public void checkInputs(MoeJobConfig config, Configuration hadoopConf) {
-        if (!config.data().generated()) {
+        if (!config.data().generated() && config.data().tableSources().isEmpty()) {
             MoeData.files(config.data().paths(), hadoopConf, "data.paths");
             if (config.data().testPaths() != null) {
                 MoeData.files(config.data().testPaths(), hadoopConf, "data.testPaths");
@@ -76,7 +76,7 @@ public final class MoeJob implements Job<MoeJobConfig> {
 
     @Override
     public JobResult run(MoeJobConfig config, JobContext ctx) {
-        MoeData data = MoeData.load(config, ctx.jsc());
+        MoeData data = MoeData.load(config, ctx.spark(), ctx.jsc());
         MoeModel model = new MoeModel(modelConfig(config, data));
         Optimizer optimizer = Components.optimizer(config.optimizer());
         StatisticSet statistics = new StatisticSet(model.statistics());

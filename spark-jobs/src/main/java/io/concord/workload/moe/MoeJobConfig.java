@@ -13,6 +13,10 @@ import io.concord.engine.EngineConfig;
 import io.concord.engine.SyncMode;
 import io.concord.job.EvalSection;
 import io.concord.job.JobConfig;
+import io.concord.workload.source.SequenceColumns;
+import io.concord.workload.source.SqlFormat;
+import io.concord.workload.source.SqlKeys;
+import io.concord.workload.source.TableSource;
 
 import java.util.List;
 import java.util.Locale;
@@ -37,7 +41,8 @@ public record MoeJobConfig(Long seed, SparkSection spark, Data data, ModelSectio
     public MoeJobConfig {
         seed = seed == null ? 42L : seed;
         spark = spark == null ? SparkSection.defaults() : spark;
-        data = data == null ? new Data(null, null, null, null, null, null, null) : data;
+        data = data == null ? new Data(null, null, null, null, null, null, null, null, null, null, null, null, null)
+                : data;
         model = model == null ? new ModelSection(null, null, null, null, null, null) : model;
         moe = moe == null ? new MoeSection(null, null, null, null) : moe;
         optimizer = optimizer == null ? ComponentSpec.of("adam", Map.of("lr", 0.005)) : optimizer;
@@ -73,14 +78,36 @@ public record MoeJobConfig(Long seed, SparkSection spark, Data data, ModelSectio
      *                     id seen; {@code text} records always use the 256 byte values
      * @param generate     parameters of the generated data
      * @param maxRecordBytes longest accepted JSONL line in bytes (default 16 MiB)
-     * @param onBadRecord    {@code fail} (default) or {@code skip} malformed records
+     * @param onBadRecord    {@code fail} (default) or {@code skip} malformed records (and table rows)
+     * @param format    {@code jsonl} (the default with {@code paths}) or a Spark SQL source: {@code parquet},
+     *                  {@code orc}, {@code csv}, {@code json} (files at the one entry of {@code paths}) or
+     *                  {@code table}; docs/data.md
+     * @param table     training catalog table (implies {@code format: table})
+     * @param testTable held-out catalog table; default: a seeded {@code testFraction} of {@code table}'s rows
+     * @param where     SQL filter applied to the Spark SQL sources
+     * @param columns   column mapping of the Spark SQL sources ({@link SequenceColumns})
+     * @param options   Spark reader options of the file formats
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record Data(List<String> paths, List<String> testPaths, Double testFraction, Integer vocabSize,
-                       Generate generate, Long maxRecordBytes, OnBadRecord onBadRecord) {
+                       Generate generate, Long maxRecordBytes, OnBadRecord onBadRecord, String format, String table,
+                       String testTable, String where, SequenceColumns columns, Map<String, String> options) {
         public Data {
-            if (paths != null && generate != null) {
-                throw new ConfigException("data", "set either data.paths or data.generate, not both");
+            format = SqlKeys.formatOf(format, table);
+            SqlFormat sql = keys(format, paths, testPaths, table, testTable, where, columns, options)
+                    .check(List.of("jsonl"));
+            if (sql != null) {
+                columns = columns == null ? SequenceColumns.defaults() : columns;
+                options = options == null ? null : Map.copyOf(options);
+                for (Object[] kv : new Object[][] {{"data.paths", paths}, {"data.testPaths", testPaths}}) {
+                    if (kv[1] != null && ((List<?>) kv[1]).size() != 1) {
+                        throw new ConfigException((String) kv[0], kv[1], "one path (a directory or a glob) with "
+                                + "data.format " + sql.key());
+                    }
+                }
+            }
+            if ((paths != null || table != null) && generate != null) {
+                throw new ConfigException("data", "set either data.paths / data.table or data.generate, not both");
             }
             if (paths != null) {
                 if (paths.isEmpty() || paths.stream().anyMatch(p -> p == null || p.isBlank())) {
@@ -88,16 +115,17 @@ public record MoeJobConfig(Long seed, SparkSection spark, Data data, ModelSectio
                 }
                 paths = List.copyOf(paths);
             }
-            if (testPaths != null) {
-                if (paths == null) {
+            if (testPaths != null || testTable != null) {
+                if (paths == null && table == null) {
                     throw new ConfigException("data.testPaths", "needs data.paths (generated data has its own "
                             + "held-out set: data.generate.testExamples)");
                 }
-                if (testPaths.isEmpty() || testPaths.stream().anyMatch(p -> p == null || p.isBlank())) {
+                if (testPaths != null && (testPaths.isEmpty()
+                        || testPaths.stream().anyMatch(p -> p == null || p.isBlank()))) {
                     throw new ConfigException("data.testPaths", testPaths, "a non-empty list of file or "
                             + "directory URIs");
                 }
-                testPaths = List.copyOf(testPaths);
+                testPaths = testPaths == null ? null : List.copyOf(testPaths);
             }
             testFraction = testFraction == null ? 0.1 : testFraction;
             if (!(testFraction > 0 && testFraction < 1)) {
@@ -107,7 +135,7 @@ public record MoeJobConfig(Long seed, SparkSection spark, Data data, ModelSectio
             if (vocabSize < 0 || vocabSize == 1) {
                 throw new ConfigException("data.vocabSize", vocabSize, "0 (infer) or an integer >= 2");
             }
-            if (paths == null && generate == null) {
+            if (paths == null && table == null && generate == null) {
                 generate = Generate.defaults();
             }
             maxRecordBytes = RecordReading.maxRecordBytes(maxRecordBytes);
@@ -120,6 +148,22 @@ public record MoeJobConfig(Long seed, SparkSection spark, Data data, ModelSectio
 
         public ReadOptions reading() {
             return new ReadOptions(maxRecordBytes, onBadRecord);
+        }
+
+        /** The Spark SQL train and (optional) held-out sources; empty for JSONL and generated data. */
+        public List<TableSource> tableSources() {
+            return keys(format, paths, testPaths, table, testTable, where, columns, options).sources();
+        }
+
+        private static SqlKeys keys(String format, List<String> paths, List<String> testPaths, String table,
+                                    String testTable, String where, SequenceColumns columns,
+                                    Map<String, String> options) {
+            return new SqlKeys(format, "data.paths", first(paths), "data.testPaths", first(testPaths), table,
+                    testTable, where, columns, options);
+        }
+
+        private static String first(List<String> paths) {
+            return paths == null || paths.isEmpty() ? null : paths.get(0);
         }
     }
 

@@ -10,7 +10,11 @@ import io.concord.data.io.ReadOptions;
 import io.concord.engine.EngineConfig;
 import io.concord.job.EvalSection;
 import io.concord.job.JobConfig;
+import io.concord.workload.source.PairColumns;
+import io.concord.workload.source.SqlKeys;
+import io.concord.workload.source.TableSource;
 
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -59,12 +63,30 @@ public record PrefAlignConfig(Long seed, SparkSection spark, Data data, Arithmet
      * @param maxCompletionTokens completion budget (FIRST tokens kept)
      * @param maxRecordBytes      longest accepted line in bytes (default 16 MiB)
      * @param onBadRecord         {@code fail} (default) or {@code skip} malformed, empty or identical pairs
+     * @param format              {@code jsonl} (the default) or a Spark SQL source of pairs: {@code parquet},
+     *                            {@code orc}, {@code csv}, {@code json} (files at {@code pairs}) or {@code table};
+     *                            docs/data.md
+     * @param table               catalog table of pairs (implies {@code format: table})
+     * @param where               SQL filter applied to the Spark SQL source
+     * @param columns             column mapping of the Spark SQL source ({@link PairColumns})
+     * @param options             Spark reader options of the file formats
      */
     public record Data(String pairs, String ranked, Double heldOutFraction, Integer maxPromptTokens,
-                       Integer maxCompletionTokens, Long maxRecordBytes, OnBadRecord onBadRecord) {
+                       Integer maxCompletionTokens, Long maxRecordBytes, OnBadRecord onBadRecord, String format,
+                       String table, String where, PairColumns columns, Map<String, String> options) {
         public Data {
-            if ((pairs == null) == (ranked == null)) {
-                throw new ConfigException("data", "set exactly one of data.pairs and data.ranked");
+            format = SqlKeys.formatOf(format, table);
+            if (new SqlKeys(format, "data.pairs", pairs, null, null, table, null, where, columns, options)
+                    .check(List.of("jsonl")) != null) {
+                if (ranked != null) {
+                    throw new ConfigException("data.ranked", "is read from JSONL only (data.format: jsonl); a "
+                            + "Spark SQL source holds pairs");
+                }
+                columns = columns == null ? PairColumns.defaults() : columns;
+                options = options == null ? null : Map.copyOf(options);
+            }
+            if ((pairs == null && table == null) == (ranked == null)) {
+                throw new ConfigException("data", "set exactly one of data.pairs (or data.table) and data.ranked");
             }
             heldOutFraction = Checks.fraction("data.heldOutFraction", heldOutFraction, 0.15);
             maxPromptTokens = Checks.nonNegative("data.maxPromptTokens", maxPromptTokens, 64);
@@ -77,8 +99,16 @@ public record PrefAlignConfig(Long seed, SparkSection spark, Data data, Arithmet
             return new ReadOptions(maxRecordBytes, onBadRecord);
         }
 
+        /** The pairs or ranked file(s), or the catalog table: what the data is, for messages. */
         String path() {
-            return pairs != null ? pairs : ranked;
+            return pairs != null ? pairs : ranked != null ? ranked : table;
+        }
+
+        /** The Spark SQL source of pairs, or null for JSONL. */
+        TableSource tableSource() {
+            List<TableSource> s = new SqlKeys(format, "data.pairs", pairs, null, null, table, null, where, columns,
+                    options).sources();
+            return s.isEmpty() ? null : s.get(0);
         }
     }
 }

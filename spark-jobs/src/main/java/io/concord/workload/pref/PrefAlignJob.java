@@ -62,7 +62,9 @@ public final class PrefAlignJob implements Job<PrefAlignConfig> {
 
     @Override
     public void checkInputs(PrefAlignConfig config, Configuration hadoopConf) {
-        InputFiles.list(new Path(config.data().path()), hadoopConf);
+        if (config.data().tableSource() == null) {
+            InputFiles.list(new Path(config.data().path()), hadoopConf);
+        }
         ModelFiles.checkExists(config.init(), "init", hadoopConf);
         if (config.reference() != null) {
             ModelFiles.checkExists(config.reference(), "reference", hadoopConf);
@@ -87,9 +89,9 @@ public final class PrefAlignJob implements Job<PrefAlignConfig> {
 
         TextEncoder encoder = new TextEncoder(setup.vocabulary(), d.maxPromptTokens(), d.maxCompletionTokens());
         double fraction = d.heldOutFraction();
-        JavaRDD<TextRanked> groups = d.pairs() != null
-                ? PrefData.pairs(sc, d.pairs(), d.reading()).map(p -> new TextRanked(p.prompt(), List.of(p.chosen(), p.rejected()),
-                        new double[] {1.0, 0.0}))
+        JavaRDD<TextRanked> groups = d.ranked() == null
+                ? PrefData.pairs(ctx.spark(), d.tableSource(), d.columns(), d.pairs(), d.reading())
+                        .map(p -> new TextRanked(p.prompt(), List.of(p.chosen(), p.rejected()), new double[] {1.0, 0.0}))
                 : PrefData.ranked(sc, d.ranked(), d.reading());
         groups.cache();
         JavaRDD<RankedResponses> train = groups.filter(g -> !HeldOut.isHeldOut(g.prompt(), fraction))

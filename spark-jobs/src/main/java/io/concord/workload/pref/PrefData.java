@@ -15,10 +15,14 @@ import io.concord.data.pref.TofuQa;
 import io.concord.data.pref.TofuReader;
 import io.concord.data.pref.VocabularyFiles;
 import io.concord.job.PerFileRead;
+import io.concord.workload.source.PairColumns;
+import io.concord.workload.source.PairTables;
+import io.concord.workload.source.TableSource;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.SparkSession;
 
 import java.io.Serializable;
 import java.util.ArrayList;
@@ -42,6 +46,15 @@ final class PrefData {
 
     static JavaRDD<TextPair> pairs(JavaSparkContext sc, String path, ReadOptions options) {
         return perFile(sc, files(sc, path), options, PreferencePairReader::read);
+    }
+
+    /** The pairs of a Spark SQL source when {@code table} is not null, else of the files at {@code path}. */
+    static JavaRDD<TextPair> pairs(SparkSession spark, TableSource table, PairColumns columns, String path,
+                                   ReadOptions options) {
+        if (table != null) {
+            return PairTables.read(spark, table, columns, options.onBadRecord());
+        }
+        return pairs(JavaSparkContext.fromSparkContext(spark.sparkContext()), path, options);
     }
 
     static JavaRDD<TextRanked> ranked(JavaSparkContext sc, String path) {

@@ -10,6 +10,9 @@ import io.concord.data.io.ReadOptions;
 import io.concord.engine.EngineConfig;
 import io.concord.job.EvalSection;
 import io.concord.job.JobConfig;
+import io.concord.workload.source.PairColumns;
+import io.concord.workload.source.SqlKeys;
+import io.concord.workload.source.TableSource;
 
 import java.util.List;
 import java.util.Map;
@@ -28,7 +31,8 @@ public record PrefSftConfig(Long seed, SparkSection spark, Data data, Arithmetic
     public PrefSftConfig {
         seed = seed == null ? 42L : seed;
         spark = spark == null ? SparkSection.defaults() : spark;
-        data = data == null ? new Data(null, null, null, null, null, null, null, null, null, null, null, null) : data;
+        data = data == null ? new Data(null, null, null, null, null, null, null, null, null, null, null, null, null, null,
+                null, null, null) : data;
         arithmetic = arithmetic == null ? ArithmeticSection.defaults() : arithmetic;
         model = model == null ? ModelSection.defaults() : model;
         if (init != null) {
@@ -54,16 +58,34 @@ public record PrefSftConfig(Long seed, SparkSection spark, Data data, Arithmetic
      * @param generate            tofu: also evaluate greedy answers (ROUGE-L); costs a decode per record
      * @param maxRecordBytes      longest accepted line in bytes (default 16 MiB)
      * @param onBadRecord         {@code fail} (default) or {@code skip} bad records
+     * @param format              pairs: {@code jsonl} (the default) or a Spark SQL source: {@code parquet},
+     *                            {@code orc}, {@code csv}, {@code json} (files at {@code path}) or {@code table};
+     *                            docs/data.md
+     * @param table               pairs: a catalog table (implies {@code format: table})
+     * @param where               SQL filter applied to the Spark SQL source
+     * @param columns             column mapping of the Spark SQL source ({@link PairColumns})
+     * @param options             Spark reader options of the file formats
      */
     public record Data(String source, String path, List<String> splits, Double heldOutFraction,
                        Integer maxPromptTokens, Integer maxCompletionTokens, Integer maxCharacters, String vocabulary,
-                       Integer evalExamples, Boolean generate, Long maxRecordBytes, OnBadRecord onBadRecord) {
+                       Integer evalExamples, Boolean generate, Long maxRecordBytes, OnBadRecord onBadRecord,
+                       String format, String table, String where, PairColumns columns, Map<String, String> options) {
         public Data {
             source = source == null ? "arithmetic" : source;
             if (!List.of("arithmetic", "tofu", "pairs").contains(source)) {
                 throw new ConfigException("data.source", source, "arithmetic, tofu, pairs");
             }
-            if (!source.equals("arithmetic") && (path == null || path.isBlank())) {
+            format = SqlKeys.formatOf(format, table);
+            if (!source.equals("pairs") && (format != null || table != null)) {
+                throw new ConfigException(format != null ? "data.format" : "data.table", "applies to data.source: "
+                        + "pairs only");
+            }
+            if (source.equals("pairs") && new SqlKeys(format, "data.path", path, null, null, table, null, where,
+                    columns, options).check(List.of("jsonl")) != null) {
+                columns = columns == null ? PairColumns.defaults() : columns;
+                options = options == null ? null : Map.copyOf(options);
+            }
+            if (!source.equals("arithmetic") && table == null && (path == null || path.isBlank())) {
                 throw new ConfigException("data.path", "is required with data.source: " + source
                         + (source.equals("tofu") ? " (the TOFU folder)" : " (a pairs JSONL file or folder)"));
             }
@@ -83,6 +105,19 @@ public record PrefSftConfig(Long seed, SparkSection spark, Data data, Arithmetic
 
         ReadOptions reading() {
             return new ReadOptions(maxRecordBytes, onBadRecord);
+        }
+
+        /** The Spark SQL source of pairs, or null for files. */
+        TableSource tableSource() {
+            List<TableSource> s = new SqlKeys(format, "data.path", path, null, null, table, null, where, columns,
+                    options).sources();
+            return s.isEmpty() ? null : s.get(0);
+        }
+
+        /** The pairs file(s) or the catalog table: what the data is, for messages. */
+        String describe() {
+            TableSource t = tableSource();
+            return t == null ? path : t.describe();
         }
     }
 }

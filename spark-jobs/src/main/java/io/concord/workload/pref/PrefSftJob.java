@@ -59,7 +59,7 @@ public final class PrefSftJob implements Job<PrefSftConfig> {
     @Override
     public void checkInputs(PrefSftConfig config, Configuration hadoopConf) {
         PrefSftConfig.Data d = config.data();
-        if (d.source().equals("pairs")) {
+        if (d.source().equals("pairs") && d.tableSource() == null) {
             InputFiles.list(new Path(d.path()), hadoopConf);
         } else if (d.source().equals("tofu")) {
             for (String split : d.splits()) {
@@ -77,7 +77,7 @@ public final class PrefSftJob implements Job<PrefSftConfig> {
         PrefSftConfig.Data d = config.data();
         Source source = switch (d.source()) {
             case "tofu" -> tofu(sc, d);
-            case "pairs" -> pairs(sc, d);
+            case "pairs" -> pairs(ctx, d);
             default -> arithmetic(sc, config.arithmetic());
         };
         ModelSetup setup = ModelSetup.resolve(config.model(), config.init(), sc.hadoopConfiguration(), () ->
@@ -174,12 +174,12 @@ public final class PrefSftJob implements Job<PrefSftConfig> {
         };
     }
 
-    private static Source pairs(JavaSparkContext sc, PrefSftConfig.Data d) {
+    private static Source pairs(JobContext ctx, PrefSftConfig.Data d) {
         double fraction = d.heldOutFraction();
-        JavaRDD<TextPair> all = PrefData.pairs(sc, d.path(), d.reading());
+        JavaRDD<TextPair> all = PrefData.pairs(ctx.spark(), d.tableSource(), d.columns(), d.path(), d.reading());
         JavaRDD<TextPair> train = all.filter(p -> !HeldOut.isHeldOut(p.prompt(), fraction));
         JavaRDD<TextPair> heldOut = all.filter(p -> HeldOut.isHeldOut(p.prompt(), fraction));
-        return new Source(d.path(), train.flatMap(p -> List.of(p.prompt(), p.chosen(), p.rejected()).iterator()),
+        return new Source(d.describe(), train.flatMap(p -> List.of(p.prompt(), p.chosen(), p.rejected()).iterator()),
                 "heldout.loglik") {
             @Override
             JavaRDD<PromptCompletion> records(TextEncoder encoder) {
@@ -193,7 +193,7 @@ public final class PrefSftJob implements Job<PrefSftConfig> {
                 JavaRDD<PromptCompletion> chosen = heldOut.map(p -> encoder.encode(p.prompt(), p.chosen())).cache();
                 if (pairs.isEmpty()) {
                     throw new ConfigException("data.heldOutFraction", d.heldOutFraction(),
-                            "a larger share: no pair of " + d.path() + " is held out");
+                            "a larger share: no pair of " + d.describe() + " is held out");
                 }
                 cached.add(pairs);
                 cached.add(chosen);

@@ -1,6 +1,8 @@
 package io.concord.workload.source;
 
 import io.concord.data.DataException;
+import org.apache.spark.sql.types.ArrayType;
+import org.apache.spark.sql.types.BinaryType;
 import org.apache.spark.sql.types.BooleanType;
 import org.apache.spark.sql.types.ByteType;
 import org.apache.spark.sql.types.DataType;
@@ -34,7 +36,10 @@ public final class Columns {
         INTEGER("an integer type"),
         NUMBER("a numeric type"),
         TIME("a numeric, date or timestamp type"),
-        SPLIT("string ('train' / 'test') or boolean (true = test)");
+        SPLIT("string ('train' / 'test') or boolean (true = test)"),
+        TEXT("a string type"),
+        INTEGER_ARRAY("an array of integers"),
+        BINARY("binary");
 
         private final String expected;
 
@@ -77,6 +82,9 @@ public final class Columns {
             case TIME -> type instanceof NumericType || type instanceof DateType || type instanceof TimestampType
                     || type instanceof TimestampNTZType;
             case SPLIT -> type instanceof StringType || type instanceof BooleanType;
+            case TEXT -> type instanceof StringType;
+            case INTEGER_ARRAY -> type instanceof ArrayType a && isInteger(a.elementType());
+            case BINARY -> type instanceof BinaryType;
         };
     }
 
