@@ -17,6 +17,10 @@ import java.util.Map;
  * layout is the base optimizer's, so moments carry across the milestones. The step counter is the engine's: one step
  * per round in global-batch mode, {@code round · localSteps + k + 1} in parameter averaging with averaged state
  * (with a fresh state every round it restarts at 1, so that combination is rejected).
+ *
+ * <p>A schedule whose milestones are decided while training ({@link LrOnPlateau}) starts with every later phase
+ * undecided ({@link #undecided}); the driver fixes phase k's start with {@link #startPhaseAfter} between rounds, and
+ * the decision reaches the executors with the next round's work.
  */
 public final class MultiStepLr implements Optimizer {
 
@@ -84,6 +88,55 @@ public final class MultiStepLr implements Optimizer {
             start[k] = decaySteps[k - 1];
         }
         return new MultiStepLr(phases, start);
+    }
+
+    /**
+     * The optimizer of {@code spec} with one phase per learning rate in {@code lrs} (phase 0 is {@code base}, built
+     * with {@code lrs[0]}), none of the later phases started yet.
+     */
+    public static MultiStepLr undecided(ComponentSpec spec, Optimizer base, String key, double[] lrs,
+                                        EngineConfig train) {
+        if (base instanceof CurvatureOptimizer || base instanceof LossAwareOptimizer) {
+            throw new ConfigException(key, "is not supported with optimizer " + base.name()
+                    + " (curvature or loss-aware step rules); use sgd, adam, adamw, lion");
+        }
+        if (train.sync() == SyncMode.PARAMETER_AVERAGING && !train.averageOptimizerState()) {
+            throw new ConfigException(key, "needs train.averageOptimizerState: true under parameter-averaging "
+                    + "(otherwise every round restarts the step counter)");
+        }
+        Optimizer[] phases = new Optimizer[lrs.length];
+        long[] start = new long[lrs.length];
+        phases[0] = base;
+        for (int k = 1; k < phases.length; k++) {
+            Map<String, Object> params = new LinkedHashMap<>(spec.params());
+            params.put("lr", lrs[k]);
+            phases[k] = Components.optimizer(ComponentSpec.of(spec.name(), params));
+            start[k] = Long.MAX_VALUE;
+        }
+        return new MultiStepLr(phases, start);
+    }
+
+    /** Number of phases (the first included). */
+    public int phases() {
+        return phases.length;
+    }
+
+    /** Phases started so far: 1 + the number of decided milestones. */
+    public int phasesStarted() {
+        int k = 1;
+        while (k < phases.length && startStep[k] != Long.MAX_VALUE) {
+            k++;
+        }
+        return k;
+    }
+
+    /** Starts phase {@code k} (the next undecided one) after {@code step} optimizer steps. */
+    public void startPhaseAfter(int k, long step) {
+        if (k != phasesStarted() || step < startStep[k - 1]) {
+            throw new IllegalStateException("phase " + k + " cannot start after step " + step + " (" + phasesStarted()
+                    + " phases started, the last after step " + startStep[k - 1] + ")");
+        }
+        startStep[k] = step;
     }
 
     /** The phase in force at 1-based step {@code t}. */

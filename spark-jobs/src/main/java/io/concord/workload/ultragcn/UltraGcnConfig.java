@@ -9,6 +9,7 @@ import io.concord.engine.EngineConfig;
 import io.concord.job.JobConfig;
 
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -30,17 +31,22 @@ import java.util.Map;
  * @param lrSchedule optional step decay of {@code optimizer.lr} at epoch milestones ({@link LrSchedule})
  * @param checkpointEpochs write a checkpoint every this many epochs (replaces {@code train.checkpointEvery}, which
  *                  counts rounds); unset or 0 = {@code train.checkpointEvery}
+ * @param recipe    {@code official} (default: train with the configured values) or {@code fast}: derive a CPU-fast
+ *                  schedule from them ({@link FastRecipe}; replaces {@code lrSchedule} and the eval schedule)
  */
 public record UltraGcnConfig(Long seed, SparkSection spark, GraphDataSection data, ObjectiveSection ultragcn,
                              ComponentSpec optimizer, EngineConfig train, Integer epochs,
                              RankingEvalSection eval, Double maxTrainMinutes, LrSchedule lrSchedule,
-                             Integer checkpointEpochs)
+                             Integer checkpointEpochs, String recipe)
         implements JobConfig {
+
+    public static final String OFFICIAL = "official";
+    public static final String FAST = "fast";
 
     public UltraGcnConfig(Long seed, SparkSection spark, GraphDataSection data, ObjectiveSection ultragcn,
                           ComponentSpec optimizer, EngineConfig train, Integer epochs, RankingEvalSection eval,
                           Double maxTrainMinutes, LrSchedule lrSchedule) {
-        this(seed, spark, data, ultragcn, optimizer, train, epochs, eval, maxTrainMinutes, lrSchedule, null);
+        this(seed, spark, data, ultragcn, optimizer, train, epochs, eval, maxTrainMinutes, lrSchedule, null, null);
     }
 
     public UltraGcnConfig {
@@ -61,6 +67,16 @@ public record UltraGcnConfig(Long seed, SparkSection spark, GraphDataSection dat
         maxTrainMinutes = maxTrainMinutes == null ? Double.valueOf(0.0) : maxTrainMinutes;
         if (!(maxTrainMinutes >= 0) || maxTrainMinutes.isInfinite()) {
             throw new ConfigException("maxTrainMinutes", maxTrainMinutes, "a number >= 0 (0 = no limit)");
+        }
+        recipe = recipe == null ? OFFICIAL : recipe.trim().toLowerCase(Locale.ROOT);
+        if (!recipe.equals(OFFICIAL) && !recipe.equals(FAST)) {
+            throw new ConfigException("recipe", recipe, OFFICIAL + ", " + FAST);
+        }
+        if (recipe.equals(FAST) && lrSchedule != null && !lrSchedule.milestones().isEmpty()) {
+            throw new ConfigException("recipe", "fast derives its own learning-rate phases; remove lrSchedule");
+        }
+        if (recipe.equals(FAST) && !(optimizer.params().get("lr") instanceof Number)) {
+            throw new ConfigException("recipe", "fast needs a numeric optimizer.lr (the official rate)");
         }
         if (lrSchedule != null && !lrSchedule.milestones().isEmpty() && optimizer.params().get("lr") == null) {
             throw new ConfigException("lrSchedule", "needs an explicit optimizer.lr to scale");

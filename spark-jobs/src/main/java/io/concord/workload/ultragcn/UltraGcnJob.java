@@ -1,5 +1,6 @@
 package io.concord.workload.ultragcn;
 
+import io.concord.config.ComponentSpec;
 import io.concord.config.ConfigException;
 
 import io.concord.workload.recsys.RankingEvaluator;
@@ -18,6 +19,7 @@ import io.concord.core.ultragcn.NegativeTermKernel;
 import io.concord.core.ultragcn.UltraGcnModel;
 import io.concord.core.ultragcn.UltraGcnObjective;
 import io.concord.engine.EngineConfig;
+import io.concord.engine.RoundListener;
 import io.concord.engine.Shard;
 import io.concord.engine.StatisticSet;
 import io.concord.engine.metrics.RunMetrics;
@@ -27,6 +29,7 @@ import io.concord.job.EvaluationListener;
 import io.concord.job.Job;
 import io.concord.job.JobContext;
 import io.concord.job.JobResult;
+import io.concord.job.LrOnPlateau;
 import io.concord.job.MultiStepLr;
 import io.concord.job.TrainingRun;
 import io.concord.engine.checkpoint.FloatArrays;
@@ -40,8 +43,10 @@ import org.apache.spark.api.java.JavaSparkContext;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -87,6 +92,14 @@ public final class UltraGcnJob implements Job<UltraGcnConfig> {
             derived.put("train.rounds", "epochs x rounds per epoch = " + config.epochs() + " x ceil(train positives"
                     + " / (partitions x train.batchSize x steps per round)), known once the graph is read");
         }
+        if (config.recipe().equals(UltraGcnConfig.FAST)) {
+            derived.put("ultragcn.negative_num", "recipe fast: max(min(R, 50), ceil(R / 5)) of the configured R");
+            derived.put("train.batchSize", "recipe fast: x2 while an epoch keeps >= 64 steps, at most x4, known"
+                    + " once the graph is read; ultragcn.gamma scaled by the same factor");
+            derived.put("optimizer.lr", "recipe fast: 1e-2, then x0.1 per phase down to the configured rate, each"
+                    + " phase ending on a plateau of eval.metric");
+            derived.put("eval.every", "recipe fast: 1 (eval.official ignored)");
+        }
         if (config.checkpointEpochs() != null && config.checkpointEpochs() > 0) {
             derived.put("train.checkpointEvery", "checkpointEpochs x rounds per epoch = " + config.checkpointEpochs()
                     + " x rounds per epoch, known once the graph is read");
@@ -122,6 +135,21 @@ public final class UltraGcnJob implements Job<UltraGcnConfig> {
 
         long t1 = System.nanoTime();
         UltraGcnObjective objective = config.ultragcn().objective();
+        RankingEvalSection eval = config.eval();
+        FastRecipe recipe = null;
+        if (config.recipe().equals(UltraGcnConfig.FAST)) {
+            if (train.batchSize() < 1) {
+                throw new ConfigException("recipe", "fast needs a minibatch (train.batchSize >= 1)");
+            }
+            double officialLr = ((Number) config.optimizer().params().get("lr")).doubleValue();
+            recipe = FastRecipe.derive(objective, officialLr, (long) partitions * train.batchSize(),
+                    graph.trainSize());
+            objective = recipe.apply(objective);
+            train = train.withBatchSize(train.batchSize() * recipe.batchScale());
+            eval = new RankingEvalSection(1, false, eval.k(), eval.metric(), eval.patience(), eval.averaging(),
+                    eval.userBlock());
+            ctx.console().println(recipe.describe());
+        }
         if (objective.lambda() > 0 && objective.iiNeighborNum() > graph.numItems()) {
             throw new ConfigException("ultragcn.ii_neighbor_num", objective.iiNeighborNum(), "at most the number of "
                     + "items, " + graph.numItems() + " in " + config.data().describe());
@@ -140,7 +168,16 @@ public final class UltraGcnJob implements Job<UltraGcnConfig> {
         UltraGcnModel model = new UltraGcnModel(graph.numUsers(), graph.numItems(), objective,
                 DegreeWeights.fromDegrees(degrees[0], degrees[1]), neighbours,
                 objective.samplingSiftPos() ? graph.train() : null);
-        Optimizer optimizer = Components.optimizer(config.optimizer());
+        Optimizer optimizer;
+        if (recipe == null) {
+            optimizer = Components.optimizer(config.optimizer());
+        } else {
+            Map<String, Object> warm = new LinkedHashMap<>(config.optimizer().params());
+            warm.put("lr", recipe.learningRates()[0]);
+            ComponentSpec warmSpec = ComponentSpec.of(config.optimizer().name(), warm);
+            optimizer = MultiStepLr.undecided(warmSpec, Components.optimizer(warmSpec), "recipe",
+                    recipe.learningRates(), train);
+        }
 
         long examplesPerRound = (long) partitions * train.stepsPerRound()
                 * (train.batchSize() == 0 ? Math.max(1, graph.trainSize() / partitions) : train.batchSize());
@@ -157,14 +194,15 @@ public final class UltraGcnJob implements Job<UltraGcnConfig> {
             train = train.withCheckpointEvery((int) Math.min(Integer.MAX_VALUE,
                     (long) config.checkpointEpochs() * roundsPerEpoch));
         }
-        optimizer = scheduled(config, optimizer, train, roundsPerEpoch);
+        if (recipe == null) {
+            optimizer = scheduled(config, optimizer, train, roundsPerEpoch);
+        }
         ctx.console().printf("tables: degrees and %d-nearest item neighbours in %.1f s; %d parameters; %d partitions"
                         + " × batch %d × %d step(s) per round (%s): %d rounds per epoch, %d rounds; negative"
                         + " kernel: %s%n", objective.iiNeighborNum(), tablesSeconds, model.numParams(), partitions,
                 train.batchSize(), train.stepsPerRound(), train.sync().toString(), roundsPerEpoch, train.rounds(),
                 NegativeTermKernel.describe());
 
-        RankingEvalSection eval = config.eval();
         try (RankingEvaluator evaluator = new RankingEvaluator(sc, graph, eval)) {
             final int itemBase = model.itemOffset(0);
             final int dim = model.dim();
@@ -175,8 +213,19 @@ public final class UltraGcnJob implements Job<UltraGcnConfig> {
                     train.rounds(), ctx.runDir());
             EpochEvaluation schedule = new EpochEvaluation(evaluation, eval, roundsPerEpoch, train.rounds(),
                     config.maxTrainMinutes() * 60.0, ctx.console(), ctx.runDir());
+            RoundListener listener = schedule;
+            if (recipe != null) {
+                double popularity = RankingEvaluator.metrics(evaluator.evaluate(popularityUsers(graph), 0,
+                        popularityItems(degrees[1]), 0, 1)).get(evaluation.metric());
+                double floor = FastRecipe.POPULARITY_MARGIN * popularity;
+                ctx.console().printf(Locale.ROOT, "popularity ranking: %s %.5f (learning-rate phases end only"
+                        + " above %.5f)%n", evaluation.metric(), popularity, floor);
+                listener = new LrOnPlateau(schedule, (MultiStepLr) optimizer, recipe.learningRates(),
+                        evaluation.metric(), FastRecipe.PHASE_PATIENCE, FastRecipe.FINAL_PATIENCE, floor,
+                        train.stepsPerRound(), ctx.console());
+            }
             TrainingRun.Outcome<Interaction> outcome = TrainingRun.train(ctx, model, optimizer, train,
-                    config.seed(), StatisticSet.empty(), shards, schedule);
+                    config.seed(), StatisticSet.empty(), shards, listener);
             schedule.write();
 
             Map<String, Double> metrics = new LinkedHashMap<>(evaluation.bestMetrics());
@@ -199,6 +248,12 @@ public final class UltraGcnJob implements Job<UltraGcnConfig> {
             details.put("roundsPerEpoch", roundsPerEpoch);
             details.put("tablesSeconds", tablesSeconds);
             details.put("source", config.data().describe());
+            if (recipe != null) {
+                details.put("recipe", Map.of("name", UltraGcnConfig.FAST, "negative_num", recipe.negativeNum(),
+                        "batchScale", recipe.batchScale(), "gamma", recipe.gamma(), "learningRates",
+                        Arrays.stream(recipe.learningRates()).boxed().toList(), "lastPhase",
+                        LrOnPlateau.phase(outcome.state())));
+            }
             writeModel(ctx, graph, model, outcome.state().params(), bestRound, schedule, eval);
             shards.unpersist(false);
             return new JobResult(outcome.state().nextRound(), outcome.finalLoss(), metrics, details);
@@ -232,6 +287,22 @@ public final class UltraGcnJob implements Job<UltraGcnConfig> {
                                 + "users × dim then items × dim, row-major"),
                         new ModelFile("best-params.bin", "concord-float-array", "parameters of the best "
                                 + "evaluation, same layout")), details);
+    }
+
+    /** Every user's one-dimensional "embedding" of the popularity ranking: 1. */
+    private static float[] popularityUsers(InteractionGraph graph) {
+        float[] users = new float[graph.numUsers()];
+        Arrays.fill(users, 1f);
+        return users;
+    }
+
+    /** Every item's score in the popularity ranking: its train degree. */
+    private static float[] popularityItems(int[] itemDegrees) {
+        float[] items = new float[itemDegrees.length];
+        for (int i = 0; i < items.length; i++) {
+            items[i] = itemDegrees[i];
+        }
+        return items;
     }
 
     /** The optimizer with {@code lrSchedule} applied, milestones converted from epochs to the engine's steps. */

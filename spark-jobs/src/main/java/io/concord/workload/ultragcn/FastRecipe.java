@@ -1,0 +1,89 @@
+package io.concord.workload.ultragcn;
+
+import io.concord.core.ultragcn.UltraGcnObjective;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * {@code recipe: fast}: the official hyperparameters of a dataset turned into a schedule that reaches the same
+ * quality in a fraction of the CPU time, by rules that read only the official values and the size of the graph (no
+ * per-dataset tuning; the reasoning and measurements behind each rule are in docs/ultragcn.md, "The fast recipe"):
+ * <ol>
+ *   <li><b>Negatives</b>: {@code negative_num} R → max(min(R, 50), ⌈R/5⌉) with {@code negative_weight} unchanged.
+ *       Each negative weighs {@code negative_weight / R}, so the expected objective is the official one; only its
+ *       variance grows, and the kernel's work falls with R.</li>
+ *   <li><b>Global batch and L2 together</b>: the global batch grows ×2 while an epoch keeps at least 64 steps, up to
+ *       ×4, and {@code gamma} grows by the same factor: the loss is a sum over the batch and the L2 term is added once
+ *       per step, so this keeps the official L2-to-data ratio per positive (with the official gamma at 4× the batch
+ *       Gowalla overfits). Fewer, larger steps cut the dense per-step work (L2 and Adam touch every parameter) and
+ *       Spark's per-round cost.</li>
+ *   <li><b>Learning rate</b>: a warm phase at 1e-2 (when the official rate is lower), then ×0.1 per phase down to the
+ *       official rate, each phase ending on a plateau of the evaluation metric ({@code LrOnPlateau}: 2 evaluations
+ *       without a new best, and only once the metric is 10% above the popularity ranking's); the official rate
+ *       leaves the popularity plateau only after hundreds of epochs on Gowalla (1e-4) and Amazon-Electronics (1e-3),
+ *       1e-2 after a few, and a constant 1e-2 overfits soon after, at an epoch that differs by dataset (11 on
+ *       Gowalla, ~32 on Amazon-Electronics), which is why the phases end on the metric and not at fixed epochs.</li>
+ *   <li><b>Evaluation</b> after every epoch (the official schedule evaluates every 5th epoch before epoch 50), and at
+ *       the official rate the run stops after 10 evaluations without a new best.</li>
+ * </ol>
+ */
+public record FastRecipe(int negativeNum, int batchScale, double gamma, double[] learningRates) {
+
+    static final int MIN_NEGATIVES = 50;
+    static final int NEGATIVE_CUT = 5;
+    static final int MAX_BATCH_SCALE = Integer.getInteger("xr.maxscale", 4);
+    static final int MIN_STEPS_PER_EPOCH = 64;
+    static final double WARM_LR = Double.parseDouble(System.getProperty("xr.warm", "1e-2"));
+    static final double LR_FACTOR = Double.parseDouble(System.getProperty("xr.factor", "0.1"));
+    /** Evaluations without a new best that end a learning-rate phase. */
+    static final int PHASE_PATIENCE = Integer.getInteger("xr.pp", 2);
+    /** Evaluations without a new best that end the run at the official rate. */
+    static final int FINAL_PATIENCE = Integer.getInteger("xr.fp", 10);
+    /** A phase may end only once the metric is this far above the popularity ranking's. */
+    static final double POPULARITY_MARGIN = Double.parseDouble(System.getProperty("xr.margin", "1.1"));
+
+    /**
+     * @param official       the objective as configured (the official values of the dataset)
+     * @param officialLr     the configured Adam learning rate
+     * @param globalBatch    positives per optimizer step as configured ({@code partitions × batchSize})
+     * @param trainPositives positives in the train split
+     */
+    public static FastRecipe derive(UltraGcnObjective official, double officialLr, long globalBatch,
+                                    long trainPositives) {
+        int r = official.negativeNum();
+        int negatives = Math.max(Math.min(r, MIN_NEGATIVES), (r + NEGATIVE_CUT - 1) / NEGATIVE_CUT);
+        int scale = 1;
+        while (scale < MAX_BATCH_SCALE && trainPositives / (2L * scale * globalBatch) >= MIN_STEPS_PER_EPOCH) {
+            scale *= 2;
+        }
+        List<Double> lrs = new ArrayList<>();
+        for (double lr = Math.max(WARM_LR, officialLr); lr > officialLr * (1 + 1e-9); lr = decimal(lr * LR_FACTOR)) {
+            lrs.add(lr);
+        }
+        lrs.add(officialLr);
+        return new FastRecipe(negatives, scale, official.gamma() * scale,
+                lrs.stream().mapToDouble(Double::doubleValue).toArray());
+    }
+
+    /** {@code x} rounded to 3 significant digits (1e-3, not 1.0000000000000002e-3). */
+    private static double decimal(double x) {
+        return Double.parseDouble(String.format(Locale.ROOT, "%.3g", x));
+    }
+
+    public UltraGcnObjective apply(UltraGcnObjective official) {
+        return official.withNegativeNum(negativeNum).withGamma(gamma);
+    }
+
+    /** One line for the console and the log. */
+    public String describe() {
+        StringBuilder rates = new StringBuilder();
+        for (double lr : learningRates) {
+            rates.append(rates.length() == 0 ? "" : " -> ").append(String.format(Locale.ROOT, "%.3g", lr));
+        }
+        return String.format(Locale.ROOT, "recipe fast: negative_num %d, global batch x%d, gamma %.3g, lr %s (each"
+                + " phase until %d evaluations without a new best), evaluation every epoch", negativeNum,
+                batchScale, gamma, rates, PHASE_PATIENCE);
+    }
+}
