@@ -47,6 +47,7 @@ public final class TrainingEngine<R> {
     private final StatisticAccumulator statisticsPassAccumulator;
     private final BarrierStages<R> stages;
     private RunBundle<R> bundle;
+    private long shippedRevision;
 
     /** A run whose model declares all it needs ({@link Model#capabilities()}). */
     public TrainingEngine(JavaSparkContext sc, Model<R> model, Optimizer optimizer, EngineConfig config,
@@ -86,9 +87,15 @@ public final class TrainingEngine<R> {
         return work;
     }
 
-    /** The per-run bundle, broadcast on first use. */
+    /** The per-run bundle, broadcast on first use and again after a change to the optimizer's schedule. */
     private RunBundle<R> bundle() {
+        if (bundle != null && work.optimizer().revision() != shippedRevision) {
+            LOG.info("the optimizer changed on the driver (revision {}): shipping the bundle again",
+                    work.optimizer().revision());
+            releaseBundle();
+        }
         if (bundle == null) {
+            shippedRevision = work.optimizer().revision();
             bundle = RunBundle.ship(sc, work);
             LOG.info("per-run bundle (model, optimizer, config, statistics): {} bytes, broadcast once",
                     bundle.size());

@@ -28,6 +28,7 @@ public final class MultiStepLr implements Optimizer {
 
     private final Optimizer[] phases;
     private final long[] startStep;
+    private long revision;
 
     /**
      * @param phases    the optimizer per phase (phase 0 from step 1)
@@ -137,6 +138,12 @@ public final class MultiStepLr implements Optimizer {
                     + " phases started, the last after step " + startStep[k - 1] + ")");
         }
         startStep[k] = step;
+        revision++;
+    }
+
+    @Override
+    public long revision() {
+        return revision;
     }
 
     /** The phase in force at 1-based step {@code t}. */

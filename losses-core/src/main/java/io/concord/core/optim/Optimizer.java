@@ -45,4 +45,12 @@ public interface Optimizer extends Serializable {
     default boolean elementWise() {
         return false;
     }
+
+    /**
+     * Counts the changes made to this optimizer on the driver between rounds (a learning-rate phase decided from an
+     * evaluation). Executors hold the copy shipped with the run; the engine ships a new one when this changes.
+     */
+    default long revision() {
+        return 0;
+    }
 }
