@@ -16,7 +16,8 @@ import java.util.Map;
  * listener, when the metric has not set a new best for {@code patience} evaluations, the next (lower) learning rate
  * starts with the next optimizer step — but only once the best value has passed {@code floor} (a model still at
  * the level of a trivial ranking has not started to learn, and a lower rate there only makes the plateau longer).
- * In the last phase the same count with {@code finalPatience} stops the run. Its decisions live in the training
+ * In the last phase the same count with {@code finalPatience} stops the run (also only above the floor). Its
+ * decisions live in the training
  * state's bookkeeping, so a resumed run replays them and continues bit-identically.
  */
 public final class LrOnPlateau implements RoundListener {
@@ -78,7 +79,7 @@ public final class LrOnPlateau implements RoundListener {
         int phase = book.getOrDefault(PHASE, 0.0).intValue();
         boolean last = phase + 1 >= schedule.phases();
         if (last) {
-            if (since >= finalPatience) {
+            if (since >= finalPatience && book.get(BEST) > floor) {
                 LOG.info("early stop: {} has not improved for {} evaluations at the last learning rate {}", metric,
                         finalPatience, lrs[phase]);
                 console.printf(Locale.ROOT, "early stop: %s has not improved for %d evaluations at lr %.3g%n",
