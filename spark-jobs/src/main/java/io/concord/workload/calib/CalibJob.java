@@ -67,6 +67,9 @@ public final class CalibJob implements Job<CalibJobConfig> {
     @Override
     public void checkInputs(CalibJobConfig config, Configuration hadoopConf) {
         CalibJobConfig.Data data = config.data();
+        if (!data.tableSources().isEmpty()) {
+            return;
+        }
         for (String dir : new String[] {data.path(), data.testPath()}) {
             if (dir != null) {
                 Path path = new Path(dir);
@@ -81,7 +84,7 @@ public final class CalibJob implements Job<CalibJobConfig> {
 
     @Override
     public JobResult run(CalibJobConfig config, JobContext ctx) {
-        CalibData data = CalibData.load(config, ctx.jsc(), ctx.runDir().staged("data"), ctx.console());
+        CalibData data = CalibData.load(config, ctx.spark(), ctx.jsc(), ctx.runDir().staged("data"), ctx.console());
         ParamScaling scaling = ParamScaling.fit(data.trainLabels());
         CalibModel model = CalibModel.of(config.model().network(data.width(), data.height(), config.seed()),
                 config.loss().config(data.width(), data.height()), scaling);
