@@ -111,6 +111,10 @@ class CalibTablesTest {
             spark.createDataFrame(List.of(RowFactory.create("p1", "not bytes")), new StructType()
                     .add("id", DataTypes.StringType).add("left", DataTypes.StringType)).write()
                     .parquet(tmp.resolve("pq-text").toString());
+            spark.createDataFrame(List.of(RowFactory.create("p1", 4, "not bytes")), new StructType()
+                    .add("id", DataTypes.StringType).add("w", DataTypes.IntegerType)
+                    .add("left", DataTypes.StringType)).write()
+                    .parquet(tmp.resolve("pq-binary").toString());
             List<Row> rows = rows(train, false, null);
             Object[] bad = rowValues(train.get(5), false, null);
             bad[0] = "calib-bad";
@@ -119,10 +123,13 @@ class CalibTablesTest {
             spark.createDataFrame(rows, schema(false, DataTypes.IntegerType)).coalesce(1).write()
                     .parquet(tmp.resolve("pq-short").toString());
         }
-        expectError("text", "column 'left' (data.columns.left) has type string, expected binary",
-                "data.format=parquet", "data.path=" + tmp.resolve("pq-text"));
         expectError("missing", "no column 'width' (data.columns.width); columns: id string, left string",
-                "data.format=parquet", "data.path=" + tmp.resolve("pq-text"), "data.columns.left=id");
+                "data.format=parquet", "data.path=" + tmp.resolve("pq-text"));
+        expectError("type", "column 'id' (data.columns.width) has type string, expected an integer type",
+                "data.format=parquet", "data.path=" + tmp.resolve("pq-text"), "data.columns.width=id");
+        expectError("binary", "column 'left' (data.columns.left) has type string, expected binary",
+                "data.format=parquet", "data.path=" + tmp.resolve("pq-binary"), "data.columns.width=w",
+                "data.columns.height=w");
         String shortRow = expectError("short", "column 'left' (data.columns.left) holds 700 bytes, expected 768 "
                 + "(16x16x3 RGB)", "data.format=parquet", "data.path=" + tmp.resolve("pq-short"));
         assertThat(shortRow).containsPattern("parquet " + tmp.resolve("pq-short") + " partition \\d+.*row \\d+: "
@@ -148,10 +155,11 @@ class CalibTablesTest {
             String median = "median.mae." + p.key();
             assertThat(actual.path("metrics").path(median).asDouble())
                     .isEqualTo(expected.path("metrics").path(median).asDouble());
-            // the held-out sums are folded per partition: shards and table rows are partitioned differently
+            // shards and table rows are partitioned differently, so the held-out pairs meet the float32 network in
+            // batches of other compositions and the sums are folded in other groups: float32-level differences
             double mae = expected.path("metrics").path("mae." + p.key()).asDouble();
             assertThat(actual.path("metrics").path("mae." + p.key()).asDouble()).isCloseTo(mae,
-                    within(1e-9 * Math.abs(mae) + 1e-15));
+                    within(1e-6 * Math.abs(mae) + 1e-12));
         }
     }
 
