@@ -3,6 +3,7 @@ package io.concord.workload.calib;
 import io.concord.config.ConfigException;
 import io.concord.core.calib.CalibMae;
 import io.concord.core.calib.CalibParam;
+import io.concord.core.calib.MedianPredictor;
 import io.concord.core.calib.ParamScaling;
 import io.concord.core.optim.Optimizer;
 import io.concord.data.calib.StereoDataset;
@@ -139,6 +140,8 @@ public final class CalibJob implements Job<CalibJobConfig> {
         modelDetails.put("imageWidth", data.width());
         modelDetails.put("imageHeight", data.height());
         modelDetails.put("output", "normalized calibration parameters; physical = offset + scale × output");
+        modelDetails.put("fusion", config.model().fusion());
+        modelDetails.put("trainMedian", MedianPredictor.fit(data.trainLabels()).predict());
         modelDetails.put("parameters", Arrays.stream(CalibParam.values()).map(CalibParam::key).toList());
         modelDetails.put("scalingOffsets", scaling.offsets());
         modelDetails.put("scalingScales", scaling.scales());

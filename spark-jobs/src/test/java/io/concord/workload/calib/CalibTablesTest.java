@@ -85,6 +85,49 @@ class CalibTablesTest {
         assertSameTraining("parquet", "shards-2");
         JsonNode manifest = JSON.readTree(tmp.resolve("out/parquet/model/model.json").toFile());
         assertThat(manifest.path("details").path("imageWidth").asInt()).isEqualTo(CalibCliTest.SIZE);
+
+        // predict on the held-out pairs (default column names): the MAE of its columns is the run's
+        try (SparkSession spark = session()) {
+            spark.createDataFrame(rows(test, false, null), schema(false, DataTypes.IntegerType)).repartition(2)
+                    .write().parquet(tmp.resolve("pq-default").toString());
+        }
+        CliRunner.Result predict = CliRunner.run("predict", "--model", tmp.resolve("out/parquet").toString(),
+                "--input", tmp.resolve("pq-default").toString(), "--output", tmp.resolve("preds").toString(),
+                "--master", "local[2]");
+        assertThat(predict.exitCode()).as(predict.err()).isZero();
+        JsonNode metrics = JSON.readTree(tmp.resolve("out/parquet/summary.json").toFile()).path("metrics");
+        try (SparkSession spark = session()) {
+            List<Row> out = spark.read().parquet(tmp.resolve("preds").toString()).collectAsList();
+            assertThat(out).hasSize(CalibCliTest.TEST);
+            for (CalibParam p : CalibParam.values()) {
+                double sum = 0;
+                for (Row r : out) {
+                    sum += Math.abs(r.getDouble(r.fieldIndex("pred_" + p.key()))
+                            - (float) r.getDouble(r.fieldIndex(p.key())));
+                }
+                double mae = metrics.path("mae." + p.key()).asDouble();
+                assertThat(sum / out.size()).as(p.key()).isCloseTo(mae, within(1e-6 * Math.abs(mae) + 1e-12));
+            }
+            assertThat(out.get(0).getString(out.get(0).fieldIndex("id"))).startsWith("calib-");
+        }
+
+        // evaluate on the same held-out pairs reproduces the run's metrics
+        CliRunner.Result evaluate = CliRunner.run("evaluate", "--model", tmp.resolve("out/parquet").toString(),
+                "--data", tmp.resolve("pq-default").toString(), "--output", tmp.resolve("eval").toString(),
+                "--master", "local[2]");
+        assertThat(evaluate.exitCode()).as(evaluate.err()).isZero();
+        JsonNode evaluated = JSON.readTree(tmp.resolve("eval/metrics.json").toFile()).path("metrics");
+        assertThat(evaluated.path("pairs").asInt()).isEqualTo(CalibCliTest.TEST);
+        for (CalibParam p : CalibParam.values()) {
+            double median = metrics.path("median.mae." + p.key()).asDouble();
+            assertThat(evaluated.path("median.mae." + p.key()).asDouble()).as(p.key())
+                    .isCloseTo(median, within(1e-12 * Math.abs(median) + 1e-15));
+            double mae = metrics.path("mae." + p.key()).asDouble();
+            assertThat(evaluated.path("mae." + p.key()).asDouble()).as(p.key())
+                    .isCloseTo(mae, within(1e-6 * Math.abs(mae) + 1e-12));
+        }
+        assertThat(evaluated.path("relativeMae").asDouble()).isCloseTo(metrics.path("relativeMae").asDouble(),
+                within(1e-6));
     }
 
     @Test
