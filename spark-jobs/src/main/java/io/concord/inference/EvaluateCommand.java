@@ -15,6 +15,7 @@ import io.concord.model.FactorModel;
 import io.concord.model.ModelManifest;
 import io.concord.workload.calib.CalibModelEvaluation;
 import io.concord.workload.logreg.LogRegJob;
+import io.concord.workload.pref.PrefModelEvaluation;
 import io.concord.workload.source.SqlFormat;
 import io.concord.workload.source.TableSource;
 import io.concord.run.RunDirectory;
@@ -78,6 +79,9 @@ public final class EvaluateCommand implements Callable<Integer> {
     String averaging;
     @Option(names = "--output", description = "also commit <output>/metrics.json (the name must be a valid run id)")
     String output;
+    @Option(names = "--held-out", description = "pref-align: only the pairs of --data the run held out (its "
+            + "data.heldOutFraction, by a hash of the prompt)")
+    boolean heldOut;
     @Option(names = "--master", description = "Spark master for embedded runs (default local[*])")
     String master;
     @Option(names = "--overwrite", description = "replace an already committed output")
@@ -97,6 +101,10 @@ public final class EvaluateCommand implements Callable<Integer> {
         try {
             Configuration hadoop = spark.sparkContext().hadoopConfiguration();
             ModelManifest manifest = ModelManifest.read(new Path(model), hadoop);
+            if (manifest.job().equals("pref-align")) {
+                return report(report(manifest, PrefModelEvaluation.evaluate(spark, new Path(model),
+                        PairScorer.effectiveConfig(new Path(model), hadoop), data, heldOut)), out, overwrite);
+            }
             if (manifest.job().equals("calib")) {
                 boolean table = data.startsWith("table:");
                 return report(report(manifest, CalibModelEvaluation.evaluate(spark, new Path(model), new TableSource(
