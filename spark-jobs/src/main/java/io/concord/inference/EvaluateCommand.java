@@ -13,7 +13,11 @@ import io.concord.data.graph.InteractionFormatException;
 import io.concord.core.model.LabeledVector;
 import io.concord.model.FactorModel;
 import io.concord.model.ModelManifest;
+import io.concord.workload.calib.CalibModelEvaluation;
 import io.concord.workload.logreg.LogRegJob;
+import io.concord.workload.pref.PrefModelEvaluation;
+import io.concord.workload.source.SqlFormat;
+import io.concord.workload.source.TableSource;
 import io.concord.run.RunDirectory;
 import io.concord.workload.recsys.RankingEvalSection;
 import io.concord.workload.recsys.RankingEvaluator;
@@ -45,8 +49,9 @@ import java.util.concurrent.Callable;
  * the exported {@code weights.json} or {@code network.zip}.
  */
 @Command(name = "evaluate", mixinStandardHelpOptions = true,
-        description = "Evaluate a committed ultragcn/als model (full ranking, train items masked) or logreg model "
-                + "(accuracy, test loss) on a test set and print the metrics as JSON.")
+        description = "Evaluate a committed ultragcn/als model (full ranking, train items masked), logreg model "
+                + "(accuracy, test loss) or calib model (per-parameter MAE, median baseline, relativeMae) on a test "
+                + "set and print the metrics as JSON.")
 public final class EvaluateCommand implements Callable<Integer> {
 
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -74,6 +79,9 @@ public final class EvaluateCommand implements Callable<Integer> {
     String averaging;
     @Option(names = "--output", description = "also commit <output>/metrics.json (the name must be a valid run id)")
     String output;
+    @Option(names = "--held-out", description = "pref-align: only the pairs of --data the run held out (its "
+            + "data.heldOutFraction, by a hash of the prompt)")
+    boolean heldOut;
     @Option(names = "--master", description = "Spark master for embedded runs (default local[*])")
     String master;
     @Option(names = "--overwrite", description = "replace an already committed output")
@@ -93,6 +101,16 @@ public final class EvaluateCommand implements Callable<Integer> {
         try {
             Configuration hadoop = spark.sparkContext().hadoopConfiguration();
             ModelManifest manifest = ModelManifest.read(new Path(model), hadoop);
+            if (manifest.job().equals("pref-align")) {
+                return report(report(manifest, PrefModelEvaluation.evaluate(spark, new Path(model),
+                        PairScorer.effectiveConfig(new Path(model), hadoop), data, heldOut)), out, overwrite);
+            }
+            if (manifest.job().equals("calib")) {
+                boolean table = data.startsWith("table:");
+                return report(report(manifest, CalibModelEvaluation.evaluate(spark, new Path(model), new TableSource(
+                        table ? SqlFormat.TABLE : SqlFormat.PARQUET, table ? data.substring(6) : data, null, null,
+                        "--data"))), out, overwrite);
+            }
             if (!manifest.modelType().equals(ModelManifest.FACTORS)) {
                 return classifier(spark, manifest, out);
             }
@@ -154,13 +172,18 @@ public final class EvaluateCommand implements Callable<Integer> {
         };
         Map<String, Double> metrics = LogRegJob.evaluate(sc, examples, new float[0], predictor,
                 classifier.classes());
+        return report(report(manifest, metrics), out, overwrite);
+    }
+
+    /** {@code model}, {@code job}, {@code runId}, {@code data} and the metrics. */
+    private Map<String, Object> report(ModelManifest manifest, Map<String, Double> metrics) {
         Map<String, Object> report = new LinkedHashMap<>();
         report.put("model", model);
         report.put("job", manifest.job());
         report.put("runId", manifest.runId());
         report.put("data", data);
         report.put("metrics", metrics);
-        return report(report, out, overwrite);
+        return report;
     }
 
     private JavaRDD<LabeledVector> labelledRows(SparkSession spark, int dimension) {

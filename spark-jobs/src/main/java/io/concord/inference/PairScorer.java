@@ -1,6 +1,5 @@
 package io.concord.inference;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.concord.config.ConfigException;
 import io.concord.config.ConfigLoader;
@@ -68,7 +67,7 @@ final class PairScorer {
         ObjectNode config = effectiveConfig(run, conf);
         ModelFiles.Loaded policy = ModelFiles.load(new ParamsSource(run.toString(), null, null, null), "--model",
                 conf);
-        ParamsSource refSource = referenceOf(config, reference);
+        ParamsSource refSource = ParamsSource.referenceOf(config, reference);
         float[] refParams = null;
         if (refSource != null) {
             ModelFiles.Loaded ref = ModelFiles.load(refSource, "--reference", conf);
@@ -121,23 +120,7 @@ final class PairScorer {
         return spark.createDataFrame(rows, schema());
     }
 
-    private static ParamsSource referenceOf(ObjectNode config, String reference) {
-        if ("none".equals(reference)) {
-            return null;
-        }
-        if (reference != null) {
-            return new ParamsSource(reference, null, null, null).validated("--reference");
-        }
-        for (String key : new String[] {"reference", "init"}) {
-            JsonNode node = config.get(key);
-            if (node instanceof ObjectNode o) {
-                return ConfigLoader.bind(o, ParamsSource.class).validated(key);
-            }
-        }
-        return null;
-    }
-
-    private static ObjectNode effectiveConfig(Path run, Configuration conf) {
+    static ObjectNode effectiveConfig(Path run, Configuration conf) {
         Path file = new Path(run, "config.effective.yaml");
         try (InputStream in = file.getFileSystem(conf).open(file)) {
             return ConfigLoader.parse(in, file.toString());

@@ -37,7 +37,8 @@ import java.util.concurrent.Callable;
  */
 @Command(name = "predict", aliases = "score", mixinStandardHelpOptions = true,
         description = "Add prediction and probability columns to a table with a committed logreg model "
-                + "(weights.json or network.zip), or score preference pairs with a preference LM (chosen and "
+                + "(weights.json or network.zip), pred_<param> columns to a table of image pairs with a calib "
+                + "model, or score preference pairs with a preference LM (chosen and "
                 + "rejected log-probabilities, implicit reward margin).")
 public final class PredictCommand implements Callable<Integer> {
 
@@ -84,6 +85,11 @@ public final class PredictCommand implements Callable<Integer> {
             if (manifest.modelType().equals(ModelManifest.LM)) {
                 write(PairScorer.score(spark, new Path(model), input, reference, beta), out);
                 System.out.println("committed " + out.committedPath() + " (pair scores)");
+                return 0;
+            }
+            if (manifest.job().equals("calib")) {
+                write(CalibPredictor.predict(spark, new Path(model), read(spark), input), out);
+                System.out.println("committed " + out.committedPath() + " (calibration predictions)");
                 return 0;
             }
             Classifier classifier = Classifier.load(new Path(model), spark.sparkContext().hadoopConfiguration());

@@ -10,6 +10,9 @@ import io.concord.data.calib.StereoPairGenerator;
 import io.concord.data.calib.StereoRigConfig;
 import io.concord.data.calib.StereoShardReader;
 import io.concord.data.calib.StereoShardWriter;
+import io.concord.workload.source.ImagePairColumns;
+import io.concord.workload.source.ImagePairTables;
+import io.concord.workload.source.TableSource;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FSDataInputStream;
 import org.apache.hadoop.fs.FSDataOutputStream;
@@ -17,6 +20,9 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
 import org.apache.spark.util.SerializableConfiguration;
 import scala.Tuple2;
 
@@ -51,8 +57,12 @@ record CalibData(JavaRDD<StereoPair> train, JavaRDD<StereoPair> test, int width,
     private static final long SPLIT_SALT = 0x7E57_5EEDL;
 
     /** Generates (or reuses) the configured data, then reads it. */
-    static CalibData load(CalibJobConfig config, JavaSparkContext sc, Path generatedDefault, PrintStream console) {
+    static CalibData load(CalibJobConfig config, SparkSession spark, JavaSparkContext sc, Path generatedDefault,
+                          PrintStream console) {
         CalibJobConfig.Data data = config.data();
+        if (!data.tableSources().isEmpty()) {
+            return tables(data, config.seed(), spark, sc);
+        }
         SerializableConfiguration conf = new SerializableConfiguration(sc.hadoopConfiguration());
         if (data.generate() != null) {
             Path root = data.generate().path() != null ? new Path(data.generate().path()) : generatedDefault;
@@ -97,14 +107,49 @@ record CalibData(JavaRDD<StereoPair> train, JavaRDD<StereoPair> test, int width,
         if (!testDir.equals(trainDir)) {
             imageSize(testDir, conf.value(), size);
         }
+        return withLabels(train, test, size, trainDir.toString(), testDir.equals(trainDir) ? null
+                : testDir.toString(), source);
+    }
+
+    /**
+     * Image pairs from Spark SQL sources ({@link ImagePairTables}), in id order. A single source is split like a
+     * shard dataset: by the seeded hash of each record's id ({@link #heldOut}), so a table and shards holding the same
+     * records (same ids) give the same training and held-out pairs.
+     */
+    private static CalibData tables(CalibJobConfig.Data data, long seed, SparkSession spark, JavaSparkContext sc) {
+        List<TableSource> sources = data.tableSources();
+        ImagePairColumns columns = data.columns();
+        List<Dataset<Row>> selected = new ArrayList<>();
+        for (TableSource t : sources) {
+            selected.add(ImagePairTables.select(spark, t, columns));
+        }
+        int[] size = ImagePairTables.imageSize(sources, selected, columns);
+        JavaRDD<StereoPair> all = ImagePairTables.pairs(sc, sources.get(0), selected.get(0), columns,
+                data.onBadRecord());
+        String train = sources.get(0).describe();
+        if (sources.size() > 1) {
+            String test = sources.get(1).describe();
+            return withLabels(all, ImagePairTables.pairs(sc, sources.get(1), selected.get(1), columns,
+                    data.onBadRecord()), size, train, test, train + " + " + test);
+        }
+        double fraction = data.testFraction();
+        return withLabels(all.filter(p -> !heldOut(seed, p.id(), fraction)),
+                all.filter(p -> heldOut(seed, p.id(), fraction)), size, train, null, train);
+    }
+
+    /**
+     * @param testName the held-out source, or null when the held-out pairs are a share of {@code trainName}'s
+     */
+    private static CalibData withLabels(JavaRDD<StereoPair> train, JavaRDD<StereoPair> test, int[] size,
+                                        String trainName, String testName, String source) {
         double[][] trainLabels = labels(train);
         if (trainLabels.length == 0) {
-            throw new DataException(trainDir.toString(), "no training pairs (the dataset is empty)");
+            throw new DataException(trainName, "no training pairs (the dataset is empty)");
         }
         double[][] testLabels = labels(test);
         if (testLabels.length == 0) {
-            throw new DataException(testDir.toString(), "no held-out pairs"
-                    + (testDir.equals(trainDir) ? " (raise data.testFraction or set data.testPath)" : ""));
+            throw new DataException(testName == null ? trainName : testName, "no held-out pairs"
+                    + (testName == null ? " (raise data.testFraction or set data.testPath / data.testTable)" : ""));
         }
         return new CalibData(train, test, size[0], size[1], trainLabels, testLabels, source);
     }

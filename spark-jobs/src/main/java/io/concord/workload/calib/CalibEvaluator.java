@@ -88,11 +88,16 @@ final class CalibEvaluator {
     /** {@code [Σ|err_0|, …, Σ|err_9|, count]} of one partition. */
     static double[] absoluteErrorSums(Dl4jNetworkModel<StereoPair> model, ParamScaling scaling,
                                       CalibNetConfig.Fusion fusion, float[] params, List<StereoPair> pairs) {
-        double[] sums = new double[CalibParam.COUNT + 1];
         if (pairs.isEmpty()) {
-            return sums;
+            return new double[CalibParam.COUNT + 1];
         }
-        ComputationGraph network = (ComputationGraph) model.networkWith(params);
+        return absoluteErrorSums((ComputationGraph) model.networkWith(params), scaling, fusion, pairs);
+    }
+
+    /** {@code [Σ|err_0|, …, Σ|err_9|, count]} of {@code pairs} under {@code network}, in batches of {@value #BATCH}. */
+    static double[] absoluteErrorSums(ComputationGraph network, ParamScaling scaling, CalibNetConfig.Fusion fusion,
+                                      List<StereoPair> pairs) {
+        double[] sums = new double[CalibParam.COUNT + 1];
         for (int start = 0; start < pairs.size(); start += BATCH) {
             List<StereoPair> batch = pairs.subList(start, Math.min(pairs.size(), start + BATCH));
             double[][] predicted = CalibNetwork.predict(network, scaling, StereoPairBatches.features(batch, fusion));

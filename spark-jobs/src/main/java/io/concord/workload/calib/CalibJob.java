@@ -3,6 +3,7 @@ package io.concord.workload.calib;
 import io.concord.config.ConfigException;
 import io.concord.core.calib.CalibMae;
 import io.concord.core.calib.CalibParam;
+import io.concord.core.calib.MedianPredictor;
 import io.concord.core.calib.ParamScaling;
 import io.concord.core.optim.Optimizer;
 import io.concord.data.calib.StereoDataset;
@@ -67,6 +68,9 @@ public final class CalibJob implements Job<CalibJobConfig> {
     @Override
     public void checkInputs(CalibJobConfig config, Configuration hadoopConf) {
         CalibJobConfig.Data data = config.data();
+        if (!data.tableSources().isEmpty()) {
+            return;
+        }
         for (String dir : new String[] {data.path(), data.testPath()}) {
             if (dir != null) {
                 Path path = new Path(dir);
@@ -81,7 +85,7 @@ public final class CalibJob implements Job<CalibJobConfig> {
 
     @Override
     public JobResult run(CalibJobConfig config, JobContext ctx) {
-        CalibData data = CalibData.load(config, ctx.jsc(), ctx.runDir().staged("data"), ctx.console());
+        CalibData data = CalibData.load(config, ctx.spark(), ctx.jsc(), ctx.runDir().staged("data"), ctx.console());
         ParamScaling scaling = ParamScaling.fit(data.trainLabels());
         CalibModel model = CalibModel.of(config.model().network(data.width(), data.height(), config.seed()),
                 config.loss().config(data.width(), data.height()), scaling);
@@ -136,6 +140,8 @@ public final class CalibJob implements Job<CalibJobConfig> {
         modelDetails.put("imageWidth", data.width());
         modelDetails.put("imageHeight", data.height());
         modelDetails.put("output", "normalized calibration parameters; physical = offset + scale × output");
+        modelDetails.put("fusion", config.model().fusion());
+        modelDetails.put("trainMedian", MedianPredictor.fit(data.trainLabels()).predict());
         modelDetails.put("parameters", Arrays.stream(CalibParam.values()).map(CalibParam::key).toList());
         modelDetails.put("scalingOffsets", scaling.offsets());
         modelDetails.put("scalingScales", scaling.scales());

@@ -10,16 +10,22 @@ import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.concord.config.ComponentSpec;
 import io.concord.config.ConfigException;
+import io.concord.config.RecordReading;
 import io.concord.config.SparkSection;
 import io.concord.core.calib.CalibNetConfig;
 import io.concord.core.calib.CalibParam;
 import io.concord.core.calib.SupervisedPenalty;
 import io.concord.core.calib.UgclLossConfig;
 import io.concord.data.calib.StereoRigConfig;
+import io.concord.data.io.OnBadRecord;
 import io.concord.engine.EngineConfig;
 import io.concord.engine.SyncMode;
 import io.concord.job.EvalSection;
 import io.concord.job.JobConfig;
+import io.concord.workload.source.ImagePairColumns;
+import io.concord.workload.source.SqlFormat;
+import io.concord.workload.source.SqlKeys;
+import io.concord.workload.source.TableSource;
 import org.nd4j.linalg.api.buffer.DataType;
 
 import java.io.IOException;
@@ -55,9 +61,9 @@ public record CalibJobConfig(Long seed, SparkSection spark, Data data, ModelSect
     public CalibJobConfig {
         seed = seed == null ? 42L : seed;
         spark = spark == null ? SparkSection.defaults() : spark;
-        data = data == null ? new Data(null, null, null, null) : data;
+        data = data == null ? Data.generated(null) : data;
         if (data.generate() != null && data.generate().seed() == null) {
-            data = new Data(null, null, null, data.generate().withSeed(seed));
+            data = Data.generated(data.generate().withSeed(seed));
         }
         model = model == null ? new ModelSection(null, null, null, null) : model;
         loss = loss == null ? new LossSection(null, null, null, null, null, null, null, null) : loss;
@@ -68,18 +74,40 @@ public record CalibJobConfig(Long seed, SparkSection spark, Data data, ModelSect
 
     /**
      * Training data: existing shards ({@code path}, a directory written by {@code StereoDataset} with its
-     * {@code _MANIFEST}) or generated pairs ({@code generate}, the default), which are first written as shards.
+     * {@code _MANIFEST}), a Spark SQL source of image pairs ({@code format}; {@code docs/data.md}) or generated pairs
+     * ({@code generate}, the default), which are first written as shards.
      *
-     * @param path         training dataset directory (any Hadoop URI)
+     * @param path         training dataset directory (any Hadoop URI): shards, or files of the Spark SQL format
      * @param testPath     held-out dataset directory; default: a seeded {@code testFraction} of {@code path}'s records
-     * @param testFraction share of {@code path}'s records held out (by a hash of the record id) without testPath
+     * @param testFraction share of {@code path}'s (or {@code table}'s) records held out (by a hash of the record id)
+     *                     without testPath / testTable
      * @param generate     the generator
+     * @param format       {@code shards} (the default with {@code path}) or {@code parquet}, {@code orc}, {@code csv},
+     *                     {@code json}, {@code table} ({@link io.concord.workload.source.SqlKeys})
+     * @param table        training catalog table (implies {@code format: table})
+     * @param testTable    held-out catalog table
+     * @param where        SQL filter applied to the Spark SQL sources
+     * @param columns      column mapping of the Spark SQL sources ({@link ImagePairColumns})
+     * @param options      Spark reader options of the file formats
+     * @param onBadRecord  table rows: {@code fail} (default) or {@code skip}; shard records always fail (checksummed)
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record Data(String path, String testPath, Double testFraction, Generate generate) {
+    public record Data(String path, String testPath, Double testFraction, Generate generate, String format,
+                       String table, String testTable, String where, ImagePairColumns columns,
+                       Map<String, String> options, OnBadRecord onBadRecord) {
         public Data {
-            if (path != null && generate != null) {
-                throw new ConfigException("data", "set either data.path or data.generate, not both");
+            format = SqlKeys.formatOf(format, table);
+            SqlFormat sql = keys(format, path, testPath, table, testTable, where, columns, options)
+                    .check(List.of("shards"));
+            columns = sql == null ? columns : columns == null ? ImagePairColumns.defaults() : columns;
+            onBadRecord = RecordReading.onBadRecord(onBadRecord);
+            if (sql == null && onBadRecord != OnBadRecord.FAIL) {
+                throw new ConfigException("data.onBadRecord", onBadRecord, "fail (shard records are checksummed; "
+                        + "skip applies to the Spark SQL sources)");
+            }
+            boolean given = path != null || table != null;
+            if (given && generate != null) {
+                throw new ConfigException("data", "set either data.path / data.table or data.generate, not both");
             }
             if (path != null && path.isBlank()) {
                 throw new ConfigException("data.path", path, "a dataset directory URI");
@@ -88,18 +116,35 @@ public record CalibJobConfig(Long seed, SparkSection spark, Data data, ModelSect
                 throw new ConfigException("data.testPath", "needs data.path (generated data has its own held-out "
                         + "split: data.generate.testExamples)");
             }
-            if (testFraction != null && (path == null || testPath != null)) {
-                throw new ConfigException("data.testFraction", "applies only to data.path without data.testPath");
+            boolean share = given && testPath == null && testTable == null;
+            if (testFraction != null && !share) {
+                throw new ConfigException("data.testFraction", "applies only to data.path (data.table) without "
+                        + "data.testPath (data.testTable)");
             }
-            if (path != null && testPath == null) {
+            if (share) {
                 testFraction = testFraction == null ? 0.1 : testFraction;
                 if (!(testFraction > 0 && testFraction < 1)) {
                     throw new ConfigException("data.testFraction", testFraction, "a number in (0, 1)");
                 }
             }
-            if (path == null) {
+            if (!given) {
                 generate = generate == null ? Generate.defaults() : generate;
             }
+        }
+
+        static Data generated(Generate generate) {
+            return new Data(null, null, null, generate, null, null, null, null, null, null, null);
+        }
+
+        /** The Spark SQL train and (optional) held-out sources; empty for shards and generated data. */
+        public List<TableSource> tableSources() {
+            return keys(format, path, testPath, table, testTable, where, columns, options).sources();
+        }
+
+        private static SqlKeys keys(String format, String path, String testPath, String table, String testTable,
+                                    String where, ImagePairColumns columns, Map<String, String> options) {
+            return new SqlKeys(format, "data.path", path, "data.testPath", testPath, table, testTable, where,
+                    columns, options);
         }
     }
 

@@ -107,7 +107,8 @@ public final class MoeJob implements Job<MoeJobConfig> {
         details.put("domains", data.domains());
         details.put("heldOutTokens", heldOut.tokens());
         ModelManifest.writeParams(ctx, ModelManifest.PARAMS, model.numParams(), List.of(),
-                Map.of("task", details.get("task"), "balance", details.get("balance"), "layout",
+                Map.of("task", details.get("task"), "balance", details.get("balance"), "inputDim", data.inputDim(),
+                        "classes", data.numClasses(), "domains", data.domains(), "layout",
                         "the MoE network's flat parameter vector (io.concord.core.moe); read with MoeNetwork"));
         return new JobResult(outcome.state().nextRound(), outcome.finalLoss(), metrics, details);
     }

@@ -1,5 +1,7 @@
 package io.concord.workload.pref;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.concord.config.ConfigLoader;
 import io.concord.config.ConfigException;
 
 import java.util.List;
@@ -64,5 +66,25 @@ public record ParamsSource(String run, String params, List<String> soup, Double 
         if (value != null && value.isBlank()) {
             throw new ConfigException(key, value, "a run directory or file path");
         }
+    }
+
+    /**
+     * The reference of a committed run's effective config: {@code reference} (a run directory), {@code none} (no
+     * reference: null), or, when {@code reference} is null, the run's {@code reference}, else its {@code init} (what
+     * pref-align trained against), else null.
+     */
+    public static ParamsSource referenceOf(ObjectNode config, String reference) {
+        if ("none".equals(reference)) {
+            return null;
+        }
+        if (reference != null) {
+            return new ParamsSource(reference, null, null, null).validated("--reference");
+        }
+        for (String key : new String[] {"reference", "init"}) {
+            if (config.get(key) instanceof ObjectNode o) {
+                return ConfigLoader.bind(o, ParamsSource.class).validated(key);
+            }
+        }
+        return null;
     }
 }

@@ -34,7 +34,7 @@ import java.util.Set;
  */
 public final class PrefAlignJob implements Job<PrefAlignConfig> {
 
-    private static final Set<String> LOSSES = union(PrefLosses.PAIR_LOSSES, PrefLosses.GROUP_LOSSES);
+    static final Set<String> LOSSES = union(PrefLosses.PAIR_LOSSES, PrefLosses.GROUP_LOSSES);
 
     @Override
     public String name() {

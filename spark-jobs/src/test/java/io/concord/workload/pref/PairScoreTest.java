@@ -59,6 +59,17 @@ class PairScoreTest {
         assertThat(self.exitCode()).as(self.err()).isZero();
 
         JsonNode metrics = PrefCli.summary(out.resolve("dpo")).path("metrics");
+        // evaluate on the held-out pairs of the training file: the run's evaluator, the run's numbers
+        CliRunner.Result evaluate = CliRunner.run("evaluate", "--model", out.resolve("dpo").toString(), "--data",
+                pairs.toString(), "--held-out", "--master", "local[2]");
+        assertThat(evaluate.exitCode()).as(evaluate.err()).isZero();
+        JsonNode evaluated = new com.fasterxml.jackson.databind.ObjectMapper().readTree(
+                evaluate.out().substring(evaluate.out().indexOf('{'))).path("metrics");
+        for (String k : List.of("pairs.accuracy", "pairs.margin", "pairs.accuracyLenNorm", "pairs.accuracyRef",
+                "pairs.logpChosen", "pairs.logpRejected")) {
+            assertThat(evaluated.path(k).isNumber()).as(k).isTrue();
+            assertThat(evaluated.path(k).asDouble()).as(k).isEqualTo(metrics.path(k).asDouble());
+        }
         try (SparkSession spark = ConcordSpark.session(ConcordSpark.conf("local[2]", "concord-test",
                 Map.of("spark.ui.enabled", "false", "spark.kryo.registrationRequired", "false")))) {
             List<Row> rows = spark.read().parquet(tmp.resolve("scores").toString()).collectAsList();
