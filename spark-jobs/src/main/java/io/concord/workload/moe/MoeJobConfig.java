@@ -21,6 +21,7 @@ import io.concord.workload.source.TableSource;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.io.Serializable;
 
 /**
  * Config of the {@code moe} job: a Mixture-of-Experts network trained with micro-batch or global-batch
@@ -190,7 +191,7 @@ public record MoeJobConfig(Long seed, SparkSection spark, Data data, ModelSectio
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record Generate(String kind, Integer domains, Integer examples, Integer testExamples, Double domainSkew,
                            Integer dim, Integer classes, Double separation, Integer vocabSize, Integer sharedTokens,
-                           Integer seqLength, Integer successors, Double sharedRate) implements java.io.Serializable {
+                           Integer seqLength, Integer successors, Double sharedRate) implements Serializable {
         public Generate {
             kind = kind == null ? "tokens" : kind.trim().toLowerCase(Locale.ROOT);
             if (!kind.equals("tokens") && !kind.equals("features")) {
