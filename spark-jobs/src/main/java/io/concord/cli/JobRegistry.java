@@ -10,6 +10,11 @@ import io.concord.workload.ultragcn.UltraGcnJob;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import io.concord.config.ConfigException;
+import io.concord.workload.pref.PrefAlignJob;
+import io.concord.workload.pref.PrefSampleJob;
+import io.concord.workload.pref.PrefSftJob;
+import io.concord.workload.pref.PrefUnlearnJob;
 
 /** Every job the CLI knows, by name. */
 public final class JobRegistry {
@@ -19,10 +24,10 @@ public final class JobRegistry {
     static {
         register(new LogRegJob());
         register(new MoeJob());
-        register(new io.concord.workload.pref.PrefSftJob());
-        register(new io.concord.workload.pref.PrefSampleJob());
-        register(new io.concord.workload.pref.PrefAlignJob());
-        register(new io.concord.workload.pref.PrefUnlearnJob());
+        register(new PrefSftJob());
+        register(new PrefSampleJob());
+        register(new PrefAlignJob());
+        register(new PrefUnlearnJob());
         register(new CalibJob());
         register(new UltraGcnJob());
         register(new AlsJob());
@@ -38,7 +43,7 @@ public final class JobRegistry {
     public static Job<?> get(String name) {
         Job<?> job = JOBS.get(name);
         if (job == null) {
-            throw new io.concord.config.ConfigException("<job>", name, String.join(", ", JOBS.keySet()));
+            throw new ConfigException("<job>", name, String.join(", ", JOBS.keySet()));
         }
         return job;
     }

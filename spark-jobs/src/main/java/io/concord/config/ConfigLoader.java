@@ -26,6 +26,8 @@ import java.io.InputStream;
 import java.util.Collection;
 import java.util.List;
 import java.util.stream.Collectors;
+import java.util.Arrays;
+import java.util.Map;
 
 /**
  * Loads a job's YAML config into its typed record: parse, apply {@code --set key=value} overrides (values parsed as
@@ -216,13 +218,13 @@ public final class ConfigLoader {
             return "a string";
         }
         if (type.isEnum()) {
-            return java.util.Arrays.stream(type.getEnumConstants()).map(String::valueOf)
+            return Arrays.stream(type.getEnumConstants()).map(String::valueOf)
                     .collect(Collectors.joining(", "));
         }
-        if (java.util.Map.class.isAssignableFrom(type) || type.isRecord()) {
+        if (Map.class.isAssignableFrom(type) || type.isRecord()) {
             return "a mapping of keys";
         }
-        if (java.util.List.class.isAssignableFrom(type) || type.isArray()) {
+        if (List.class.isAssignableFrom(type) || type.isArray()) {
             return "a list";
         }
         return "a " + type.getSimpleName();

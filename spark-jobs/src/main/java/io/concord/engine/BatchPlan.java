@@ -4,6 +4,7 @@ import io.concord.core.util.Seeds;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.io.Serializable;
 
 /**
  * Which records of a shard form the minibatch of a given step: positions {@code [step·b, (step+1)·b)} of the endless
@@ -14,7 +15,7 @@ import java.util.List;
  * @param batchSize records per partition per step; 0 means the whole shard (full batch)
  * @param shuffle   whether each epoch visits the shard in a fresh seeded permutation (otherwise in shard order)
  */
-public record BatchPlan(long seed, int batchSize, boolean shuffle) implements java.io.Serializable {
+public record BatchPlan(long seed, int batchSize, boolean shuffle) implements Serializable {
 
     public BatchPlan {
         if (batchSize < 0) {

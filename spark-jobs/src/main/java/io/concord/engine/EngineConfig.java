@@ -1,8 +1,13 @@
 package io.concord.engine;
 
-import io.concord.core.param.Checks;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.concord.config.ConfigException;
+import io.concord.core.param.Param;
+import io.concord.core.param.Param.Rule;
+import io.concord.core.param.ParamTable;
+import org.apache.spark.storage.StorageLevel;
+
+import java.io.Serializable;
 
 /**
  * The {@code train:} section of a job config: how the engine distributes and synchronises training.
@@ -15,8 +20,10 @@ import io.concord.config.ConfigException;
  *                              frequency)
  * @param averageOptimizerState average optimizer state with the parameters (parameter averaging); otherwise each round
  *                              starts from a fresh optimizer state
- * @param aggregationDepth      1 = fold partition results on the driver as they arrive; ≥ 2 = first fold contiguous
- *                              groups of partitions on executors (a partition-ordered tree, {@code OrderedReduce})
+ * @param aggregationDepth      driver transport: 1 = fold partition results on the driver as they arrive (in
+ *                              partition order); ≥ 2 = first fold contiguous groups of partitions on executors, then
+ *                              the groups on the driver (a partition-ordered tree, {@code OrderedReduce}); either way
+ *                              the sum is the same left fold in partition order
  * @param shuffle               visit each shard in a fresh seeded permutation every epoch
  * @param checkpointEvery       write a checkpoint every k rounds (0 = only at the end)
  * @param keepCheckpoints       how many of the newest checkpoints to keep
@@ -45,28 +52,48 @@ public record EngineConfig(
         Double clipNorm,
         FaultInjection injectFault,
         Transport transport,
-        Integer roundsPerStage) implements java.io.Serializable {
+        Integer roundsPerStage) implements Serializable {
+
+    /** The declared numeric and boolean keys of the {@code train:} section (the other keys are enums and a name). */
+    public static final ParamTable PARAMS = ParamTable.of(
+            Param.integer("rounds", 100, Rule.atLeast(1), "number of rounds (synchronisations) to run"),
+            Param.integer("partitions", 0, Rule.atLeast(0), "number of shards; 0 = Spark's default parallelism"),
+            Param.integer("batchSize", 64, Rule.atLeast(0),
+                    "examples per partition per local step; 0 = the whole shard (full batch)"),
+            Param.integer("localSteps", 1, Rule.atLeast(1),
+                    "optimizer steps per partition per round (parameter-averaging only)"),
+            Param.bool("averageOptimizerState", true,
+                    "average optimizer state with the parameters (parameter-averaging)"),
+            Param.integer("aggregationDepth", 1, Rule.atLeast(1), "driver transport: 1 = fold partition results "
+                    + "on the driver; >= 2 = first fold contiguous groups of partitions on executors"),
+            Param.bool("shuffle", true, "visit each shard in a fresh seeded permutation every epoch"),
+            Param.integer("checkpointEvery", 10, Rule.atLeast(0), "write a checkpoint every k rounds (0 = only at "
+                    + "the end)"),
+            Param.integer("keepCheckpoints", 3, Rule.atLeast(1), "how many of the newest checkpoints to keep"),
+            Param.real("clipNorm", 0.0, Rule.NON_NEGATIVE, "clip the reduced gradient to this global L2 norm "
+                    + "(0 = off)"),
+            Param.integer("roundsPerStage", 1, Rule.atLeast(1),
+                    "allreduce transport: rounds one barrier stage runs before returning to the driver"));
+
+    private static final String SECTION = "train";
 
     public EngineConfig {
         sync = sync == null ? SyncMode.GLOBAL_BATCH : sync;
-        rounds = Checks.atLeast("train.rounds", rounds, 100, 1);
-        partitions = Checks.atLeast("train.partitions", partitions, 0, 0);
-        batchSize = Checks.atLeast("train.batchSize", batchSize, 64, 0);
-        localSteps = Checks.atLeast("train.localSteps", localSteps, 1, 1);
-        averageOptimizerState = averageOptimizerState == null || averageOptimizerState;
-        aggregationDepth = Checks.atLeast("train.aggregationDepth", aggregationDepth, 1, 1);
-        shuffle = shuffle == null || shuffle;
-        checkpointEvery = Checks.atLeast("train.checkpointEvery", checkpointEvery, 10, 0);
-        keepCheckpoints = Checks.atLeast("train.keepCheckpoints", keepCheckpoints, 3, 1);
+        rounds = PARAMS.integer(SECTION, "rounds", rounds);
+        partitions = PARAMS.integer(SECTION, "partitions", partitions);
+        batchSize = PARAMS.integer(SECTION, "batchSize", batchSize);
+        localSteps = PARAMS.integer(SECTION, "localSteps", localSteps);
+        averageOptimizerState = PARAMS.bool(SECTION, "averageOptimizerState", averageOptimizerState);
+        aggregationDepth = PARAMS.integer(SECTION, "aggregationDepth", aggregationDepth);
+        shuffle = PARAMS.bool(SECTION, "shuffle", shuffle);
+        checkpointEvery = PARAMS.integer(SECTION, "checkpointEvery", checkpointEvery);
+        keepCheckpoints = PARAMS.integer(SECTION, "keepCheckpoints", keepCheckpoints);
         storageLevel = storageLevel == null ? "MEMORY_AND_DISK_SER" : storageLevel;
-        clipNorm = clipNorm == null ? 0.0 : clipNorm;
+        clipNorm = PARAMS.real(SECTION, "clipNorm", clipNorm);
         transport = transport == null ? Transport.DRIVER : transport;
-        roundsPerStage = Checks.atLeast("train.roundsPerStage", roundsPerStage, 1, 1);
-        if (!(clipNorm >= 0) || Double.isInfinite(clipNorm)) {
-            throw new ConfigException("train.clipNorm", clipNorm, "a number >= 0 (0 = no clipping)");
-        }
+        roundsPerStage = PARAMS.integer(SECTION, "roundsPerStage", roundsPerStage);
         try {
-            org.apache.spark.storage.StorageLevel.fromString(storageLevel);
+            StorageLevel.fromString(storageLevel);
         } catch (IllegalArgumentException e) {
             throw new ConfigException("train.storageLevel", storageLevel,
                     "a Spark storage level such as MEMORY_AND_DISK_SER, MEMORY_ONLY_SER, MEMORY_ONLY, DISK_ONLY");
@@ -148,7 +175,7 @@ public record EngineConfig(
      * Testing aid: the first attempt of the task for ({@code round}, {@code partition}) fails after it has computed
      * its result and updated its accumulators.
      */
-    public record FaultInjection(int round, int partition, String phase) implements java.io.Serializable {
+    public record FaultInjection(int round, int partition, String phase) implements Serializable {
 
         /** A fault in the round's main exchange (the round action, or the allreduce transport's reduce-scatter). */
         public FaultInjection(int round, int partition) {

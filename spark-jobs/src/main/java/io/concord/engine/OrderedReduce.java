@@ -17,6 +17,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.function.BinaryOperator;
 import java.util.stream.IntStream;
+import java.util.Collections;
 
 /**
  * Reduces one value per partition in PARTITION order, whatever order tasks finish in. Spark's {@code reduce} and
@@ -57,7 +58,7 @@ final class OrderedReduce {
             it.forEachRemaining(t -> members.add(t._2()));
             members.sort((a, b) -> Integer.compare(a._1(), b._1()));
             if (members.isEmpty()) {
-                return java.util.Collections.emptyIterator();
+                return Collections.emptyIterator();
             }
             T acc = members.get(0)._2();
             for (int i = 1; i < members.size(); i++) {

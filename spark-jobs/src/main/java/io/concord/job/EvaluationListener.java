@@ -13,6 +13,7 @@ import java.io.OutputStream;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import io.concord.config.ConfigException;
 
 /**
  * Evaluates every {@code eval.every} rounds and after the last, tracks the best value of the chosen metric (best
@@ -77,7 +78,7 @@ public final class EvaluationListener implements RoundListener {
         lastMetrics = result;
         Double value = result.get(metric);
         if (value == null) {
-            throw new io.concord.config.ConfigException("eval.metric", metric, "one of " + result.keySet());
+            throw new ConfigException("eval.metric", metric, "one of " + result.keySet());
         }
         Map<String, Double> book = state.bookkeeping();
         Double best = book.get(BEST);

@@ -26,6 +26,8 @@ import java.util.UUID;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import java.nio.file.StandardOpenOption;
 
 /**
  * The exclusive lock of one run id: the file {@code <output>/_staging/<run-id>.lock}, created atomically (HDFS
@@ -146,8 +148,8 @@ public final class RunLock implements AutoCloseable {
         if (isLocal(fs)) {
             java.nio.file.Path local = ((LocalFileSystem) fs).pathToFile(path).toPath();
             Files.createDirectories(local.getParent());
-            try (OutputStream out = Files.newOutputStream(local, java.nio.file.StandardOpenOption.CREATE_NEW,
-                    java.nio.file.StandardOpenOption.WRITE)) {
+            try (OutputStream out = Files.newOutputStream(local, StandardOpenOption.CREATE_NEW,
+                    StandardOpenOption.WRITE)) {
                 out.write(content);
             } catch (java.nio.file.FileAlreadyExistsException e) {
                 return false;
@@ -200,7 +202,7 @@ public final class RunLock implements AutoCloseable {
                     node.path("started").asText("?"));
         } catch (FileNotFoundException e) {
             return Holder.NONE;
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+        } catch (JsonProcessingException e) {
             return Holder.UNKNOWN;
         }
     }

@@ -42,14 +42,14 @@ public record StereoRigConfig(int width, int height, double fovMinDeg, double fo
     public StereoRigConfig {
         Checks.positive("data.generate.width", width);
         Checks.positive("data.generate.height", height);
-        range("data.generate.fov", fovMinDeg, fovMaxDeg, 1, 170);
+        Checks.minMax("data.generate.fov", fovMinDeg, fovMaxDeg, 1, 170);
         Checks.inRange("data.generate.principalPointJitter", principalPointJitter, 0, 0.25, true, true);
-        range("data.generate.tx", txMin, txMax, -5, 5);
-        range("data.generate.ty", tyMin, tyMax, -5, 5);
-        range("data.generate.tz", tzMin, tzMax, -5, 5);
-        range("data.generate.pitch", pitchMinDeg, pitchMaxDeg, -30, 30);
-        range("data.generate.leftPitch", leftPitchMinDeg, leftPitchMaxDeg, -30, 30);
-        range("data.generate.cameraHeight", cameraHeightMin, cameraHeightMax, 0.3, 20);
+        Checks.minMax("data.generate.tx", txMin, txMax, -5, 5);
+        Checks.minMax("data.generate.ty", tyMin, tyMax, -5, 5);
+        Checks.minMax("data.generate.tz", tzMin, tzMax, -5, 5);
+        Checks.minMax("data.generate.pitch", pitchMinDeg, pitchMaxDeg, -30, 30);
+        Checks.minMax("data.generate.leftPitch", leftPitchMinDeg, leftPitchMaxDeg, -30, 30);
+        Checks.minMax("data.generate.cameraHeight", cameraHeightMin, cameraHeightMax, 0.3, 20);
         Checks.positive("data.generate.framesPerConfiguration", framesPerConfiguration);
         Checks.positive("data.generate.supersampling", supersampling);
         Checks.nonNegative("data.generate.noiseStd", noiseStd);
@@ -91,14 +91,5 @@ public record StereoRigConfig(int width, int height, double fovMinDeg, double fo
         return new StereoRigConfig(width, height, fovMinDeg, fovMaxDeg, principalPointJitter, txMin, txMax, tyMin,
                 tyMax, tzMin, tzMax, pitchMinDeg, pitchMaxDeg, leftPitchMinDeg, leftPitchMaxDeg, cameraHeightMin,
                 cameraHeightMax, framesPerConfiguration, supersampling, std);
-    }
-
-    private static void range(String key, double min, double max, double lo, double hi) {
-        Checks.inRange(key + "Min", min, lo, hi, true, true);
-        Checks.inRange(key + "Max", max, lo, hi, true, true);
-        if (min > max) {
-            throw new ParamException(key + "Min", "" + min + " is not allowed; must be <= " + key + "Max ("
-                    + max + ")");
-        }
     }
 }

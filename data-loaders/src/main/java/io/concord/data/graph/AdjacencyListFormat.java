@@ -19,6 +19,7 @@ import java.io.IOException;
 import java.io.OutputStreamWriter;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
 /**
  * The LightGCN/UltraGCN split format ({@code train.txt}, {@code test.txt}): one line per user,
@@ -111,7 +112,7 @@ public final class AdjacencyListFormat {
                 lineNumbers.add(lineNo);
                 maxUser = Math.max(maxUser, user);
                 int[] r = row.array();
-                java.util.Arrays.sort(r, 0, row.size());
+                Arrays.sort(r, 0, row.size());
                 for (int q = 0; q < row.size(); q++) {
                     if (q > 0 && r[q] == r[q - 1]) {
                         duplicates++;
@@ -140,7 +141,7 @@ public final class AdjacencyListFormat {
     private static Adjacency assemble(String name, int numUsers, int numItems, IntList lineUsers, IntList lineStarts,
                                       IntList lineNumbers, IntList items) throws InteractionFormatException {
         int[] lineOf = new int[numUsers];
-        java.util.Arrays.fill(lineOf, -1);
+        Arrays.fill(lineOf, -1);
         int[] offsets = new int[numUsers + 1];
         for (int l = 0; l < lineUsers.size(); l++) {
             int u = lineUsers.get(l);

@@ -6,6 +6,7 @@ import io.concord.core.ultragcn.InteractionGraph;
 import io.concord.core.util.Seeds;
 
 import java.util.SplittableRandom;
+import java.util.Arrays;
 
 /**
  * Splits each user's interactions at random into train and test, the way the LightGCN-style splits hold out a fraction
@@ -52,7 +53,7 @@ public final class PerUserSplit {
             testOffsets[u + 1] = nTest;
         }
         return new InteractionGraph(
-                new Adjacency(users, all.numColumns(), trainOffsets, java.util.Arrays.copyOf(trainCols, nTrain)),
-                new Adjacency(users, all.numColumns(), testOffsets, java.util.Arrays.copyOf(testCols, nTest)));
+                new Adjacency(users, all.numColumns(), trainOffsets, Arrays.copyOf(trainCols, nTrain)),
+                new Adjacency(users, all.numColumns(), testOffsets, Arrays.copyOf(testCols, nTest)));
     }
 }

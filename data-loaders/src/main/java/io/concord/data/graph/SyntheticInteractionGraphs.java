@@ -6,6 +6,7 @@ import io.concord.core.util.Seeds;
 
 import java.util.Arrays;
 import java.util.SplittableRandom;
+import java.util.HashSet;
 
 /**
  * Generates interaction graphs with latent clusters and power-law degrees, deterministic for a seed:
@@ -78,7 +79,7 @@ public final class SyntheticInteractionGraphs {
             int from = clusterStart[cluster];
             int to = clusterStart[cluster + 1];
             int[] items = new int[degree];
-            java.util.HashSet<Integer> seen = new java.util.HashSet<>(degree * 2);
+            HashSet<Integer> seen = new HashSet<>(degree * 2);
             int n = 0;
             int attempts = 0;
             while (n < degree && attempts < 50 * degree) {

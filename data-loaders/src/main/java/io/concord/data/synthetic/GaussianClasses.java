@@ -7,6 +7,7 @@ import io.concord.core.util.Seeds;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.io.Serializable;
 
 /**
  * Generated classification data: {@code numClasses} Gaussian clusters in {@code dimension} dimensions with seeded
@@ -19,7 +20,7 @@ import java.util.SplittableRandom;
  * @param labelNoise  fraction of training labels flipped to another class, in [0, 1)
  */
 public record GaussianClasses(int dimension, int numClasses, double separation, double labelNoise)
-        implements java.io.Serializable {
+        implements Serializable {
 
     public GaussianClasses {
         if (dimension <= 0) {

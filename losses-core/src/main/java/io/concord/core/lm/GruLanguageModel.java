@@ -1,8 +1,10 @@
 package io.concord.core.lm;
 
-import java.util.Map;
-import io.concord.core.param.ParamException;
+import io.concord.core.param.Checks;
 import io.concord.core.param.ConfigSection;
+import io.concord.core.param.Param;
+import io.concord.core.param.Param.Rule;
+import io.concord.core.param.ParamTable;
 import io.concord.core.util.StableMath;
 
 import io.concord.core.util.Seeds;
@@ -10,6 +12,7 @@ import io.concord.core.util.Seeds;
 import java.io.Serializable;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
 
 /**
@@ -58,15 +61,9 @@ public final class GruLanguageModel implements Serializable {
      * @param eos    id of the end-of-sequence token
      */
     public GruLanguageModel(int vocab, int hidden, int layers, int bos, int eos) {
-        if (vocab < 2) {
-            throw new ParamException("model.vocab_size", "" + vocab + " is not allowed; must be >= 2");
-        }
-        if (hidden < 1) {
-            throw new ParamException("model.hidden", "" + hidden + " is not allowed; must be >= 1");
-        }
-        if (layers < 1) {
-            throw new ParamException("model.layers", "" + layers + " is not allowed; must be >= 1");
-        }
+        Checks.atLeast("model.vocabSize", vocab, 2);
+        Checks.positive("model.hidden", hidden);
+        Checks.positive("model.layers", layers);
         if (bos < 0 || bos >= vocab || eos < 0 || eos >= vocab || bos == eos) {
             throw new IllegalArgumentException("BOS " + bos + " and EOS " + eos + " must be distinct ids in [0, "
                     + vocab + ")");
@@ -105,23 +102,21 @@ public final class GruLanguageModel implements Serializable {
         return new GruLanguageModel(vocabulary.size(), hidden, layers, CharVocabulary.BOS, CharVocabulary.EOS);
     }
 
+    /** The {@code model:} keys of {@link #fromConfig}. */
+    public static final ParamTable PARAMS = ParamTable.of(
+            Param.integer("hidden", 128, Rule.between(1, 4096), "GRU state size H"),
+            Param.integer("layers", 1, Rule.between(1, 16), "stacked GRU layers"));
+
     /**
-     * From a config section ({@code model: {hidden: 128, layers: 1}}; defaults as shown); errors name the key,
-     * unknown keys are rejected.
+     * From a config section ({@code model: {hidden: 128, layers: 1}}; the declarations {@link #PARAMS}); errors
+     * name the key, unknown keys are rejected.
      */
     public static GruLanguageModel fromConfig(String prefix, Map<String, ?> section,
                                               CharVocabulary vocabulary) {
         ConfigSection c = new ConfigSection(prefix, section);
-        double hidden = c.number("hidden", 128);
-        double layers = c.number("layers", 1);
+        ParamTable.Values v = PARAMS.read(c);
         c.rejectUnknown("the GRU language model");
-        if (hidden != Math.rint(hidden) || hidden < 1 || hidden > 4096) {
-            throw new ParamException(c.key("hidden"), "" + hidden + " is not allowed; an integer in [1, 4096]");
-        }
-        if (layers != Math.rint(layers) || layers < 1 || layers > 16) {
-            throw new ParamException(c.key("layers"), "" + layers + " is not allowed; an integer in [1, 16]");
-        }
-        return forVocabulary(vocabulary, (int) hidden, (int) layers);
+        return forVocabulary(vocabulary, v.integer("hidden"), v.integer("layers"));
     }
 
     public int vocabSize() {

@@ -74,6 +74,17 @@ public final class Checks {
         return check(key, value, ok, "in " + interval(lo, hi, loInclusive, hiInclusive));
     }
 
+    /**
+     * A range given as two keys, {@code <key>Min} and {@code <key>Max}: each in {@code [lo, hi]}, and min <= max.
+     */
+    public static void minMax(String key, double min, double max, double lo, double hi) {
+        inRange(key + "Min", min, lo, hi, true, true);
+        inRange(key + "Max", max, lo, hi, true, true);
+        if (min > max) {
+            throw notAllowed(key + "Min", min, "<= " + key + "Max (" + max + ")");
+        }
+    }
+
     public static String interval(double lo, double hi, boolean loInclusive, boolean hiInclusive) {
         return (loInclusive ? "[" : "(") + lo + ", " + hi + (hiInclusive ? "]" : ")");
     }

@@ -85,6 +85,17 @@ public record Param(String name, Type type, Object defaultValue, String defaultD
         /** (0, 1]: fractions. */
         public static final Rule FRACTION = in(0, 1, false, true);
 
+        /** An integer {@code >= min} (the text of {@link Checks#atLeast}). */
+        public static Rule atLeast(int min) {
+            return new Rule("an integer >= " + min, v -> v == Math.rint(v) && v >= min);
+        }
+
+        /** An integer in {@code [min, max]} (the text of {@link Checks#inRange(String, int, int, int)}). */
+        public static Rule between(int min, int max) {
+            return new Rule("an integer in [" + min + ", " + max + "]",
+                    v -> v == Math.rint(v) && v >= min && v <= max);
+        }
+
         public static Rule in(double lo, double hi, boolean loInclusive, boolean hiInclusive) {
             return new Rule("in " + Checks.interval(lo, hi, loInclusive, hiInclusive),
                     v -> (loInclusive ? v >= lo : v > lo) && (hiInclusive ? v <= hi : v < hi));

@@ -86,7 +86,13 @@ public final class ParamTable {
             }
             Object v = switch (p.type()) {
                 case REAL -> section.number(p.name());
-                case INT -> section.integer(p.name());
+                case INT -> {
+                    double d = section.number(p.name());
+                    if (d != Math.rint(d) && p.valid() != null && !p.valid().test(d)) {
+                        throw Checks.notAllowed(section.key(p.name()), d, p.rule());
+                    }
+                    yield section.integer(p.name());
+                }
                 case BOOLEAN -> section.bool(p.name(), false);
                 case CHOICE -> section.choice(p.name(), p.choices());
                 case LONG, MAP, MAP_LIST -> throw new IllegalStateException(p.type() + " parameter " + p.name()
@@ -98,6 +104,70 @@ public final class ParamTable {
             values.put(p.name(), v);
         }
         return new Values(section.prefix(), null, values);
+    }
+
+    /**
+     * A field of a typed config record (a YAML section bound to a record, unset fields null): {@code given}, or the
+     * declared default when it is null, checked against the declaration; errors name {@code section.name}.
+     */
+    public int integer(String section, String name, Integer given) {
+        return ((Number) field(section, name, Param.Type.INT, given, null)).intValue();
+    }
+
+    /** As {@link #integer(String, String, Integer)}, with {@code fallback} for a default that depends on others. */
+    public int integer(String section, String name, Integer given, int fallback) {
+        return ((Number) field(section, name, Param.Type.INT, given, fallback)).intValue();
+    }
+
+    public double real(String section, String name, Double given) {
+        return ((Number) field(section, name, Param.Type.REAL, given, null)).doubleValue();
+    }
+
+    public double real(String section, String name, Double given, double fallback) {
+        return ((Number) field(section, name, Param.Type.REAL, given, fallback)).doubleValue();
+    }
+
+    public boolean bool(String section, String name, Boolean given) {
+        return (Boolean) field(section, name, Param.Type.BOOLEAN, given, null);
+    }
+
+    /** A choice field, matched case-insensitively ('-' and '_' alike) and returned as declared. */
+    public String choice(String section, String name, String given) {
+        return (String) field(section, name, Param.Type.CHOICE, given, null);
+    }
+
+    /** The declaration of {@code name}. */
+    public Param param(String name) {
+        Param p = params.get(name);
+        if (p == null) {
+            throw new IllegalArgumentException("parameter " + name + " is not declared");
+        }
+        return p;
+    }
+
+    private Object field(String section, String name, Param.Type type, Object given, Object fallback) {
+        Param p = param(name);
+        if (p.type() != type) {
+            throw new IllegalStateException("parameter " + name + " is declared " + p.type() + ", read as " + type);
+        }
+        String key = section.isEmpty() ? name : section + "." + name;
+        Object v = given != null ? given : fallback != null ? fallback : p.defaultValue();
+        if (v == null) {
+            throw new ParamException(key, "is required");
+        }
+        if (type == Param.Type.CHOICE) {
+            String s = v.toString().trim().toLowerCase(Locale.ROOT).replace('_', '-');
+            for (String c : p.choices()) {
+                if (c.toLowerCase(Locale.ROOT).replace('_', '-').equals(s)) {
+                    return c;
+                }
+            }
+            throw Checks.notAllowed(key, v.toString(), p.rule());
+        }
+        if (p.valid() != null && !p.valid().test(((Number) v).doubleValue())) {
+            throw Checks.notAllowed(key, v, p.rule());
+        }
+        return v;
     }
 
     /** A markdown table of the declarations: parameter, default, allowed, meaning. */

@@ -1,6 +1,5 @@
 package io.concord.core.ultragcn;
 
-import io.concord.core.param.ParamException;
 import io.concord.core.param.Checks;
 
 /**
@@ -36,10 +35,7 @@ public record UltraGcnObjective(int embeddingDim, double initialWeight, double w
         Checks.nonNegative("ultragcn.negative_weight", negativeWeight);
         Checks.nonNegative("ultragcn.gamma", gamma);
         Checks.nonNegative("ultragcn.lambda", lambda);
-        if (iiNeighborNum < 0) {
-            throw new ParamException("ultragcn.ii_neighbor_num", "" + iiNeighborNum
-                    + " is not allowed; must be an integer >= 0");
-        }
+        Checks.nonNegative("ultragcn.ii_neighbor_num", iiNeighborNum);
     }
 
     public UltraGcnObjective withNegativeNum(int r) {

@@ -8,6 +8,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.Arrays;
 
 /**
  * A small binary format for flat float vectors: magic {@code CNCDF32\0}, element count (long, big-endian), then the
@@ -40,7 +41,7 @@ public final class FloatArrays {
         byte[] magic = new byte[MAGIC.length];
         try {
             data.readFully(magic);
-            if (!java.util.Arrays.equals(magic, MAGIC)) {
+            if (!Arrays.equals(magic, MAGIC)) {
                 throw new IOException(source + ": not a Concord float vector (bad magic)");
             }
             long count = data.readLong();

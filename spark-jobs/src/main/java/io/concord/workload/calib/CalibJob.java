@@ -26,6 +26,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import io.concord.data.DataException;
 
 /**
  * {@code calib}: image-pair camera calibration (UGCL, Waleed, Rauf, Taj 2024). A CNN over a stereo pair regresses
@@ -77,7 +78,7 @@ public final class CalibJob implements Job<CalibJobConfig> {
                 try {
                     StereoDataset.shards(path.getFileSystem(hadoopConf), path);
                 } catch (IOException e) {
-                    throw new io.concord.data.DataException(dir, "cannot open its file system: " + e.getMessage(), e);
+                    throw new DataException(dir, "cannot open its file system: " + e.getMessage(), e);
                 }
             }
         }

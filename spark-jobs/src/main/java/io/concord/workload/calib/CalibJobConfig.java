@@ -34,6 +34,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Objects;
 
 /**
  * Config of the {@code calib} job: image-pair camera calibration with the UGCL geometric-constraint loss. Every
@@ -249,7 +252,7 @@ public record CalibJobConfig(Long seed, SparkSection spark, Data data, ModelSect
                 throw new ConfigException("model.fusion", fusion, "stacked, two_towers");
             }
             convChannels = convChannels == null ? List.of(16, 32, 64, 64)
-                    : java.util.Collections.unmodifiableList(new java.util.ArrayList<>(convChannels));
+                    : Collections.unmodifiableList(new ArrayList<>(convChannels));
             denseUnits = denseUnits == null ? 128 : denseUnits;
             dataType = dataType == null ? "float" : dataType.trim().toLowerCase(Locale.ROOT);
             if (!dataType.equals("float") && !dataType.equals("double")) {
@@ -268,7 +271,7 @@ public record CalibJobConfig(Long seed, SparkSection spark, Data data, ModelSect
 
         private static CalibNetConfig network(String fusion, List<Integer> convChannels, int denseUnits,
                                               String dataType, int width, int height, long seed) {
-            if (convChannels.stream().anyMatch(java.util.Objects::isNull)) {
+            if (convChannels.stream().anyMatch(Objects::isNull)) {
                 throw new ConfigException("model.convChannels", convChannels, "a list of integers > 0");
             }
             try {
@@ -393,7 +396,7 @@ public record CalibJobConfig(Long seed, SparkSection spark, Data data, ModelSect
     }
 
     static List<String> metricNames() {
-        List<String> names = new java.util.ArrayList<>();
+        List<String> names = new ArrayList<>();
         names.add(RELATIVE_MAE);
         Arrays.stream(CalibParam.values()).forEach(p -> names.add("mae." + p.key()));
         return names;

@@ -29,7 +29,7 @@ public record LogRegConfig(Long seed, SparkSection spark, Data data, ModelSectio
         spark = spark == null ? SparkSection.defaults() : spark;
         data = data == null ? new Data(null, null, null, null, null, null, null, null, null, null, null) : data;
         model = model == null ? new ModelSection(null, null, null) : model;
-        optimizer = optimizer == null ? ComponentSpec.of("sgd", java.util.Map.of("lr", 0.5)) : optimizer;
+        optimizer = optimizer == null ? ComponentSpec.of("sgd", Map.of("lr", 0.5)) : optimizer;
         train = train == null ? EngineConfig.defaults() : train;
         eval = eval == null ? EvalSection.defaults() : eval;
     }

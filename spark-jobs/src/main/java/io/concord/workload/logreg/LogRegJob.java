@@ -48,6 +48,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.IntStream;
+import io.concord.config.ConfigException;
 
 /**
  * {@code logreg}: multinomial classification on generated Gaussian classes or CSV data from any Hadoop FileSystem,
@@ -80,7 +81,7 @@ public final class LogRegJob implements Job<LogRegConfig> {
                 Components.logitObjective(config.loss(), config.data().generate().classes());
             }
         } else if (config.loss() != null) {
-            throw new io.concord.config.ConfigException("loss", "model.type: mlp trains with the DL4J network's own "
+            throw new ConfigException("loss", "model.type: mlp trains with the DL4J network's own "
                     + "output layer loss; remove the loss section or use model.type: linear");
         }
     }

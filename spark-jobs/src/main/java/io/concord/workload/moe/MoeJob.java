@@ -23,6 +23,7 @@ import org.apache.spark.api.java.JavaRDD;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Locale;
 
 /**
  * {@code moe}: a small Mixture-of-Experts network ({@link MoeModel}) on generated multi-domain data or JSONL, with
@@ -102,7 +103,7 @@ public final class MoeJob implements Job<MoeJobConfig> {
 
         Map<String, Object> details = new LinkedHashMap<>();
         details.put("numParams", model.numParams());
-        details.put("task", model.config().task().name().toLowerCase(java.util.Locale.ROOT));
+        details.put("task", model.config().task().name().toLowerCase(Locale.ROOT));
         details.put("balance", model.config().balance().name());
         details.put("domains", data.domains());
         details.put("heldOutTokens", heldOut.tokens());

@@ -7,6 +7,9 @@ import io.concord.config.ConfigException;
 import io.concord.config.RecordReading;
 import io.concord.config.SparkSection;
 import io.concord.core.moe.BalanceMode;
+import io.concord.core.param.Param;
+import io.concord.core.param.Param.Rule;
+import io.concord.core.param.ParamTable;
 import io.concord.data.io.OnBadRecord;
 import io.concord.data.io.ReadOptions;
 import io.concord.engine.EngineConfig;
@@ -21,6 +24,7 @@ import io.concord.workload.source.TableSource;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.io.Serializable;
 
 /**
  * Config of the {@code moe} job: a Mixture-of-Experts network trained with micro-batch or global-batch
@@ -190,7 +194,7 @@ public record MoeJobConfig(Long seed, SparkSection spark, Data data, ModelSectio
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record Generate(String kind, Integer domains, Integer examples, Integer testExamples, Double domainSkew,
                            Integer dim, Integer classes, Double separation, Integer vocabSize, Integer sharedTokens,
-                           Integer seqLength, Integer successors, Double sharedRate) implements java.io.Serializable {
+                           Integer seqLength, Integer successors, Double sharedRate) implements Serializable {
         public Generate {
             kind = kind == null ? "tokens" : kind.trim().toLowerCase(Locale.ROOT);
             if (!kind.equals("tokens") && !kind.equals("features")) {
@@ -267,13 +271,23 @@ public record MoeJobConfig(Long seed, SparkSection spark, Data data, ModelSectio
      */
     public record ModelSection(Integer modelDim, Integer layers, Integer experts, Integer topK, Integer expertHidden,
                                Integer sharedExpertHidden) {
+        /** The {@code model:} keys (docs/moe.md's table is tested against them). */
+        public static final ParamTable PARAMS = ParamTable.of(
+                Param.integer("modelDim", 32, Rule.between(1, 4096), "residual width d"),
+                Param.integer("layers", 2, Rule.between(1, 16), "MoE layers"),
+                Param.integer("experts", 16, Rule.between(1, 1024), "routed experts N_E per layer"),
+                Param.integer("topK", 2, Rule.between(1, 1024), "experts selected per token, 1 <= K <= N_E"),
+                Param.integer("expertHidden", 32, Rule.between(1, 16384), "hidden width of each expert MLP"),
+                Param.integer("sharedExpertHidden", 0, Rule.between(0, 16384),
+                        "hidden width of an always-on shared expert (0 = none)"));
+
         public ModelSection {
-            modelDim = Checks.inRange("model.modelDim", modelDim, 32, 1, 4096);
-            layers = Checks.inRange("model.layers", layers, 2, 1, 16);
-            experts = Checks.inRange("model.experts", experts, 16, 1, 1024);
-            topK = Checks.inRange("model.topK", topK, 2, 1, 1024);
-            expertHidden = Checks.inRange("model.expertHidden", expertHidden, 32, 1, 16384);
-            sharedExpertHidden = Checks.inRange("model.sharedExpertHidden", sharedExpertHidden, 0, 0, 16384);
+            modelDim = PARAMS.integer("model", "modelDim", modelDim);
+            layers = PARAMS.integer("model", "layers", layers);
+            experts = PARAMS.integer("model", "experts", experts);
+            topK = PARAMS.integer("model", "topK", topK);
+            expertHidden = PARAMS.integer("model", "expertHidden", expertHidden);
+            sharedExpertHidden = PARAMS.integer("model", "sharedExpertHidden", sharedExpertHidden);
         }
     }
 
@@ -293,24 +307,25 @@ public record MoeJobConfig(Long seed, SparkSection spark, Data data, ModelSectio
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record MoeSection(String balance, String freshness, Double lblCoeff, Double zLossCoeff) {
+        /** The {@code moe:} keys (docs/moe.md's table is tested against them). */
+        public static final ParamTable PARAMS = ParamTable.of(
+                Param.choice("balance", "global", List.of("micro", "global"), "micro or global"),
+                Param.choice("freshness", "two-pass", List.of("two-pass", "one-pass", "stale-by-one-round",
+                        "running-buffer"), "global balancing only; unset for micro"),
+                Param.real("lblCoeff", 0.008, Rule.NON_NEGATIVE, "load-balancing loss weight α"),
+                Param.real("zLossCoeff", 0.0, Rule.NON_NEGATIVE, "router z-loss weight β (0 = off)"));
+
         public MoeSection {
-            balance = balance == null ? "global" : balance.trim().toLowerCase(Locale.ROOT);
-            if (!balance.equals("micro") && !balance.equals("global")) {
-                throw new ConfigException("moe.balance", balance, "micro, global");
-            }
+            balance = PARAMS.choice("moe", "balance", balance);
             if (balance.equals("micro") && freshness != null) {
                 throw new ConfigException("moe.freshness", freshness, "unset with moe.balance: micro (freshness "
                         + "applies to global balancing)");
             }
             if (balance.equals("global")) {
-                freshness = freshness == null ? "two-pass" : freshness.trim().toLowerCase(Locale.ROOT);
-                if (!List.of("two-pass", "one-pass", "stale-by-one-round", "running-buffer").contains(freshness)) {
-                    throw new ConfigException("moe.freshness", freshness,
-                            "two-pass, one-pass, stale-by-one-round, running-buffer");
-                }
+                freshness = PARAMS.choice("moe", "freshness", freshness);
             }
-            lblCoeff = Checks.nonNegative("moe.lblCoeff", lblCoeff, 0.008);
-            zLossCoeff = Checks.nonNegative("moe.zLossCoeff", zLossCoeff, 0.0);
+            lblCoeff = PARAMS.real("moe", "lblCoeff", lblCoeff);
+            zLossCoeff = PARAMS.real("moe", "zLossCoeff", zLossCoeff);
         }
 
         public BalanceMode mode() {

@@ -19,6 +19,8 @@ import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.io.FileNotFoundException;
+import java.io.UncheckedIOException;
 
 /**
  * The saved model of a preference run: {@code model/params.bin} (written by the engine), {@code model/vocabulary.txt}
@@ -99,7 +101,7 @@ public final class ModelFiles {
     public static float[] readParams(Path file, Configuration conf) {
         try (InputStream in = file.getFileSystem(conf).open(file)) {
             return FloatArrays.read(in, file.toString());
-        } catch (java.io.FileNotFoundException e) {
+        } catch (FileNotFoundException e) {
             throw new DataException(file.toString(), "parameter file not found");
         } catch (IOException e) {
             throw new DataException(file.toString(), "cannot read parameters: " + e.getMessage(), e);
@@ -125,7 +127,7 @@ public final class ModelFiles {
     public static void writeModelInfo(RunDirectory dir, CharVocabulary vocabulary, LmShape shape) {
         try (Writer w = new OutputStreamWriter(dir.create("model/" + VOCABULARY), StandardCharsets.UTF_8)) {
             vocabulary.write(w);
-        } catch (IOException | java.io.UncheckedIOException e) {
+        } catch (IOException | UncheckedIOException e) {
             throw new RunDirectory.OutputException("writing model/" + VOCABULARY + " failed: " + e.getMessage(), e);
         }
         try {

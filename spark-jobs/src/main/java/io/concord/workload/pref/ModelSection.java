@@ -1,6 +1,7 @@
 package io.concord.workload.pref;
 
 import io.concord.config.ConfigException;
+import io.concord.core.lm.GruLanguageModel;
 
 /**
  * The {@code model:} section of the preference jobs: the GRU language model's size. Left empty, a job that starts
@@ -15,11 +16,12 @@ public record ModelSection(Integer hidden, Integer layers) {
     public static final int DEFAULT_LAYERS = 1;
 
     public ModelSection {
-        if (hidden != null && (hidden < 1 || hidden > 4096)) {
-            throw new ConfigException("model.hidden", hidden, "an integer in [1, 4096]");
+        // The ranges are the language model's declarations; unset keys stay unset (see resolve).
+        if (hidden != null) {
+            GruLanguageModel.PARAMS.integer("model", "hidden", hidden);
         }
-        if (layers != null && (layers < 1 || layers > 16)) {
-            throw new ConfigException("model.layers", layers, "an integer in [1, 16]");
+        if (layers != null) {
+            GruLanguageModel.PARAMS.integer("model", "layers", layers);
         }
     }
 

@@ -8,6 +8,8 @@ import io.concord.core.pref.SequenceObjective;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
+import java.util.Locale;
+import java.util.TreeSet;
 
 /**
  * The {@code loss:} section of the preference jobs, built through {@link LossRegistry} (the preference objectives of core.pref.PreferenceLosses) (keys and defaults are
@@ -29,11 +31,11 @@ final class PrefLosses {
     /** Builds the loss; a key set to null ({@code --set loss.beta=null}) is treated as absent (its default). */
     static SequenceObjective create(ComponentSpec spec, Set<String> allowed, String jobHint) {
         if (spec == null || spec.name() == null) {
-            throw new ConfigException("loss.name", "is required; one of " + new java.util.TreeSet<>(allowed));
+            throw new ConfigException("loss.name", "is required; one of " + new TreeSet<>(allowed));
         }
-        String name = spec.name().toLowerCase(java.util.Locale.ROOT);
+        String name = spec.name().toLowerCase(Locale.ROOT);
         if (!allowed.contains(name)) {
-            throw new ConfigException("loss.name", spec.name(), String.join(", ", new java.util.TreeSet<>(allowed))
+            throw new ConfigException("loss.name", spec.name(), String.join(", ", new TreeSet<>(allowed))
                     + jobHint);
         }
         Map<String, Object> params = new LinkedHashMap<>();
@@ -55,7 +57,7 @@ final class PrefLosses {
         if (beta instanceof Number n) {
             return n.doubleValue();
         }
-        String name = spec.name().toLowerCase(java.util.Locale.ROOT);
+        String name = spec.name().toLowerCase(Locale.ROOT);
         return switch (name) {
             case "simpo" -> 2.0;
             case "rpo" -> "openrlhf".equals(String.valueOf(spec.params().get("variant"))) ? 0.5 : 0.01;
