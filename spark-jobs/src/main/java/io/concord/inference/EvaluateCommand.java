@@ -15,6 +15,7 @@ import io.concord.model.FactorModel;
 import io.concord.model.ModelManifest;
 import io.concord.workload.calib.CalibModelEvaluation;
 import io.concord.workload.logreg.LogRegJob;
+import io.concord.workload.moe.MoeModelEvaluation;
 import io.concord.workload.pref.PrefModelEvaluation;
 import io.concord.workload.source.SqlFormat;
 import io.concord.workload.source.TableSource;
@@ -101,6 +102,10 @@ public final class EvaluateCommand implements Callable<Integer> {
         try {
             Configuration hadoop = spark.sparkContext().hadoopConfiguration();
             ModelManifest manifest = ModelManifest.read(new Path(model), hadoop);
+            if (manifest.job().equals("moe")) {
+                return report(report(manifest, MoeModelEvaluation.evaluate(JavaSparkContext.fromSparkContext(
+                        spark.sparkContext()), new Path(model), data)), out, overwrite);
+            }
             if (manifest.job().equals("pref-align")) {
                 return report(report(manifest, PrefModelEvaluation.evaluate(spark, new Path(model),
                         PairScorer.effectiveConfig(new Path(model), hadoop), data, heldOut)), out, overwrite);

@@ -273,7 +273,7 @@ record MoeData(JavaRDD<MoeExample> train, JavaRDD<MoeExample> test, MoeTask task
         throw new DataException(String.join(",", files), "no examples found (the dataset is empty)");
     }
 
-    private static FileSystem fileSystem(Path file, Configuration conf) {
+    static FileSystem fileSystem(Path file, Configuration conf) {
         try {
             return file.getFileSystem(conf);
         } catch (IOException e) {

@@ -102,6 +102,19 @@ class SequenceTablesTest {
     }
 
     @Test
+    void evaluateOnTheHeldOutJsonlReproducesTheRunsMetrics() throws IOException {
+        CliRunner.Result evaluate = CliRunner.run("evaluate", "--model", textRun.toString(), "--data",
+                file("test.jsonl").toString(), "--output", file("eval").toString(), "--master", "local[2]");
+        assertThat(evaluate.exitCode()).as(evaluate.err()).isZero();
+        JsonNode evaluated = new ObjectMapper().readTree(file("eval/metrics.json")).path("metrics");
+        JsonNode reported = summary(textRun).path("metrics");
+        assertThat(evaluated.size()).isGreaterThan(3);
+        evaluated.fieldNames().forEachRemaining(k -> assertThat(evaluated.path(k).asDouble()).as(k)
+                .isEqualTo(reported.path(k).asDouble()));
+        assertThat(evaluated.path("accuracy").isNumber()).isTrue();
+    }
+
+    @Test
     void schemaErrorsAndBadRowsNameTheColumnAndCommitNothing() throws IOException {
         try (SparkSession spark = session()) {
             spark.createDataFrame(List.of(RowFactory.create(List.of("a", "b"), "x")), new StructType()
