@@ -171,10 +171,6 @@ public final class JobRunner {
                 boolean stopped = e instanceof GracefulStop.StopRequested;
                 writeSummary(runDir, job, runId, stopped ? "stopped" : "failed", null, started, metrics, e,
                         provenance);
-                if (!stopped && jsc.sc().isStopped()) {
-                    // the scheduler backend gave up: a standalone master that never accepted this driver
-                    throw masterStopped(jsc.sc().master(), e);
-                }
                 throw e instanceof RuntimeException re ? re : new RuntimeException(e);
             }
             writeSummary(runDir, job, runId, "succeeded", result, started, metrics, null, provenance);
@@ -184,9 +180,32 @@ public final class JobRunner {
             ctx.console().println("summary: " + new Path(runDir.committedPath(), "summary.json") + "; report: "
                     + new Path(runDir.committedPath(), "report"));
             return Outcome.COMMITTED;
+        } catch (RuntimeException e) {
+            // the scheduler backend gave up (a standalone master that never accepted this driver, or lost it): the
+            // context stopped under whatever step was running, so any failure then is reported as that
+            if (!(e instanceof GracefulStop.StopRequested)
+                    && (spark.sparkContext().isStopped() || masterGaveUp(e))) {
+                throw masterStopped(spark.sparkContext().master(), e);
+            }
+            throw e;
         } finally {
             spark.stop();
         }
+    }
+
+    /**
+     * The standalone backend aborts the running jobs with its reason first and stops the context afterwards in
+     * another thread, so the job's failure can arrive while the context still looks alive: recognise the reason.
+     */
+    private static boolean masterGaveUp(Throwable failure) {
+        for (Throwable c = failure; c != null; c = c.getCause()) {
+            String message = String.valueOf(c.getMessage());
+            if (message.contains("All masters are unresponsive") || message.contains("Master removed our application")
+                    || message.contains("Application has been killed")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Exit 4 with the likely cause when the Spark master stopped the application (never registered or lost). */

@@ -96,7 +96,8 @@ class SecureClusterIT {
                 "train", "logreg", "--output", tmp.resolve("runs").toString(), "--run-id", "without-secret",
                 "--no-progress", "--set", "train.rounds=4", "--set", "train.partitions=2"));
         Result refused = script(Map.of(), 300, prepend("scripts/submit", withoutSecret));
-        assertThat(refused.code).as(refused.output).isEqualTo(4);
+        assertThat(refused.code).as("exit of the refused submission; its output without stack frames:%n%s",
+                withoutStackFrames(refused.output)).isEqualTo(4);
         assertThat(refused.output).contains("concord: error: Spark master spark://127.0.0.1:" + MASTER_PORT
                 + " stopped the application").contains("spark.authenticate and the shared secret");
         assertThat(tmp.resolve("runs/without-secret")).doesNotExist();
@@ -104,6 +105,13 @@ class SecureClusterIT {
         System.out.println("refused submission: exit " + refused.code + ", " + errorLine);
         refused.output.lines().filter(l -> l.contains("uthenticat") || l.contains("SASL") || l.contains("Giving up"))
                 .limit(5).forEach(l -> System.out.println("  " + l));
+    }
+
+    /** The output's lines that are not stack frames, the last 60 (a failure message the CI tail keeps whole). */
+    private static String withoutStackFrames(String output) {
+        List<String> lines = output.lines().filter(l -> !l.stripLeading().startsWith("at ")
+                && !l.stripLeading().startsWith("... ")).toList();
+        return String.join("\n", lines.subList(Math.max(0, lines.size() - 60), lines.size()));
     }
 
     private static String[] prepend(String first, List<String> rest) {

@@ -16,6 +16,9 @@ import io.concord.core.calib.CalibNetConfig;
 import io.concord.core.calib.CalibParam;
 import io.concord.core.calib.SupervisedPenalty;
 import io.concord.core.calib.UgclLossConfig;
+import io.concord.core.param.Param;
+import io.concord.core.param.Param.Rule;
+import io.concord.core.param.ParamTable;
 import io.concord.data.calib.StereoRigConfig;
 import io.concord.data.io.OnBadRecord;
 import io.concord.engine.EngineConfig;
@@ -366,15 +369,14 @@ public record CalibJobConfig(Long seed, SparkSection spark, Data data, ModelSect
      * @param factor multiplier, in (0, 1]
      */
     public record LrDecay(Double at, Double factor) {
+        /** The {@code lrDecay:} keys. */
+        public static final ParamTable PARAMS = ParamTable.of(
+                Param.real("at", 0.75, Rule.in(0, 1, false, false), "fraction of the run at which the rate drops"),
+                Param.real("factor", 0.1, Rule.FRACTION, "multiplier of the rate"));
+
         public LrDecay {
-            at = or(at, 0.75);
-            if (!(at > 0 && at < 1)) {
-                throw new ConfigException("lrDecay.at", at, "a number in (0, 1)");
-            }
-            factor = or(factor, 0.1);
-            if (!(factor > 0 && factor <= 1)) {
-                throw new ConfigException("lrDecay.factor", factor, "a number in (0, 1]");
-            }
+            at = PARAMS.real("lrDecay", "at", at);
+            factor = PARAMS.real("lrDecay", "factor", factor);
         }
     }
 

@@ -1,7 +1,9 @@
 package io.concord.workload.logreg;
 
-import io.concord.core.param.Checks;
 import io.concord.config.ComponentSpec;
+import io.concord.core.param.Param;
+import io.concord.core.param.Param.Rule;
+import io.concord.core.param.ParamTable;
 import io.concord.config.ConfigException;
 import io.concord.config.RecordReading;
 import io.concord.config.SparkSection;
@@ -128,22 +130,22 @@ public record LogRegConfig(Long seed, SparkSection spark, Data data, ModelSectio
     /** Generated Gaussian classes; see {@code io.concord.data.synthetic.GaussianClasses}. */
     public record Generate(Integer examples, Integer testExamples, Integer dimension, Integer classes,
                            Double separation, Double labelNoise) {
+        /** The {@code data.generate:} keys. */
+        public static final ParamTable PARAMS = ParamTable.of(
+                Param.integer("examples", 20_000, Rule.atLeast(1), "training examples"),
+                Param.integer("testExamples", 2_000, Rule.atLeast(1), "held-out (clean) examples"),
+                Param.integer("dimension", 20, Rule.atLeast(1), "feature dimension"),
+                Param.integer("classes", 5, Rule.atLeast(2), "number of classes"),
+                Param.real("separation", 3.0, Rule.POSITIVE, "scale of the class centres"),
+                Param.real("labelNoise", 0.0, Rule.UNIT_OPEN, "share of training labels replaced at random"));
+
         public Generate {
-            examples = Checks.positive("data.generate.examples", examples, 20_000);
-            testExamples = Checks.positive("data.generate.testExamples", testExamples, 2_000);
-            dimension = Checks.positive("data.generate.dimension", dimension, 20);
-            classes = classes == null ? 5 : classes;
-            if (classes < 2) {
-                throw new ConfigException("data.generate.classes", classes, "an integer >= 2");
-            }
-            separation = separation == null ? 3.0 : separation;
-            if (!(separation > 0)) {
-                throw new ConfigException("data.generate.separation", separation, "a number > 0");
-            }
-            labelNoise = labelNoise == null ? 0.0 : labelNoise;
-            if (!(labelNoise >= 0 && labelNoise < 1)) {
-                throw new ConfigException("data.generate.labelNoise", labelNoise, "a number in [0, 1)");
-            }
+            examples = PARAMS.integer("data.generate", "examples", examples);
+            testExamples = PARAMS.integer("data.generate", "testExamples", testExamples);
+            dimension = PARAMS.integer("data.generate", "dimension", dimension);
+            classes = PARAMS.integer("data.generate", "classes", classes);
+            separation = PARAMS.real("data.generate", "separation", separation);
+            labelNoise = PARAMS.real("data.generate", "labelNoise", labelNoise);
         }
     }
 
@@ -154,16 +156,16 @@ public record LogRegConfig(Long seed, SparkSection spark, Data data, ModelSectio
      * @param l2     L2 penalty (λ/2)‖W‖² of the linear model
      */
     public record ModelSection(String type, Integer hidden, Double l2) {
+        /** The {@code model:} keys. */
+        public static final ParamTable PARAMS = ParamTable.of(
+                Param.choice("type", "linear", List.of("linear", "mlp"), "linear (softmax regression) or mlp (DL4J)"),
+                Param.integer("hidden", 32, Rule.atLeast(1), "hidden units of the MLP"),
+                Param.real("l2", 0.0, Rule.NON_NEGATIVE, "L2 penalty (λ/2)‖W‖² of the linear model"));
+
         public ModelSection {
-            type = type == null ? "linear" : type;
-            if (!type.equals("linear") && !type.equals("mlp")) {
-                throw new ConfigException("model.type", type, "linear, mlp");
-            }
-            hidden = Checks.positive("model.hidden", hidden, 32);
-            l2 = l2 == null ? 0.0 : l2;
-            if (!(l2 >= 0)) {
-                throw new ConfigException("model.l2", l2, "a number >= 0");
-            }
+            type = PARAMS.choice("model", "type", type);
+            hidden = PARAMS.integer("model", "hidden", hidden);
+            l2 = PARAMS.real("model", "l2", l2);
         }
     }
 
