@@ -1,5 +1,6 @@
 package io.concord.cluster;
 
+import io.concord.cli.TinyJobs;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.AfterAll;
@@ -16,6 +17,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -75,6 +77,44 @@ class AllReduceClusterIT {
                 HttpResponse.BodyHandlers.ofString()).body());
         JsonNode first = master.path("completedapps").get(0);
         assertThat(first.path("cores").asInt()).isEqualTo(4);
+    }
+
+    /**
+     * Every other job (ultragcn, moe with exact global balancing, calib, pref-sft, pref-align, pref-unlearn) trained
+     * with barrier stages on the 4 executors commits the same {@code params.bin}, byte for byte, as the driver
+     * transport trained in this JVM on local[4]: the transport and the placement of tasks change nothing.
+     */
+    @Test
+    void everyJobWithAllreduceOnTheClusterEqualsTheDriverTransportLocally() throws Exception {
+        Path local = tmp.resolve("local");
+        Path inputs = Files.createDirectories(tmp.resolve("inputs"));
+        Path pairs = TinyJobs.pairsFile(inputs);
+        Path tofu = TinyJobs.tofuDir(inputs);
+        Map<String, String[]> jobs = new LinkedHashMap<>();
+        jobs.put("ultragcn", TinyJobs.ULTRAGCN);
+        jobs.put("moe", TinyJobs.MOE);
+        jobs.put("calib", TinyJobs.CALIB);
+        jobs.put("pref-sft", TinyJobs.sftOnPairs(pairs));
+        jobs.put("pref-align", TinyJobs.alignFrom(pairs, local.resolve("pref-sft")));
+        jobs.put("pref-unlearn", TinyJobs.unlearnFrom(tofu, local.resolve("sft-tofu")));
+        TinyJobs.trainLocally(local, "pref-sft", "sft-tofu", "driver", TinyJobs.sftOnTofu(tofu));
+        for (Map.Entry<String, String[]> job : jobs.entrySet()) {
+            byte[] driver = TinyJobs.trainLocally(local, job.getKey(), job.getKey(), "driver", job.getValue());
+            List<String> args = new ArrayList<>(List.of("scripts/submit", "--master",
+                    "spark://127.0.0.1:" + MASTER_PORT, "train", job.getKey(), "--output",
+                    tmp.resolve("cluster").toString(), "--run-id", job.getKey(), "--no-progress",
+                    "--set", "train.transport=allreduce", "--set", "train.roundsPerStage=3"));
+            for (String set : job.getValue()) {
+                args.add("--set");
+                args.add(set);
+            }
+            Result run = script(args.toArray(String[]::new));
+            assertThat(run.code).as(job.getKey() + " on the cluster: " + run.output).isZero();
+            byte[] allreduce = Files.readAllBytes(tmp.resolve("cluster").resolve(job.getKey())
+                    .resolve("model/params.bin"));
+            assertThat(allreduce).as(job.getKey() + " params.bin, allreduce on 4 executors vs driver on local[4]")
+                    .isEqualTo(driver);
+        }
     }
 
     private record Result(int code, String output) {
