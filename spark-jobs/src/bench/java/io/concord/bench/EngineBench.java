@@ -63,7 +63,11 @@ public final class EngineBench {
                 for (int n : sizes) {
                     for (Transport transport : transports) {
                         for (SyncMode mode : SyncMode.values()) {
-                            rows.add(measure(sc, shards, n, mode, transport, partitions, rounds));
+                            String row = measure(sc, shards, n, mode, transport, partitions, rounds);
+                            rows.add(row);
+                            // each row as soon as it is measured, so a later failure (e.g. out of memory at 50M)
+                            // keeps the rows already measured
+                            System.err.println("bench-engine row: " + row);
                             System.gc();
                         }
                     }
@@ -78,6 +82,8 @@ public final class EngineBench {
                 "params", "P", "transport", "sync", "broadcast", "compute", "aggregate", "update", "round",
                 "MB out", "MB back", "MB peers"));
         rows.forEach(System.out::println);
+        // Spark's BarrierTaskContext starts a non-daemon Timer thread in this JVM (local mode) that never ends
+        System.exit(0);
     }
 
     private static final TaskTimes TASKS = new TaskTimes();
