@@ -36,7 +36,7 @@ public record UgclLossConfig(double[] supervisedWeights, SupervisedPenalty penal
     /** The {@code loss:} keys of a job config (docs/calibration.md's table is generated from them). */
     public static final ParamTable PARAMS = ParamTable.of(
             Param.map("supervisedWeights", "1 per parameter", "weight of each head's supervised penalty, by "
-                    + "parameter key (loss.supervisedWeights.<key>, below); missing = 1"),
+                    + "parameter key (the loss.supervisedWeights keys below); missing = 1"),
             Param.choice("penalty", "l1", List.of("l1", "l2", "huber"),
                     "per-head penalty of the supervised term (l1: the reference's MAE)"),
             Param.real("huberDelta", 0.05, Rule.POSITIVE, "δ of the Huber penalty, in normalized units"),
