@@ -8,8 +8,6 @@ import io.concord.config.RecordReading;
 import io.concord.config.SparkSection;
 import io.concord.core.moe.BalanceMode;
 import io.concord.core.moe.MoeConfig;
-import io.concord.core.param.Param;
-import io.concord.core.param.Param.Rule;
 import io.concord.core.param.ParamTable;
 import io.concord.data.io.OnBadRecord;
 import io.concord.data.io.ReadOptions;
