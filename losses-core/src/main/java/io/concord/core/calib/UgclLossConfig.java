@@ -1,14 +1,21 @@
 package io.concord.core.calib;
 
-import io.concord.core.param.ParamException;
 import io.concord.core.param.Checks;
+import io.concord.core.param.Param;
+import io.concord.core.param.Param.Rule;
+import io.concord.core.param.ParamException;
+import io.concord.core.param.ParamTable;
 
 import java.io.Serializable;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * Weights and settings of the calibration loss. Config keys (for error messages and job configs) are
  * {@code loss.<component name>}; {@code loss.supervisedWeights} lists the ten head weights in {@link CalibParam} order.
+ * The keys a job config sets are declared in {@link #PARAMS} and {@link #SUPERVISED_WEIGHTS} (the calib job reads its
+ * {@code loss:} section through them).
  *
  * @param supervisedWeights    weight of each head's supervised penalty (≥ 0, length 10)
  * @param penalty              per-head penalty of the supervised term
@@ -26,6 +33,27 @@ public record UgclLossConfig(double[] supervisedWeights, SupervisedPenalty penal
                              double rotationWeight, double constraintSmoothing, int imageWidth, int imageHeight)
         implements Serializable {
 
+    /** The {@code loss:} keys of a job config (docs/calibration.md's table is generated from them). */
+    public static final ParamTable PARAMS = ParamTable.of(
+            Param.map("supervisedWeights", "1 per parameter", "weight of each head's supervised penalty, by "
+                    + "parameter key (the loss.supervisedWeights keys below); missing = 1"),
+            Param.choice("penalty", "l1", List.of("l1", "l2", "huber"),
+                    "per-head penalty of the supervised term (l1: the reference's MAE)"),
+            Param.real("huberDelta", 0.05, Rule.POSITIVE, "δ of the Huber penalty, in normalized units"),
+            Param.real("vanishingPointWeight", 1.0, Rule.NON_NEGATIVE,
+                    "weight of the vanishing points of the forward and up axes"),
+            Param.real("worldOriginWeight", 1.0, Rule.NON_NEGATIVE, "weight of the image of the world origin"),
+            Param.real("axisPlaneWeight", 1.0, Rule.NON_NEGATIVE, "weight of the two axis planes (rows 0 and 1 of P)"),
+            Param.real("rotationWeight", 0.0, Rule.NON_NEGATIVE, "weight of rotation orthonormality (identically "
+                    + "satisfied by the one-angle rotation: inert)"),
+            Param.real("constraintSmoothing", 1e-3, Rule.POSITIVE,
+                    "Charbonnier δ of the homogeneous distances"));
+
+    /** The keys of {@code loss.supervisedWeights}: one per head, by {@link CalibParam#key()}. */
+    public static final ParamTable SUPERVISED_WEIGHTS = supervisedWeightParams();
+
+    private static final String SECTION = "loss";
+
     public UgclLossConfig {
         if (supervisedWeights == null || supervisedWeights.length != CalibParam.COUNT) {
             throw new ParamException("loss.supervisedWeights", "need " + CalibParam.COUNT + " weights ("
@@ -33,31 +61,33 @@ public record UgclLossConfig(double[] supervisedWeights, SupervisedPenalty penal
                     + (supervisedWeights == null ? "none" : supervisedWeights.length));
         }
         for (CalibParam p : CalibParam.values()) {
-            Checks.nonNegative("loss.supervisedWeights." + p.key(), supervisedWeights[p.index()]);
+            SUPERVISED_WEIGHTS.real("loss.supervisedWeights", p.key(), supervisedWeights[p.index()]);
         }
         supervisedWeights = supervisedWeights.clone();
         if (penalty == null) {
             throw new ParamException("loss.penalty", "missing; must be one of l1, l2, huber");
         }
-        Checks.positive("loss.huberDelta", huberDelta);
-        Checks.nonNegative("loss.vanishingPointWeight", vanishingPointWeight);
-        Checks.nonNegative("loss.worldOriginWeight", worldOriginWeight);
-        Checks.nonNegative("loss.axisPlaneWeight", axisPlaneWeight);
-        Checks.nonNegative("loss.rotationWeight", rotationWeight);
-        Checks.positive("loss.constraintSmoothing", constraintSmoothing);
+        PARAMS.real(SECTION, "huberDelta", huberDelta);
+        PARAMS.real(SECTION, "vanishingPointWeight", vanishingPointWeight);
+        PARAMS.real(SECTION, "worldOriginWeight", worldOriginWeight);
+        PARAMS.real(SECTION, "axisPlaneWeight", axisPlaneWeight);
+        PARAMS.real(SECTION, "rotationWeight", rotationWeight);
+        PARAMS.real(SECTION, "constraintSmoothing", constraintSmoothing);
         Checks.positive("loss.imageWidth", imageWidth);
         Checks.positive("loss.imageHeight", imageHeight);
     }
 
     /** Supervised term only (all heads weight 1, the reference's L1), no constraints. */
     public static UgclLossConfig supervisedOnly(int imageWidth, int imageHeight) {
-        return new UgclLossConfig(ones(), SupervisedPenalty.L1, 0.05, 0, 0, 0, 0, 1e-3, imageWidth, imageHeight);
+        return new UgclLossConfig(ones(), SupervisedPenalty.L1, PARAMS.real(SECTION, "huberDelta", null), 0, 0, 0, 0,
+                PARAMS.real(SECTION, "constraintSmoothing", null), imageWidth, imageHeight);
     }
 
     /** Supervised term plus every constraint term with weight {@code constraintWeight}. */
     public static UgclLossConfig withConstraints(int imageWidth, int imageHeight, double constraintWeight) {
-        return new UgclLossConfig(ones(), SupervisedPenalty.L1, 0.05, constraintWeight, constraintWeight,
-                constraintWeight, constraintWeight, 1e-3, imageWidth, imageHeight);
+        return new UgclLossConfig(ones(), SupervisedPenalty.L1, PARAMS.real(SECTION, "huberDelta", null),
+                constraintWeight, constraintWeight, constraintWeight, constraintWeight,
+                PARAMS.real(SECTION, "constraintSmoothing", null), imageWidth, imageHeight);
     }
 
     /** A copy with the weight of {@code term} (for {@link UgclTerm#SUPERVISED}: every head's weight) set to w. */
@@ -103,10 +133,22 @@ public record UgclLossConfig(double[] supervisedWeights, SupervisedPenalty penal
         };
     }
 
+    /** The ten head weights at their declared default (1). */
     private static double[] ones() {
         double[] w = new double[CalibParam.COUNT];
-        Arrays.fill(w, 1.0);
+        for (CalibParam p : CalibParam.values()) {
+            w[p.index()] = SUPERVISED_WEIGHTS.real("loss.supervisedWeights", p.key(), null);
+        }
         return w;
+    }
+
+    private static ParamTable supervisedWeightParams() {
+        List<Param> params = new ArrayList<>();
+        for (CalibParam p : CalibParam.values()) {
+            params.add(Param.real(p.key(), 1.0, Rule.NON_NEGATIVE, "weight of the " + p.key() + " head (" + p.unit()
+                    + ")"));
+        }
+        return new ParamTable(params);
     }
 
     @Override

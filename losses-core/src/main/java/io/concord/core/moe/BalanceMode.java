@@ -9,7 +9,8 @@ import java.util.Locale;
  * probabilities {@code P} are always those of the local batch; only {@code f} changes.
  *
  * <p>Config: {@code moe.balance = micro | global}; for {@code global}, {@code moe.balance.freshness = two-pass |
- * one-pass | stale-by-one-round | running-buffer} (default {@code two-pass}).
+ * one-pass | stale-by-one-round | running-buffer} (default: the declaration in {@link MoeConfig#MOE_PARAMS},
+ * {@code two-pass}).
  */
 public enum BalanceMode {
 
@@ -76,7 +77,8 @@ public enum BalanceMode {
         if (!b.equals("global")) {
             throw new IllegalArgumentException("moe.balance must be 'micro' or 'global', got '" + balance + "'");
         }
-        String f = freshness == null || freshness.isBlank() ? "two-pass" : normalise(freshness);
+        String f = freshness == null || freshness.isBlank()
+                ? (String) MoeConfig.MOE_PARAMS.param("freshness").defaultValue() : normalise(freshness);
         return switch (f) {
             case "two-pass" -> GLOBAL_TWO_PASS;
             case "one-pass" -> GLOBAL_ONE_PASS;

@@ -136,6 +136,18 @@ public final class ParamTable {
         return (String) field(section, name, Param.Type.CHOICE, given, null);
     }
 
+    /**
+     * {@code value} checked against the declaration of {@code name}, with errors naming {@code key}: an entry of a
+     * list-valued key ({@code model.convChannels[1]}), or a record field reported under its own key.
+     */
+    public int integerAt(String key, String name, int value) {
+        return ((Number) check(key, name, Param.Type.INT, value, null)).intValue();
+    }
+
+    public double realAt(String key, String name, double value) {
+        return ((Number) check(key, name, Param.Type.REAL, value, null)).doubleValue();
+    }
+
     /** The declaration of {@code name}. */
     public Param param(String name) {
         Param p = params.get(name);
@@ -146,11 +158,14 @@ public final class ParamTable {
     }
 
     private Object field(String section, String name, Param.Type type, Object given, Object fallback) {
+        return check(section.isEmpty() ? name : section + "." + name, name, type, given, fallback);
+    }
+
+    private Object check(String key, String name, Param.Type type, Object given, Object fallback) {
         Param p = param(name);
         if (p.type() != type) {
             throw new IllegalStateException("parameter " + name + " is declared " + p.type() + ", read as " + type);
         }
-        String key = section.isEmpty() ? name : section + "." + name;
         Object v = given != null ? given : fallback != null ? fallback : p.defaultValue();
         if (v == null) {
             throw new ParamException(key, "is required");

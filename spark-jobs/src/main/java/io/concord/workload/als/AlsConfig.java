@@ -1,13 +1,16 @@
 package io.concord.workload.als;
 
 import com.fasterxml.jackson.annotation.JsonFormat;
-import io.concord.config.ConfigException;
 import io.concord.config.SparkSection;
+import io.concord.core.param.Param;
+import io.concord.core.param.Param.Rule;
+import io.concord.core.param.ParamTable;
 import io.concord.job.JobConfig;
 import io.concord.workload.recsys.GraphDataSection;
 import io.concord.workload.recsys.RankingEvalSection;
 
 import java.util.List;
+import java.util.stream.Collectors;
 
 /**
  * Config of the {@code als} job: Spark MLlib ALS with implicit preferences on the same graphs and with the same
@@ -45,33 +48,47 @@ public record AlsConfig(Long seed, SparkSection spark, GraphDataSection data, Gr
                        @JsonFormat(with = JsonFormat.Feature.ACCEPT_SINGLE_VALUE_AS_ARRAY) List<Double> alpha,
                        Integer maxIter, Integer numBlocks) {
 
+        /** The default grid values. */
+        private static final List<Integer> RANK = List.of(32, 64);
+        private static final List<Double> REG_PARAM = List.of(0.01, 0.1);
+        private static final List<Double> ALPHA = List.of(1.0, 10.0);
+
+        /**
+         * The {@code als:} keys (docs/ultragcn.md's table is generated from them); the grid keys take a value or a
+         * list, each entry checked against the declaration.
+         */
+        public static final ParamTable PARAMS = ParamTable.of(
+                Param.optionalInteger("rank", grid(RANK), Rule.atLeast(1), "latent factors (a value or a list)"),
+                Param.real("regParam", grid(REG_PARAM), Rule.NON_NEGATIVE, "λ, scaled by each user's / item's "
+                        + "number of interactions (ALS-WR; a value or a list)"),
+                Param.real("alpha", grid(ALPHA), Rule.NON_NEGATIVE,
+                        "confidence scale: confidence = 1 + alpha · r (a value or a list)"),
+                Param.integer("maxIter", 10, Rule.atLeast(1), "ALS sweeps per fit"),
+                Param.integer("numBlocks", 0, Rule.atLeast(0), "user and item blocks (0 = Spark's default "
+                        + "parallelism)"));
+
+        private static final String SECTION = "als";
+
         public Grid {
-            rank = rank == null || rank.isEmpty() ? List.of(32, 64) : List.copyOf(rank);
-            regParam = regParam == null || regParam.isEmpty() ? List.of(0.01, 0.1) : List.copyOf(regParam);
-            alpha = alpha == null || alpha.isEmpty() ? List.of(1.0, 10.0) : List.copyOf(alpha);
-            for (int r : rank) {
-                if (r < 1) {
-                    throw new ConfigException("als.rank", r, "integers >= 1");
-                }
+            rank = rank == null || rank.isEmpty() ? RANK : List.copyOf(rank);
+            regParam = regParam == null || regParam.isEmpty() ? REG_PARAM : List.copyOf(regParam);
+            alpha = alpha == null || alpha.isEmpty() ? ALPHA : List.copyOf(alpha);
+            for (int i = 0; i < rank.size(); i++) {
+                PARAMS.integerAt(SECTION + ".rank[" + i + "]", "rank", rank.get(i));
             }
-            for (double l : regParam) {
-                if (!(l >= 0) || Double.isInfinite(l)) {
-                    throw new ConfigException("als.regParam", l, "numbers >= 0");
-                }
+            for (int i = 0; i < regParam.size(); i++) {
+                PARAMS.realAt(SECTION + ".regParam[" + i + "]", "regParam", regParam.get(i));
             }
-            for (double a : alpha) {
-                if (!(a >= 0) || Double.isInfinite(a)) {
-                    throw new ConfigException("als.alpha", a, "numbers >= 0");
-                }
+            for (int i = 0; i < alpha.size(); i++) {
+                PARAMS.realAt(SECTION + ".alpha[" + i + "]", "alpha", alpha.get(i));
             }
-            maxIter = maxIter == null ? 10 : maxIter;
-            if (maxIter < 1) {
-                throw new ConfigException("als.maxIter", maxIter, "an integer >= 1");
-            }
-            numBlocks = numBlocks == null ? 0 : numBlocks;
-            if (numBlocks < 0) {
-                throw new ConfigException("als.numBlocks", numBlocks, "an integer >= 0 (0 = default parallelism)");
-            }
+            maxIter = PARAMS.integer(SECTION, "maxIter", maxIter);
+            numBlocks = PARAMS.integer(SECTION, "numBlocks", numBlocks);
+        }
+
+        /** A grid value as the docs show it: {@code 32, 64}. */
+        private static String grid(List<?> values) {
+            return values.stream().map(String::valueOf).collect(Collectors.joining(", "));
         }
 
         static Grid defaults() {

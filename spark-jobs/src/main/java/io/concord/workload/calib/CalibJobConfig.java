@@ -1,6 +1,5 @@
 package io.concord.workload.calib;
 
-import io.concord.core.param.Checks;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.DeserializationContext;
@@ -29,13 +28,11 @@ import io.concord.workload.source.ImagePairColumns;
 import io.concord.workload.source.SqlFormat;
 import io.concord.workload.source.SqlKeys;
 import io.concord.workload.source.TableSource;
-import org.nd4j.linalg.api.buffer.DataType;
 
 import java.io.IOException;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -101,6 +98,11 @@ public record CalibJobConfig(Long seed, SparkSection spark, Data data, ModelSect
     public record Data(String path, String testPath, Double testFraction, Generate generate, String format,
                        String table, String testTable, String where, ImagePairColumns columns,
                        Map<String, String> options, OnBadRecord onBadRecord) {
+        /** The numeric {@code data:} keys (the others are paths, names and the generator). */
+        public static final ParamTable PARAMS = ParamTable.of(
+                Param.real("testFraction", 0.1, Rule.in(0, 1, false, false), "share of data.path's (data.table's) "
+                        + "records held out, by a hash of the record id, without data.testPath (data.testTable)"));
+
         public Data {
             format = SqlKeys.formatOf(format, table);
             SqlFormat sql = keys(format, path, testPath, table, testTable, where, columns, options)
@@ -128,10 +130,7 @@ public record CalibJobConfig(Long seed, SparkSection spark, Data data, ModelSect
                         + "data.testPath (data.testTable)");
             }
             if (share) {
-                testFraction = testFraction == null ? 0.1 : testFraction;
-                if (!(testFraction > 0 && testFraction < 1)) {
-                    throw new ConfigException("data.testFraction", testFraction, "a number in (0, 1)");
-                }
+                testFraction = PARAMS.real("data", "testFraction", testFraction);
             }
             if (!given) {
                 generate = generate == null ? Generate.defaults() : generate;
@@ -157,7 +156,8 @@ public record CalibJobConfig(Long seed, SparkSection spark, Data data, ModelSect
     /**
      * Generated stereo pairs ({@link io.concord.data.calib.StereoPairGenerator}; example i is a pure function of
      * (seed, i)), written as shards of {@code recordsPerShard} records to {@code path}/train and {@code path}/test.
-     * Angles in degrees, lengths in metres; defaults are CVGL's ranges ({@link StereoRigConfig#cvgl}).
+     * Angles in degrees, lengths in metres; the generator keys and their defaults (CVGL's ranges) are
+     * {@link StereoRigConfig#PARAMS}.
      *
      * @param path            where the shards go (any Hadoop URI); default: {@code data/} inside the run directory.
      *                        A directory written earlier with the same generator settings is reused as is
@@ -173,35 +173,48 @@ public record CalibJobConfig(Long seed, SparkSection spark, Data data, ModelSect
                            Double pitchMin, Double pitchMax, Double leftPitchMin, Double leftPitchMax,
                            Double cameraHeightMin, Double cameraHeightMax, Integer framesPerConfiguration,
                            Integer supersampling, Double noiseStd) {
+        /**
+         * The {@code data.generate:} keys of the job (the size of the generated data); the generator's own keys are
+         * {@link StereoRigConfig#PARAMS}.
+         */
+        public static final ParamTable PARAMS = ParamTable.of(
+                Param.integer("examples", 2000, Rule.atLeast(1), "training pairs"),
+                Param.integer("testExamples", 400, Rule.atLeast(1),
+                        "held-out pairs (indices far beyond the training ones: other camera configurations)"),
+                Param.integer("recordsPerShard", 250, Rule.atLeast(1),
+                        "records per shard file (one generation task per shard)"));
+
+        private static final String SECTION = "data.generate";
+
         public Generate {
             if (path != null && path.isBlank()) {
                 throw new ConfigException("data.generate.path", path, "a directory URI");
             }
-            examples = Checks.positive("data.generate.examples", examples, 2000);
-            testExamples = Checks.positive("data.generate.testExamples", testExamples, 400);
-            recordsPerShard = Checks.positive("data.generate.recordsPerShard", recordsPerShard, 250);
-            width = Checks.positive("data.generate.width", width, 64);
-            height = Checks.positive("data.generate.height", height, width);
-            StereoRigConfig d = StereoRigConfig.cvgl(width);
-            fovMin = or(fovMin, d.fovMinDeg());
-            fovMax = or(fovMax, d.fovMaxDeg());
-            principalPointJitter = or(principalPointJitter, d.principalPointJitter());
-            txMin = or(txMin, d.txMin());
-            txMax = or(txMax, d.txMax());
-            tyMin = or(tyMin, d.tyMin());
-            tyMax = or(tyMax, d.tyMax());
-            tzMin = or(tzMin, d.tzMin());
-            tzMax = or(tzMax, d.tzMax());
-            pitchMin = or(pitchMin, d.pitchMinDeg());
-            pitchMax = or(pitchMax, d.pitchMaxDeg());
-            leftPitchMin = or(leftPitchMin, d.leftPitchMinDeg());
-            leftPitchMax = or(leftPitchMax, d.leftPitchMaxDeg());
-            cameraHeightMin = or(cameraHeightMin, d.cameraHeightMin());
-            cameraHeightMax = or(cameraHeightMax, d.cameraHeightMax());
-            framesPerConfiguration = framesPerConfiguration == null ? d.framesPerConfiguration()
-                    : framesPerConfiguration;
-            supersampling = supersampling == null ? d.supersampling() : supersampling;
-            noiseStd = or(noiseStd, d.noiseStd());
+            examples = PARAMS.integer(SECTION, "examples", examples);
+            testExamples = PARAMS.integer(SECTION, "testExamples", testExamples);
+            recordsPerShard = PARAMS.integer(SECTION, "recordsPerShard", recordsPerShard);
+            ParamTable rig = StereoRigConfig.PARAMS;
+            width = rig.integer(SECTION, "width", width);
+            height = rig.integer(SECTION, "height", height, width);
+            fovMin = rig.real(SECTION, "fovMin", fovMin);
+            fovMax = rig.real(SECTION, "fovMax", fovMax);
+            principalPointJitter = rig.real(SECTION, "principalPointJitter", principalPointJitter);
+            txMin = rig.real(SECTION, "txMin", txMin);
+            txMax = rig.real(SECTION, "txMax", txMax);
+            tyMin = rig.real(SECTION, "tyMin", tyMin);
+            tyMax = rig.real(SECTION, "tyMax", tyMax);
+            tzMin = rig.real(SECTION, "tzMin", tzMin);
+            tzMax = rig.real(SECTION, "tzMax", tzMax);
+            pitchMin = rig.real(SECTION, "pitchMin", pitchMin);
+            pitchMax = rig.real(SECTION, "pitchMax", pitchMax);
+            leftPitchMin = rig.real(SECTION, "leftPitchMin", leftPitchMin);
+            leftPitchMax = rig.real(SECTION, "leftPitchMax", leftPitchMax);
+            cameraHeightMin = rig.real(SECTION, "cameraHeightMin", cameraHeightMin);
+            cameraHeightMax = rig.real(SECTION, "cameraHeightMax", cameraHeightMax);
+            framesPerConfiguration = rig.integer(SECTION, "framesPerConfiguration", framesPerConfiguration);
+            supersampling = rig.integer(SECTION, "supersampling", supersampling);
+            noiseStd = rig.real(SECTION, "noiseStd", noiseStd);
+            // The cross-key rules (min <= max, the horizon in view).
             rigOf(width, height, fovMin, fovMax, principalPointJitter, txMin, txMax, tyMin, tyMax, tzMin, tzMax,
                     pitchMin, pitchMax, leftPitchMin, leftPitchMax, cameraHeightMin, cameraHeightMax,
                     framesPerConfiguration, supersampling, noiseStd);
@@ -249,18 +262,15 @@ public record CalibJobConfig(Long seed, SparkSection spark, Data data, ModelSect
      * @param dataType     {@code float} or {@code double}
      */
     public record ModelSection(String fusion, List<Integer> convChannels, Integer denseUnits, String dataType) {
+        /** The {@code model:} keys, declared with the network: {@link CalibNetConfig#PARAMS}. */
+        public static final ParamTable PARAMS = CalibNetConfig.PARAMS;
+
         public ModelSection {
-            fusion = fusion == null ? "stacked" : fusion.trim().toLowerCase(Locale.ROOT);
-            if (!fusion.equals("stacked") && !fusion.equals("two_towers")) {
-                throw new ConfigException("model.fusion", fusion, "stacked, two_towers");
-            }
-            convChannels = convChannels == null ? List.of(16, 32, 64, 64)
+            fusion = PARAMS.choice("model", "fusion", fusion);
+            convChannels = convChannels == null ? CalibNetConfig.defaultConvChannels()
                     : Collections.unmodifiableList(new ArrayList<>(convChannels));
-            denseUnits = denseUnits == null ? 128 : denseUnits;
-            dataType = dataType == null ? "float" : dataType.trim().toLowerCase(Locale.ROOT);
-            if (!dataType.equals("float") && !dataType.equals("double")) {
-                throw new ConfigException("model.dataType", dataType, "float, double");
-            }
+            denseUnits = PARAMS.integer("model", "denseUnits", denseUnits);
+            dataType = PARAMS.choice("model", "dataType", dataType);
             network(fusion, convChannels, denseUnits, dataType, 8, 8, 0L);
         }
 
@@ -278,10 +288,9 @@ public record CalibJobConfig(Long seed, SparkSection spark, Data data, ModelSect
                 throw new ConfigException("model.convChannels", convChannels, "a list of integers > 0");
             }
             try {
-                return new CalibNetConfig(height, width, 3,
-                        CalibNetConfig.Fusion.valueOf(fusion.toUpperCase(Locale.ROOT)),
+                return new CalibNetConfig(height, width, 3, CalibNetConfig.fusionOf(fusion),
                         convChannels.stream().mapToInt(Integer::intValue).toArray(), denseUnits,
-                        dataType.equals("double") ? DataType.DOUBLE : DataType.FLOAT, 1e-3, seed);
+                        CalibNetConfig.dataTypeOf(dataType), 1e-3, seed);
             } catch (IllegalArgumentException e) {
                 throw ConfigException.from(e, "model");
             }
@@ -305,10 +314,18 @@ public record CalibJobConfig(Long seed, SparkSection spark, Data data, ModelSect
     public record LossSection(Map<String, Double> supervisedWeights, String penalty, Double huberDelta,
                               Double vanishingPointWeight, Double worldOriginWeight, Double axisPlaneWeight,
                               Double rotationWeight, Double constraintSmoothing) {
+        /** The {@code loss:} keys, declared with the loss: {@link UgclLossConfig#PARAMS}. */
+        public static final ParamTable PARAMS = UgclLossConfig.PARAMS;
+
+        /** The {@code loss.supervisedWeights:} keys: {@link UgclLossConfig#SUPERVISED_WEIGHTS}. */
+        public static final ParamTable WEIGHTS = UgclLossConfig.SUPERVISED_WEIGHTS;
+
+        private static final String SECTION = "loss";
+
         public LossSection {
             Map<String, Double> weights = new LinkedHashMap<>();
             for (CalibParam p : CalibParam.values()) {
-                weights.put(p.key(), 1.0);
+                weights.put(p.key(), WEIGHTS.real("loss.supervisedWeights", p.key(), null));
             }
             if (supervisedWeights != null) {
                 for (Map.Entry<String, Double> e : supervisedWeights.entrySet()) {
@@ -319,17 +336,17 @@ public record CalibJobConfig(Long seed, SparkSection spark, Data data, ModelSect
                     if (e.getValue() == null) {
                         throw new ConfigException("loss.supervisedWeights." + e.getKey(), null, "a number >= 0");
                     }
-                    weights.put(e.getKey(), e.getValue());
+                    weights.put(e.getKey(), WEIGHTS.real("loss.supervisedWeights", e.getKey(), e.getValue()));
                 }
             }
             supervisedWeights = weights;
-            penalty = penalty == null ? "l1" : penalty.trim().toLowerCase(Locale.ROOT);
-            huberDelta = or(huberDelta, 0.05);
-            vanishingPointWeight = or(vanishingPointWeight, 1.0);
-            worldOriginWeight = or(worldOriginWeight, 1.0);
-            axisPlaneWeight = or(axisPlaneWeight, 1.0);
-            rotationWeight = or(rotationWeight, 0.0);
-            constraintSmoothing = or(constraintSmoothing, 1e-3);
+            penalty = PARAMS.choice(SECTION, "penalty", penalty);
+            huberDelta = PARAMS.real(SECTION, "huberDelta", huberDelta);
+            vanishingPointWeight = PARAMS.real(SECTION, "vanishingPointWeight", vanishingPointWeight);
+            worldOriginWeight = PARAMS.real(SECTION, "worldOriginWeight", worldOriginWeight);
+            axisPlaneWeight = PARAMS.real(SECTION, "axisPlaneWeight", axisPlaneWeight);
+            rotationWeight = PARAMS.real(SECTION, "rotationWeight", rotationWeight);
+            constraintSmoothing = PARAMS.real(SECTION, "constraintSmoothing", constraintSmoothing);
             config(supervisedWeights, penalty, huberDelta, vanishingPointWeight, worldOriginWeight, axisPlaneWeight,
                     rotationWeight, constraintSmoothing, 8, 8);
         }
@@ -392,10 +409,6 @@ public record CalibJobConfig(Long seed, SparkSection spark, Data data, ModelSect
         }
     }
 
-
-    private static Double or(Double value, double defaultValue) {
-        return value == null ? defaultValue : value;
-    }
 
     static List<String> metricNames() {
         List<String> names = new ArrayList<>();

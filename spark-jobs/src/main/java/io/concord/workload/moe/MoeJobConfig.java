@@ -7,8 +7,7 @@ import io.concord.config.ConfigException;
 import io.concord.config.RecordReading;
 import io.concord.config.SparkSection;
 import io.concord.core.moe.BalanceMode;
-import io.concord.core.param.Param;
-import io.concord.core.param.Param.Rule;
+import io.concord.core.moe.MoeConfig;
 import io.concord.core.param.ParamTable;
 import io.concord.data.io.OnBadRecord;
 import io.concord.data.io.ReadOptions;
@@ -271,15 +270,11 @@ public record MoeJobConfig(Long seed, SparkSection spark, Data data, ModelSectio
      */
     public record ModelSection(Integer modelDim, Integer layers, Integer experts, Integer topK, Integer expertHidden,
                                Integer sharedExpertHidden) {
-        /** The {@code model:} keys (docs/moe.md's table is tested against them). */
-        public static final ParamTable PARAMS = ParamTable.of(
-                Param.integer("modelDim", 32, Rule.between(1, 4096), "residual width d"),
-                Param.integer("layers", 2, Rule.between(1, 16), "MoE layers"),
-                Param.integer("experts", 16, Rule.between(1, 1024), "routed experts N_E per layer"),
-                Param.integer("topK", 2, Rule.between(1, 1024), "experts selected per token, 1 <= K <= N_E"),
-                Param.integer("expertHidden", 32, Rule.between(1, 16384), "hidden width of each expert MLP"),
-                Param.integer("sharedExpertHidden", 0, Rule.between(0, 16384),
-                        "hidden width of an always-on shared expert (0 = none)"));
+        /**
+         * The {@code model:} keys (docs/moe.md's table is tested against them), declared with the network they
+         * shape: {@link MoeConfig#MODEL_PARAMS}.
+         */
+        public static final ParamTable PARAMS = MoeConfig.MODEL_PARAMS;
 
         public ModelSection {
             modelDim = PARAMS.integer("model", "modelDim", modelDim);
@@ -307,13 +302,11 @@ public record MoeJobConfig(Long seed, SparkSection spark, Data data, ModelSectio
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record MoeSection(String balance, String freshness, Double lblCoeff, Double zLossCoeff) {
-        /** The {@code moe:} keys (docs/moe.md's table is tested against them). */
-        public static final ParamTable PARAMS = ParamTable.of(
-                Param.choice("balance", "global", List.of("micro", "global"), "micro or global"),
-                Param.choice("freshness", "two-pass", List.of("two-pass", "one-pass", "stale-by-one-round",
-                        "running-buffer"), "global balancing only; unset for micro"),
-                Param.real("lblCoeff", 0.008, Rule.NON_NEGATIVE, "load-balancing loss weight α"),
-                Param.real("zLossCoeff", 0.0, Rule.NON_NEGATIVE, "router z-loss weight β (0 = off)"));
+        /**
+         * The {@code moe:} keys (docs/moe.md's table is tested against them), declared with the network:
+         * {@link MoeConfig#MOE_PARAMS}.
+         */
+        public static final ParamTable PARAMS = MoeConfig.MOE_PARAMS;
 
         public MoeSection {
             balance = PARAMS.choice("moe", "balance", balance);
