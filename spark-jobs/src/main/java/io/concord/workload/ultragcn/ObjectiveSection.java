@@ -51,7 +51,7 @@ public record ObjectiveSection(
                     "L2 weight on ½‖θ‖² over all parameters, once per optimizer step"),
             Param.real("lambda", GOWALLA.lambda(), Rule.NON_NEGATIVE, "weight of the item–item loss"),
             Param.integer("ii_neighbor_num", GOWALLA.iiNeighborNum(), Rule.atLeast(0),
-                    "K: neighbours per item in the item–item loss (at most the number of items)"),
+                    "K: neighbours per item in the item–item loss (with lambda > 0: at most the number of items)"),
             Param.bool("sampling_sift_pos", false,
                     "draw negatives from the items not in the user's train set (otherwise from all items)"));
 
