@@ -1,7 +1,9 @@
 package io.concord.workload.pref;
 
-import io.concord.core.param.Checks;
 import io.concord.config.ConfigException;
+import io.concord.core.param.Param;
+import io.concord.core.param.Param.Rule;
+import io.concord.core.param.ParamTable;
 import io.concord.data.pref.ArithmeticProblem;
 import io.concord.data.pref.ArithmeticTask;
 
@@ -31,27 +33,46 @@ public record ArithmeticSection(Long seed, Integer examples, Integer minDigits, 
                                 List<String> operations, Double heldOutFraction, Integer evalQuestions,
                                 Integer maxNewTokens) {
 
+    /** The operations a task may use, in {@code arithmetic.operations}. */
+    public static final List<String> OPERATIONS = List.of("add", "subtract", "multiply");
+
+    /**
+     * The scalar {@code arithmetic:} keys (docs/preference.md's table is generated from them); {@code operations}
+     * is a list: any of {@link #OPERATIONS}, default {@code [add]}.
+     */
+    public static final ParamTable PARAMS = ParamTable.of(
+            Param.longInt("seed", 1L, "the task's stream seed (independent of the run seed)"),
+            Param.integer("examples", 4000, Rule.atLeast(1), "training stream length"),
+            Param.integer("minDigits", 1, Rule.between(1, 17), "fewest digits of an operand"),
+            Param.integer("maxDigits", 2, Rule.between(1, 17), "most digits of an operand, >= minDigits"),
+            Param.real("heldOutFraction", 0.1, Rule.in(0, 1, false, false),
+                    "share of question texts reserved for evaluation"),
+            Param.integer("evalQuestions", 200, Rule.atLeast(1), "size of the held-out evaluation set"),
+            Param.integer("maxNewTokens", 96, Rule.atLeast(1),
+                    "generation budget when answering (greedy) or sampling"));
+
+    private static final String SECTION = "arithmetic";
+
     public ArithmeticSection {
-        seed = seed == null ? 1L : seed;
-        examples = Checks.positive("arithmetic.examples", examples, 4000);
-        minDigits = Checks.positive("arithmetic.minDigits", minDigits, 1);
-        maxDigits = Checks.positive("arithmetic.maxDigits", maxDigits, 2);
-        if (maxDigits < minDigits || maxDigits > 17) {
-            throw new ConfigException("arithmetic.maxDigits", maxDigits, "an integer in [minDigits, 17]");
+        seed = seed == null ? (Long) PARAMS.param("seed").defaultValue() : seed;
+        examples = PARAMS.integer(SECTION, "examples", examples);
+        minDigits = PARAMS.integer(SECTION, "minDigits", minDigits);
+        maxDigits = PARAMS.integer(SECTION, "maxDigits", maxDigits);
+        if (maxDigits < minDigits) {
+            throw new ConfigException("arithmetic.maxDigits", maxDigits, "an integer in [arithmetic.minDigits="
+                    + minDigits + ", 17]");
         }
         operations = operations == null ? List.of("add") : List.copyOf(operations);
         if (operations.isEmpty()) {
-            throw new ConfigException("arithmetic.operations", operations, "a non-empty list of add, subtract, multiply");
+            throw new ConfigException("arithmetic.operations", operations, "a non-empty list of "
+                    + String.join(", ", OPERATIONS));
         }
         for (String op : operations) {
             operation(op);
         }
-        heldOutFraction = heldOutFraction == null ? 0.1 : heldOutFraction;
-        if (!(heldOutFraction > 0 && heldOutFraction < 1)) {
-            throw new ConfigException("arithmetic.heldOutFraction", heldOutFraction, "a number in (0, 1)");
-        }
-        evalQuestions = Checks.positive("arithmetic.evalQuestions", evalQuestions, 200);
-        maxNewTokens = Checks.positive("arithmetic.maxNewTokens", maxNewTokens, 96);
+        heldOutFraction = PARAMS.real(SECTION, "heldOutFraction", heldOutFraction);
+        evalQuestions = PARAMS.integer(SECTION, "evalQuestions", evalQuestions);
+        maxNewTokens = PARAMS.integer(SECTION, "maxNewTokens", maxNewTokens);
     }
 
     public static ArithmeticSection defaults() {
@@ -91,7 +112,8 @@ public record ArithmeticSection(Long seed, Integer examples, Integer minDigits, 
             case "add" -> ArithmeticTask.Operation.ADD;
             case "subtract" -> ArithmeticTask.Operation.SUBTRACT;
             case "multiply" -> ArithmeticTask.Operation.MULTIPLY;
-            default -> throw new ConfigException("arithmetic.operations", name, "add, subtract, multiply");
+            default -> throw new ConfigException("arithmetic.operations", name, "one of "
+                    + String.join(", ", OPERATIONS));
         };
     }
 }

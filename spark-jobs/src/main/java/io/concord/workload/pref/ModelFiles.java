@@ -87,7 +87,7 @@ public final class ModelFiles {
         if (members.size() == 1) {
             params = members.get(0);
         } else if (members.size() == 2) {
-            params = ModelSoup.average(members.get(0), members.get(1), source.alpha() == null ? 0.5 : source.alpha());
+            params = ModelSoup.average(members.get(0), members.get(1), source.alpha(key));
         } else {
             params = ModelSoup.uniform(members.toArray(new float[0][]));
         }

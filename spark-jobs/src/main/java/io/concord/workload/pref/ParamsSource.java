@@ -3,6 +3,9 @@ package io.concord.workload.pref;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.concord.config.ConfigLoader;
 import io.concord.config.ConfigException;
+import io.concord.core.param.Param;
+import io.concord.core.param.Param.Rule;
+import io.concord.core.param.ParamTable;
 
 import java.util.List;
 
@@ -18,6 +21,11 @@ import java.util.List;
  * shape are read from {@code vocabulary.txt} and {@code lm.json} next to the (first) parameter file.
  */
 public record ParamsSource(String run, String params, List<String> soup, Double alpha) {
+
+    /** The numeric key of {@code init:} and {@code reference:} (docs/preference.md's table is generated from it). */
+    public static final ParamTable PARAMS = ParamTable.of(
+            Param.real("alpha", 0.5, Rule.in(0, 1, true, true),
+                    "soup of two: (1 − alpha)·first + alpha·second (must be unset for other sources)"));
 
     public ParamsSource {
         soup = soup == null ? null : List.copyOf(soup);
@@ -37,9 +45,7 @@ public record ParamsSource(String run, String params, List<String> soup, Double 
             if (soup == null || soup.size() != 2) {
                 throw new ConfigException(key + ".alpha", "only applies to a soup of exactly two members");
             }
-            if (!(alpha >= 0 && alpha <= 1)) {
-                throw new ConfigException(key + ".alpha", alpha, "a number in [0, 1]");
-            }
+            PARAMS.real(key, "alpha", alpha);
         }
         blank(key + ".run", run);
         blank(key + ".params", params);
@@ -49,6 +55,11 @@ public record ParamsSource(String run, String params, List<String> soup, Double 
             }
         }
         return this;
+    }
+
+    /** The weight of the second member of a soup of two ({@code alpha}, default 0.5); {@code key} as in validated. */
+    public double alpha(String key) {
+        return PARAMS.real(key, "alpha", alpha);
     }
 
     /** The parameter files this source reads, in order. */

@@ -1,12 +1,14 @@
 package io.concord.workload.pref;
 
-import io.concord.core.param.Checks;
 import io.concord.config.ComponentSpec;
 import io.concord.config.ConfigException;
 import io.concord.config.RecordReading;
 import io.concord.config.SparkSection;
 import io.concord.data.io.OnBadRecord;
 import io.concord.data.io.ReadOptions;
+import io.concord.core.param.Param;
+import io.concord.core.param.Param.Rule;
+import io.concord.core.param.ParamTable;
 import io.concord.engine.EngineConfig;
 import io.concord.job.EvalSection;
 import io.concord.job.JobConfig;
@@ -74,6 +76,14 @@ public record PrefAlignConfig(Long seed, SparkSection spark, Data data, Arithmet
     public record Data(String pairs, String ranked, Double heldOutFraction, Integer maxPromptTokens,
                        Integer maxCompletionTokens, Long maxRecordBytes, OnBadRecord onBadRecord, String format,
                        String table, String where, PairColumns columns, Map<String, String> options) {
+        /** The numeric {@code data:} keys of pref-align (docs/preference.md's table is generated from them). */
+        public static final ParamTable PARAMS = ParamTable.of(
+                Param.real("heldOutFraction", 0.15, Rule.UNIT_OPEN,
+                        "share of prompts held out (a hash of the prompt text; the split of pref-sft)"),
+                Param.integer("maxPromptTokens", 64, Rule.atLeast(0), "prompt budget (the last tokens are kept)"),
+                Param.integer("maxCompletionTokens", 96, Rule.atLeast(1),
+                        "completion budget (the first tokens are kept)"));
+
         public Data {
             format = SqlKeys.formatOf(format, table);
             if (new SqlKeys(format, "data.pairs", pairs, null, null, table, null, where, columns, options)
@@ -88,9 +98,9 @@ public record PrefAlignConfig(Long seed, SparkSection spark, Data data, Arithmet
             if ((pairs == null && table == null) == (ranked == null)) {
                 throw new ConfigException("data", "set exactly one of data.pairs (or data.table) and data.ranked");
             }
-            heldOutFraction = Checks.fraction("data.heldOutFraction", heldOutFraction, 0.15);
-            maxPromptTokens = Checks.nonNegative("data.maxPromptTokens", maxPromptTokens, 64);
-            maxCompletionTokens = Checks.positive("data.maxCompletionTokens", maxCompletionTokens, 96);
+            heldOutFraction = PARAMS.real("data", "heldOutFraction", heldOutFraction);
+            maxPromptTokens = PARAMS.integer("data", "maxPromptTokens", maxPromptTokens);
+            maxCompletionTokens = PARAMS.integer("data", "maxCompletionTokens", maxCompletionTokens);
             maxRecordBytes = RecordReading.maxRecordBytes(maxRecordBytes);
             onBadRecord = RecordReading.onBadRecord(onBadRecord);
         }

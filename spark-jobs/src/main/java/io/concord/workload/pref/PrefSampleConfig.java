@@ -1,8 +1,10 @@
 package io.concord.workload.pref;
 
-import io.concord.core.param.Checks;
 import io.concord.config.ConfigException;
 import io.concord.config.SparkSection;
+import io.concord.core.param.Param;
+import io.concord.core.param.Param.Rule;
+import io.concord.core.param.ParamTable;
 import io.concord.job.JobConfig;
 
 /**
@@ -37,16 +39,25 @@ public record PrefSampleConfig(Long seed, SparkSection spark, ParamsSource init,
      */
     public record Sample(Integer questions, Integer k, Double temperature, Boolean includeReference,
                          Integer maxPromptTokens, Integer partitions) {
+        /** The {@code sample:} keys (docs/preference.md's table is generated from them). */
+        public static final ParamTable PARAMS = ParamTable.of(
+                Param.integer("questions", 500, Rule.atLeast(1),
+                        "stream positions 0 … n−1 of the task are sampled (held-out texts skipped)"),
+                Param.integer("k", 4, Rule.atLeast(1), "responses drawn per question"),
+                Param.real("temperature", 0.8, Rule.NON_NEGATIVE, "sampling temperature (0 = greedy)"),
+                Param.bool("includeReference", true,
+                        "add the worked reference solution to every group as a correct response"),
+                Param.integer("maxPromptTokens", 64, Rule.atLeast(0), "prompt budget (as in the SFT run)"),
+                Param.integer("partitions", 0, Rule.atLeast(0),
+                        "sampling tasks (0 = Spark's default parallelism)"));
+
         public Sample {
-            questions = Checks.positive("sample.questions", questions, 500);
-            k = Checks.positive("sample.k", k, 4);
-            temperature = temperature == null ? 0.8 : temperature;
-            if (!(temperature >= 0) || Double.isInfinite(temperature)) {
-                throw new ConfigException("sample.temperature", temperature, "a finite number >= 0");
-            }
-            includeReference = includeReference == null || includeReference;
-            maxPromptTokens = Checks.nonNegative("sample.maxPromptTokens", maxPromptTokens, 64);
-            partitions = Checks.nonNegative("sample.partitions", partitions, 0);
+            questions = PARAMS.integer("sample", "questions", questions);
+            k = PARAMS.integer("sample", "k", k);
+            temperature = PARAMS.real("sample", "temperature", temperature);
+            includeReference = PARAMS.bool("sample", "includeReference", includeReference);
+            maxPromptTokens = PARAMS.integer("sample", "maxPromptTokens", maxPromptTokens);
+            partitions = PARAMS.integer("sample", "partitions", partitions);
         }
     }
 }

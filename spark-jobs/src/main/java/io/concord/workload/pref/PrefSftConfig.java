@@ -1,12 +1,14 @@
 package io.concord.workload.pref;
 
-import io.concord.core.param.Checks;
 import io.concord.config.ComponentSpec;
 import io.concord.config.ConfigException;
 import io.concord.config.RecordReading;
 import io.concord.config.SparkSection;
 import io.concord.data.io.OnBadRecord;
 import io.concord.data.io.ReadOptions;
+import io.concord.core.param.Param;
+import io.concord.core.param.Param.Rule;
+import io.concord.core.param.ParamTable;
 import io.concord.engine.EngineConfig;
 import io.concord.job.EvalSection;
 import io.concord.job.JobConfig;
@@ -70,11 +72,26 @@ public record PrefSftConfig(Long seed, SparkSection spark, Data data, Arithmetic
                        Integer maxPromptTokens, Integer maxCompletionTokens, Integer maxCharacters, String vocabulary,
                        Integer evalExamples, Boolean generate, Long maxRecordBytes, OnBadRecord onBadRecord,
                        String format, String table, String where, PairColumns columns, Map<String, String> options) {
+        /**
+         * The scalar {@code data:} keys of pref-sft (docs/preference.md's table is generated from them); the paths,
+         * {@code splits} (default forget10 + retain90) and the Spark SQL keys are not numbers or choices.
+         */
+        public static final ParamTable PARAMS = ParamTable.of(
+                Param.choice("source", "arithmetic", List.of("arithmetic", "tofu", "pairs"),
+                        "generated questions, TOFU question → answer, or prompt → chosen of a pairs file"),
+                Param.real("heldOutFraction", 0.15, Rule.UNIT_OPEN,
+                        "pairs: share of prompts held out (a hash of the prompt text; the split of pref-align)"),
+                Param.integer("maxPromptTokens", 64, Rule.atLeast(0), "prompt budget (the last tokens are kept)"),
+                Param.integer("maxCompletionTokens", 96, Rule.atLeast(1),
+                        "completion budget (the first tokens are kept)"),
+                Param.integer("maxCharacters", 160, Rule.atLeast(1),
+                        "vocabulary size cap when building it from the training texts"),
+                Param.integer("evalExamples", 100, Rule.atLeast(1),
+                        "tofu: training records evaluated (log-likelihood, greedy ROUGE-L)"),
+                Param.bool("generate", true, "tofu: also evaluate greedy answers (ROUGE-L)"));
+
         public Data {
-            source = source == null ? "arithmetic" : source;
-            if (!List.of("arithmetic", "tofu", "pairs").contains(source)) {
-                throw new ConfigException("data.source", source, "arithmetic, tofu, pairs");
-            }
+            source = PARAMS.choice("data", "source", source);
             format = SqlKeys.formatOf(format, table);
             if (!source.equals("pairs") && (format != null || table != null)) {
                 throw new ConfigException(format != null ? "data.format" : "data.table", "applies to data.source: "
@@ -93,12 +110,12 @@ public record PrefSftConfig(Long seed, SparkSection spark, Data data, Arithmetic
             if (splits.isEmpty()) {
                 throw new ConfigException("data.splits", splits, "a non-empty list of TOFU split names");
             }
-            heldOutFraction = Checks.fraction("data.heldOutFraction", heldOutFraction, 0.15);
-            maxPromptTokens = Checks.nonNegative("data.maxPromptTokens", maxPromptTokens, 64);
-            maxCompletionTokens = Checks.positive("data.maxCompletionTokens", maxCompletionTokens, 96);
-            maxCharacters = Checks.positive("data.maxCharacters", maxCharacters, 160);
-            evalExamples = Checks.positive("data.evalExamples", evalExamples, 100);
-            generate = generate == null || generate;
+            heldOutFraction = PARAMS.real("data", "heldOutFraction", heldOutFraction);
+            maxPromptTokens = PARAMS.integer("data", "maxPromptTokens", maxPromptTokens);
+            maxCompletionTokens = PARAMS.integer("data", "maxCompletionTokens", maxCompletionTokens);
+            maxCharacters = PARAMS.integer("data", "maxCharacters", maxCharacters);
+            evalExamples = PARAMS.integer("data", "evalExamples", evalExamples);
+            generate = PARAMS.bool("data", "generate", generate);
             maxRecordBytes = RecordReading.maxRecordBytes(maxRecordBytes);
             onBadRecord = RecordReading.onBadRecord(onBadRecord);
         }

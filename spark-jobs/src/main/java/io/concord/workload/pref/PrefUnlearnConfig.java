@@ -1,13 +1,16 @@
 package io.concord.workload.pref;
 
-import io.concord.core.param.Checks;
 import io.concord.config.ComponentSpec;
 import io.concord.config.ConfigException;
 import io.concord.config.SparkSection;
+import io.concord.core.param.Param;
+import io.concord.core.param.Param.Rule;
+import io.concord.core.param.ParamTable;
 import io.concord.engine.EngineConfig;
 import io.concord.job.EvalSection;
 import io.concord.job.JobConfig;
 
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -58,22 +61,35 @@ public record PrefUnlearnConfig(Long seed, SparkSection spark, Data data, ModelS
      */
     public record Data(String path, String forget, String retain, String evalRetain, Integer evalRetainExamples,
                        Integer pairings, Integer maxPromptTokens, Integer maxCompletionTokens, Boolean generate) {
+        /**
+         * The {@code data:} keys of pref-unlearn other than the paths and split names (docs/preference.md's table is
+         * generated from them): {@code path} (default {@code ../shared/datasets/tofu}), {@code retain} (default the
+         * complement of {@code forget}: retain99, retain95, retain90) and {@code evalRetain} (default
+         * {@code retain_perturbed}).
+         */
+        public static final ParamTable PARAMS = ParamTable.of(
+                Param.choice("forget", "forget01", List.of("forget01", "forget05", "forget10"),
+                        "the TOFU forget split"),
+                Param.integer("evalRetainExamples", 100, Rule.atLeast(1),
+                        "records of the evalRetain split evaluated"),
+                Param.integer("pairings", 0, Rule.atLeast(0), "retain samples drawn per forget sample (0 = enough "
+                        + "that the training budget rarely repeats a (forget, retain) record)"),
+                Param.integer("maxPromptTokens", 64, Rule.atLeast(0), "prompt budget (the last tokens are kept)"),
+                Param.integer("maxCompletionTokens", 96, Rule.atLeast(1),
+                        "answer budget (the first tokens are kept)"),
+                Param.bool("generate", true, "also evaluate greedy answers (ROUGE-L recall)"));
+
         public Data {
             path = path == null ? "../shared/datasets/tofu" : path;
-            forget = forget == null ? "forget01" : forget;
-            int percent = switch (forget) {
-                case "forget01" -> 1;
-                case "forget05" -> 5;
-                case "forget10" -> 10;
-                default -> throw new ConfigException("data.forget", forget, "forget01, forget05, forget10");
-            };
+            forget = PARAMS.choice("data", "forget", forget);
+            int percent = Integer.parseInt(forget.substring("forget".length()));
             retain = retain == null ? String.format("retain%02d", 100 - percent) : retain;
             evalRetain = evalRetain == null ? "retain_perturbed" : evalRetain;
-            evalRetainExamples = Checks.positive("data.evalRetainExamples", evalRetainExamples, 100);
-            pairings = Checks.nonNegative("data.pairings", pairings, 0);
-            maxPromptTokens = Checks.nonNegative("data.maxPromptTokens", maxPromptTokens, 64);
-            maxCompletionTokens = Checks.positive("data.maxCompletionTokens", maxCompletionTokens, 96);
-            generate = generate == null || generate;
+            evalRetainExamples = PARAMS.integer("data", "evalRetainExamples", evalRetainExamples);
+            pairings = PARAMS.integer("data", "pairings", pairings);
+            maxPromptTokens = PARAMS.integer("data", "maxPromptTokens", maxPromptTokens);
+            maxCompletionTokens = PARAMS.integer("data", "maxCompletionTokens", maxCompletionTokens);
+            generate = PARAMS.bool("data", "generate", generate);
         }
     }
 }

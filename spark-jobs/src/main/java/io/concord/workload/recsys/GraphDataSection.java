@@ -2,6 +2,9 @@ package io.concord.workload.recsys;
 
 import io.concord.config.ConfigException;
 import io.concord.config.RecordReading;
+import io.concord.core.param.Param;
+import io.concord.core.param.Param.Rule;
+import io.concord.core.param.ParamTable;
 import io.concord.data.graph.SyntheticGraphSpec;
 import io.concord.data.io.OnBadRecord;
 import io.concord.data.io.ReadOptions;
@@ -42,6 +45,14 @@ public record GraphDataSection(String train, String test, String edges, Double t
                                Map<String, String> options, Long maxRecordBytes, OnBadRecord onBadRecord) {
 
     private static final List<String> TEXT_FORMATS = List.of("lightgcn", "edges");
+
+    /**
+     * The numeric {@code data:} key (docs/ultragcn.md's table is generated from it); the other keys name files,
+     * tables and formats.
+     */
+    public static final ParamTable PARAMS = ParamTable.of(
+            Param.real("testFraction", 0.2, Rule.in(0, 1, false, false), "share of each user's interactions held "
+                    + "out for test; data.edges and a single Spark SQL source without data.columns.split only"));
 
     public GraphDataSection {
         if (table != null && format == null) {
@@ -99,7 +110,7 @@ public record GraphDataSection(String train, String test, String edges, Double t
         if (testFraction != null && edges == null) {
             throw new ConfigException("data.testFraction", "applies to data.edges and single Spark SQL sources only");
         }
-        return checkFraction(edges != null && testFraction == null ? Double.valueOf(0.2) : testFraction);
+        return edges == null ? null : PARAMS.real("data", "testFraction", testFraction);
     }
 
     private static Double checkSql(SqlFormat sql, String train, String test, String edges, Double testFraction,
@@ -139,18 +150,11 @@ public record GraphDataSection(String train, String test, String edges, Double t
         if (pair && columns.split() != null) {
             throw new ConfigException("data.columns.split", "applies to a single source (" + singleKey + ") only");
         }
-        if (testFraction != null && (pair || columns.split() != null)) {
+        boolean split = !pair && columns.split() == null;
+        if (testFraction != null && !split) {
             throw new ConfigException("data.testFraction", "applies to a single source without data.columns.split");
         }
-        return checkFraction(!pair && columns.split() == null && testFraction == null ? Double.valueOf(0.2)
-                : testFraction);
-    }
-
-    private static Double checkFraction(Double testFraction) {
-        if (testFraction != null && !(testFraction > 0 && testFraction < 1)) {
-            throw new ConfigException("data.testFraction", testFraction, "a number in (0, 1)");
-        }
-        return testFraction;
+        return split ? PARAMS.real("data", "testFraction", testFraction) : null;
     }
 
     public static GraphDataSection defaults() {
@@ -207,16 +211,49 @@ public record GraphDataSection(String train, String test, String edges, Double t
     public record Generate(Integer users, Integer items, Integer clusters, Double meanDegree, Double degreeExponent,
                            Double popularityExponent, Double clusterAffinity, Double testFraction) {
 
+        private static final SyntheticGraphSpec DEMO = SyntheticGraphSpec.demo();
+
+        /**
+         * The {@code data.generate:} keys (docs/ultragcn.md's table is generated from them); the defaults are
+         * {@link SyntheticGraphSpec#demo()}'s. Two bounds depend on {@code items} and are checked by the record:
+         * {@code clusters <= items}, {@code meanDegree <= items / 2}.
+         */
+        public static final ParamTable PARAMS = ParamTable.of(
+                Param.integer("users", DEMO.numUsers(), Rule.atLeast(1), "users"),
+                Param.integer("items", DEMO.numItems(), Rule.atLeast(2), "items"),
+                Param.integer("clusters", DEMO.numClusters(), Rule.atLeast(1),
+                        "latent taste clusters, at most items; every user and item belongs to one"),
+                Param.real("meanDegree", DEMO.meanDegree(), new Rule("a number >= 1", v -> v >= 1),
+                        "target mean interactions per user (before the split), at most items / 2"),
+                Param.real("degreeExponent", DEMO.degreeExponent(), new Rule("a finite number > 2",
+                        v -> v > 2 && !Double.isInfinite(v)),
+                        "Pareto exponent of the user-degree distribution (smaller = heavier tail)"),
+                Param.real("popularityExponent", DEMO.popularityExponent(), Rule.NON_NEGATIVE,
+                        "Zipf exponent of item popularity (0 = uniform)"),
+                Param.real("clusterAffinity", DEMO.clusterAffinity(), Rule.in(0, 1, true, true),
+                        "probability that an interaction picks an item of the user's own cluster"),
+                Param.real("testFraction", DEMO.testFraction(), Rule.UNIT_OPEN,
+                        "share of each user's interactions held out for test"));
+
+        private static final String SECTION = "data.generate";
+
         public Generate {
-            SyntheticGraphSpec demo = SyntheticGraphSpec.demo();
-            users = users == null ? demo.numUsers() : users;
-            items = items == null ? demo.numItems() : items;
-            clusters = clusters == null ? demo.numClusters() : clusters;
-            meanDegree = meanDegree == null ? demo.meanDegree() : meanDegree;
-            degreeExponent = degreeExponent == null ? demo.degreeExponent() : degreeExponent;
-            popularityExponent = popularityExponent == null ? demo.popularityExponent() : popularityExponent;
-            clusterAffinity = clusterAffinity == null ? demo.clusterAffinity() : clusterAffinity;
-            testFraction = testFraction == null ? demo.testFraction() : testFraction;
+            users = PARAMS.integer(SECTION, "users", users);
+            items = PARAMS.integer(SECTION, "items", items);
+            clusters = PARAMS.integer(SECTION, "clusters", clusters);
+            if (clusters > items) {
+                throw new ConfigException("data.generate.clusters", clusters, "an integer in [1, data.generate.items="
+                        + items + "]");
+            }
+            meanDegree = PARAMS.real(SECTION, "meanDegree", meanDegree);
+            if (meanDegree > items / 2.0) {
+                throw new ConfigException("data.generate.meanDegree", meanDegree, "a number in [1, data.generate.items"
+                        + " / 2 = " + items / 2.0 + "]");
+            }
+            degreeExponent = PARAMS.real(SECTION, "degreeExponent", degreeExponent);
+            popularityExponent = PARAMS.real(SECTION, "popularityExponent", popularityExponent);
+            clusterAffinity = PARAMS.real(SECTION, "clusterAffinity", clusterAffinity);
+            testFraction = PARAMS.real(SECTION, "testFraction", testFraction);
             spec(users, items, clusters, meanDegree, degreeExponent, popularityExponent, clusterAffinity,
                     testFraction);
         }

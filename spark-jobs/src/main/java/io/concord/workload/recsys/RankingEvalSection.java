@@ -2,6 +2,9 @@ package io.concord.workload.recsys;
 
 import io.concord.config.ConfigException;
 import io.concord.core.metric.RankingAccumulator;
+import io.concord.core.param.Param;
+import io.concord.core.param.Param.Rule;
+import io.concord.core.param.ParamTable;
 
 import java.util.List;
 import java.util.Locale;
@@ -23,33 +26,39 @@ import java.util.Locale;
 public record RankingEvalSection(Integer every, Boolean official, Integer k, String metric, Integer patience,
                                  String averaging, Integer userBlock) {
 
+    /**
+     * The {@code eval:} keys (docs/ultragcn.md's table is generated from them). {@code metric}'s choices depend on
+     * {@code k}, so it is declared for the docs and checked by the record.
+     */
+    public static final ParamTable PARAMS = ParamTable.of(
+            Param.integer("every", 1, Rule.atLeast(1), "evaluate after every n-th epoch and after the last "
+                    + "(ignored with official)"),
+            Param.bool("official", false, "the official UltraGCN schedule: after epochs 0, 5, …, 45 (0-based), then "
+                    + "after every epoch"),
+            Param.integer("k", 20, Rule.atLeast(1), "cut-off of the ranked list"),
+            new Param("metric", Param.Type.CHOICE, null, "recall@k", "one of " + String.join(", ", metricNames("k")),
+                    null, metricNames("k"), "selects the best epoch and drives early stopping"),
+            Param.integer("patience", 0, Rule.atLeast(0),
+                    "stop after this many evaluations without a strict improvement (0 = never)"),
+            Param.choice("averaging", "all-users", List.of("all-users", "users-with-test-items"),
+                    "all-users (official UltraGCN) or users-with-test-items (LightGCN-PyTorch)"),
+            Param.integer("userBlock", 2048, Rule.atLeast(1),
+                    "users per evaluation task (the official test batch is 2048)"));
+
+    private static final String SECTION = "eval";
+
     public RankingEvalSection {
-        every = every == null ? 1 : every;
-        if (every < 1) {
-            throw new ConfigException("eval.every", every, "an integer >= 1 (epochs)");
-        }
-        official = official != null && official;
-        k = k == null ? 20 : k;
-        if (k < 1) {
-            throw new ConfigException("eval.k", k, "an integer >= 1");
-        }
+        every = PARAMS.integer(SECTION, "every", every);
+        official = PARAMS.bool(SECTION, "official", official);
+        k = PARAMS.integer(SECTION, "k", k);
         metric = metric == null ? "recall@" + k : metric.trim().toLowerCase(Locale.ROOT);
-        List<String> allowed = metricNames(k);
+        List<String> allowed = metricNames(Integer.toString(k));
         if (!allowed.contains(metric)) {
-            throw new ConfigException("eval.metric", metric, String.join(", ", allowed));
+            throw new ConfigException("eval.metric", metric, "one of " + String.join(", ", allowed));
         }
-        patience = patience == null ? 0 : patience;
-        if (patience < 0) {
-            throw new ConfigException("eval.patience", patience, "an integer >= 0 (0 = no early stopping)");
-        }
-        averaging = averaging == null ? "all-users" : averaging;
-        if (!averaging.equals("all-users") && !averaging.equals("users-with-test-items")) {
-            throw new ConfigException("eval.averaging", averaging, "all-users, users-with-test-items");
-        }
-        userBlock = userBlock == null ? 2048 : userBlock;
-        if (userBlock < 1) {
-            throw new ConfigException("eval.userBlock", userBlock, "an integer >= 1");
-        }
+        patience = PARAMS.integer(SECTION, "patience", patience);
+        averaging = PARAMS.choice(SECTION, "averaging", averaging);
+        userBlock = PARAMS.integer(SECTION, "userBlock", userBlock);
     }
 
     public static RankingEvalSection defaults() {
@@ -66,7 +75,7 @@ public record RankingEvalSection(Integer every, Boolean official, Integer k, Str
         return official ? epoch >= 50 || epoch % 5 == 0 : (epoch + 1) % every == 0;
     }
 
-    static List<String> metricNames(int k) {
+    static List<String> metricNames(String k) {
         return List.of("recall@" + k, "ndcg@" + k, "precision@" + k, "f1@" + k);
     }
 }

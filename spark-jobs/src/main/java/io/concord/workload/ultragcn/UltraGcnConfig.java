@@ -5,11 +5,14 @@ import io.concord.workload.recsys.GraphDataSection;
 import io.concord.config.ComponentSpec;
 import io.concord.config.ConfigException;
 import io.concord.config.SparkSection;
+import io.concord.core.param.Param;
+import io.concord.core.param.Param.Rule;
+import io.concord.core.param.ParamException;
+import io.concord.core.param.ParamTable;
 import io.concord.engine.EngineConfig;
 import io.concord.job.JobConfig;
 
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -43,6 +46,18 @@ public record UltraGcnConfig(Long seed, SparkSection spark, GraphDataSection dat
     public static final String OFFICIAL = "official";
     public static final String FAST = "fast";
 
+    /** The top-level scalar keys (docs/ultragcn.md's table is generated from them). */
+    public static final ParamTable PARAMS = ParamTable.of(
+            Param.longInt("seed", 2021L, "run seed (initialisation, shuffles, negatives, the edge-list split)"),
+            Param.optionalInteger("epochs", "unset (train.rounds)", Rule.atLeast(1),
+                    "passes over the train positives; sets train.rounds"),
+            Param.real("maxTrainMinutes", 0.0, Rule.NON_NEGATIVE,
+                    "stop at the first epoch end after this much training time (0 = no limit)"),
+            Param.optionalInteger("checkpointEpochs", "unset (train.checkpointEvery)", Rule.atLeast(0),
+                    "write a checkpoint every this many epochs (0 = train.checkpointEvery)"),
+            Param.choice("recipe", OFFICIAL, List.of(OFFICIAL, FAST),
+                    "official (the configured values) or fast (a CPU-fast schedule derived from them)"));
+
     public UltraGcnConfig(Long seed, SparkSection spark, GraphDataSection data, ObjectiveSection ultragcn,
                           ComponentSpec optimizer, EngineConfig train, Integer epochs, RankingEvalSection eval,
                           Double maxTrainMinutes, LrSchedule lrSchedule) {
@@ -50,28 +65,21 @@ public record UltraGcnConfig(Long seed, SparkSection spark, GraphDataSection dat
     }
 
     public UltraGcnConfig {
-        seed = seed == null ? 2021L : seed;
+        seed = seed == null ? (Long) PARAMS.param("seed").defaultValue() : seed;
         spark = spark == null ? SparkSection.defaults() : spark;
         data = data == null ? GraphDataSection.defaults() : data;
         ultragcn = ultragcn == null ? ObjectiveSection.defaults() : ultragcn;
         optimizer = optimizer == null ? ComponentSpec.of("adam", Map.of("lr", 1e-3)) : optimizer;
         train = train == null ? EngineConfig.defaults() : train;
-        if (epochs != null && epochs < 1) {
-            throw new ConfigException("epochs", epochs, "an integer >= 1");
+        if (epochs != null) {
+            PARAMS.integer("", "epochs", epochs);
         }
         eval = eval == null ? RankingEvalSection.defaults() : eval;
-        if (checkpointEpochs != null && checkpointEpochs < 0) {
-            throw new ConfigException("checkpointEpochs", checkpointEpochs, "an integer >= 0 (0 = use "
-                    + "train.checkpointEvery)");
+        if (checkpointEpochs != null) {
+            PARAMS.integer("", "checkpointEpochs", checkpointEpochs);
         }
-        maxTrainMinutes = maxTrainMinutes == null ? Double.valueOf(0.0) : maxTrainMinutes;
-        if (!(maxTrainMinutes >= 0) || maxTrainMinutes.isInfinite()) {
-            throw new ConfigException("maxTrainMinutes", maxTrainMinutes, "a number >= 0 (0 = no limit)");
-        }
-        recipe = recipe == null ? OFFICIAL : recipe.trim().toLowerCase(Locale.ROOT);
-        if (!recipe.equals(OFFICIAL) && !recipe.equals(FAST)) {
-            throw new ConfigException("recipe", recipe, OFFICIAL + ", " + FAST);
-        }
+        maxTrainMinutes = PARAMS.real("", "maxTrainMinutes", maxTrainMinutes);
+        recipe = PARAMS.choice("", "recipe", recipe);
         if (recipe.equals(FAST) && lrSchedule != null && !lrSchedule.milestones().isEmpty()) {
             throw new ConfigException("recipe", "fast derives its own learning-rate phases; remove lrSchedule");
         }
@@ -91,6 +99,10 @@ public record UltraGcnConfig(Long seed, SparkSection spark, GraphDataSection dat
      * @param factor     multiplier per milestone, in (0, 1]
      */
     public record LrSchedule(List<Integer> milestones, Double factor) {
+        /** The numeric {@code lrSchedule:} key (docs/ultragcn.md's table is generated from it). */
+        public static final ParamTable PARAMS = ParamTable.of(
+                Param.real("factor", 0.1, Rule.FRACTION, "multiplier of the learning rate per milestone"));
+
         public LrSchedule {
             milestones = milestones == null ? List.of() : List.copyOf(milestones);
             for (int k = 0; k < milestones.size(); k++) {
@@ -99,9 +111,10 @@ public record UltraGcnConfig(Long seed, SparkSection spark, GraphDataSection dat
                             "strictly increasing epochs >= 1");
                 }
             }
-            factor = factor == null ? Double.valueOf(0.1) : factor;
-            if (!(factor > 0 && factor <= 1)) {
-                throw new ConfigException("lrSchedule.factor", factor, "a number in (0, 1]");
+            try {
+                factor = PARAMS.real("lrSchedule", "factor", factor);
+            } catch (ParamException e) {
+                throw ConfigException.from(e, "lrSchedule.factor");
             }
         }
     }
