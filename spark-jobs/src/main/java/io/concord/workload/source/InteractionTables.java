@@ -24,6 +24,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
+import java.util.function.Supplier;
 
 import static org.apache.spark.sql.functions.broadcast;
 import static org.apache.spark.sql.functions.col;
@@ -83,33 +84,66 @@ public final class InteractionTables {
      */
     public static Loaded read(SparkSession spark, TableSource train, TableSource test, InteractionColumns columns,
                               double testFraction, long splitSeed) {
+        return read(spark, train, test, columns, testFraction, splitSeed, true);
+    }
+
+    /**
+     * {@link #read(SparkSession, TableSource, TableSource, InteractionColumns, double, long)}; with
+     * {@code directFiles} false always through Spark SQL, never {@link ParquetInteractionFiles} (tests and the bench
+     * compare the two).
+     */
+    static Loaded read(SparkSession spark, TableSource train, TableSource test, InteractionColumns columns,
+                       double testFraction, long splitSeed, boolean directFiles) {
+        if (directFiles) {
+            Loaded direct = ParquetInteractionFiles.read(spark.sparkContext().hadoopConfiguration(), train, test,
+                    columns, testFraction, splitSeed);
+            if (direct != null) {
+                return direct;
+            }
+        }
         Dataset<Row> trainRows = select(train, train.read(spark), columns, test == null);
         Dataset<Row> testRows = test == null ? null : select(test, test.read(spark), columns, false);
         if (testRows != null) {
             sameKind(train, trainRows, test, testRows, USER, "data.columns.user", columns.user());
             sameKind(train, trainRows, test, testRows, ITEM, "data.columns.item", columns.item());
         }
-        String where = test == null ? train.describe() : train.describe() + " + " + test.describe();
+        String where = where(train, test);
         boolean split = test == null && columns.split() != null;
         boolean integerIds = Columns.isInteger(trainRows.schema().apply(USER).dataType())
                 && Columns.isInteger(trainRows.schema().apply(ITEM).dataType());
         Dense dense = integerIds ? denseOfIntegers(trainRows, testRows, split, where, columns)
                 : denseOfStrings(spark, trainRows, testRows, split, where, columns);
+        return loaded(train, test, columns, dense, testFraction, splitSeed, () -> badSplitValue(trainRows));
+    }
+
+    /** The sources for messages: {@code train + test} or the only one. */
+    static String where(TableSource train, TableSource test) {
+        return test == null ? train.describe() : train.describe() + " + " + test.describe();
+    }
+
+    /**
+     * The graph of the dense pairs (the checks after reading: an empty source, a bad split value, no train pairs).
+     *
+     * @param badSplitValue the first value of the split column that is not a split value, quoted, for the message
+     */
+    static Loaded loaded(TableSource train, TableSource test, InteractionColumns columns, Dense dense,
+                         double testFraction, long splitSeed, Supplier<String> badSplitValue) {
+        boolean split = test == null && columns.split() != null;
         IdMap users = dense.users;
         IdMap items = dense.items;
         Packed trainPairs = dense.train;
         if (users.size() == 0) {
-            throw new DataException(where, "no interactions (the source is empty"
+            throw new DataException(where(train, test), "no interactions (the source is empty"
                     + (train.where() == null ? "" : " after data.where") + ")");
         }
         if (split && trainPairs.hasBadSplit()) {
             throw new DataException(train.describe(), "column '" + columns.split() + "' (data.columns.split) "
-                    + "has the value " + badSplitValue(trainRows) + ", expected 'train' or 'test'");
+                    + "has the value " + badSplitValue.get() + ", expected 'train' or 'test'");
         }
         int nu = users.size();
         int ni = items.size();
         InteractionGraph graph;
-        if (testRows != null) {
+        if (test != null) {
             graph = new InteractionGraph(trainPairs.adjacency(nu, ni, 0), dense.test.adjacency(nu, ni, dense.testFlag));
         } else if (columns.split() != null) {
             graph = new InteractionGraph(trainPairs.adjacency(nu, ni, 0), trainPairs.adjacency(nu, ni, 1));
@@ -123,7 +157,7 @@ public final class InteractionTables {
     }
 
     /** Id maps and dense pairs of the train (or only) and the test source. */
-    private record Dense(IdMap users, IdMap items, Packed train, Packed test, int testFlag) {
+    record Dense(IdMap users, IdMap items, Packed train, Packed test, int testFlag) {
     }
 
     /**
@@ -146,6 +180,14 @@ public final class InteractionTables {
         // Spark's internal rows: no conversion to external Row objects per record
         List<long[]> raw = flagged.queryExecution().toRdd().toJavaRDD().mapPartitions(
                 (FlatMapFunction<Iterator<InternalRow>, long[]>) it -> List.of(packRaw(it)).iterator()).collect();
+        return denseOfRaw(raw, testRows != null, where, columns);
+    }
+
+    /**
+     * The id maps and dense pairs of raw integer ids, packed {@code [null users, null items, u, i, flag, …]} (in any
+     * order: the maps are sorted and the matrices' rows too); a null id is a data error.
+     */
+    static Dense denseOfRaw(List<long[]> raw, boolean twoSources, String where, InteractionColumns columns) {
         long nullUsers = 0;
         long nullItems = 0;
         int n = 0;
@@ -171,7 +213,7 @@ public final class InteractionTables {
         IdMap users = IdMap.ofLongs(userIds);
         IdMap items = IdMap.ofLongs(itemIds);
         Packed pairs = remap(raw, 3, users, items);
-        return new Dense(users, items, pairs, testRows == null ? null : pairs, 1);
+        return new Dense(users, items, pairs, twoSources ? pairs : null, 1);
     }
 
     /** {@code [null users, null items, u, i, flag, …]} of one task. */
