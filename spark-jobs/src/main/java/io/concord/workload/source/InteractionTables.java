@@ -143,12 +143,14 @@ public final class InteractionTables {
         int nu = users.size();
         int ni = items.size();
         InteractionGraph graph;
-        if (test != null) {
-            graph = new InteractionGraph(trainPairs.adjacency(nu, ni, 0), dense.test.adjacency(nu, ni, dense.testFlag));
-        } else if (columns.split() != null) {
-            graph = new InteractionGraph(trainPairs.adjacency(nu, ni, 0), trainPairs.adjacency(nu, ni, 1));
+        if (test != null && dense.test != trainPairs) {
+            graph = new InteractionGraph(trainPairs.adjacency(nu, ni, 0)[0],
+                    dense.test.adjacency(nu, ni, dense.testFlag)[0]);
+        } else if (test != null || columns.split() != null) {
+            Adjacency[] m = trainPairs.adjacency(nu, ni, 0, test != null ? dense.testFlag : 1);
+            graph = new InteractionGraph(m[0], m[1]);
         } else {
-            graph = PerUserSplit.split(trainPairs.adjacency(nu, ni, -1), testFraction, splitSeed);
+            graph = PerUserSplit.split(trainPairs.adjacency(nu, ni, -1)[0], testFraction, splitSeed);
         }
         if (graph.trainSize() == 0) {
             throw new DataException(train.describe(), "no train interactions");
@@ -201,18 +203,22 @@ public final class InteractionTables {
             throw new DataException(where, "column '" + (user ? columns.user() : columns.item()) + "' (data.columns."
                     + (user ? "user" : "item") + ") has " + (user ? nullUsers : nullItems) + " null values");
         }
-        long[] userIds = new long[n];
-        long[] itemIds = new long[n];
-        int k = 0;
+        DenseIds[] ids = DenseIds.of(raw, n);
+        DenseIds userIds = ids[0];
+        DenseIds itemIds = ids[1];
+        List<int[]> parts = new ArrayList<>(raw.size());
         for (long[] p : raw) {
+            int[] dense = new int[p.length - 2];
             for (int q = 2; q < p.length; q += 3) {
-                userIds[k] = p[q];
-                itemIds[k++] = p[q + 1];
+                dense[q - 2] = userIds.indexOf(p[q]);
+                dense[q - 1] = itemIds.indexOf(p[q + 1]);
+                dense[q] = (int) p[q + 2];
             }
+            parts.add(dense);
         }
-        IdMap users = IdMap.ofLongs(userIds);
-        IdMap items = IdMap.ofLongs(itemIds);
-        Packed pairs = remap(raw, 3, users, items);
+        IdMap users = IdMap.ofLongs(userIds.sorted);
+        IdMap items = IdMap.ofLongs(itemIds.sorted);
+        Packed pairs = new Packed(parts, 3);
         return new Dense(users, items, pairs, twoSources ? pairs : null, 1);
     }
 
@@ -236,19 +242,92 @@ public final class InteractionTables {
         return Arrays.copyOf(out, n);
     }
 
-    private static Packed remap(List<long[]> raw, int stride, IdMap users, IdMap items) {
-        List<int[]> parts = new ArrayList<>(raw.size());
-        for (long[] p : raw) {
-            int[] dense = new int[(p.length - 2) / stride * 3];
-            int n = 0;
-            for (int q = 2; q < p.length; q += stride) {
-                dense[n++] = users.indexOf(p[q]);
-                dense[n++] = items.indexOf(p[q + 1]);
-                dense[n++] = stride == 3 ? (int) p[q + 2] : 0;
-            }
-            parts.add(dense);
+    /**
+     * The sorted distinct values of one id column of raw packings, and each id's index among them: a rank table over
+     * {@code [min, max]} where that range is small against the pairs (ids that are already about dense), else a sort
+     * and binary searches.
+     */
+    private static final class DenseIds {
+        final long[] sorted;
+        private final long min;
+        private final int[] rank;
+
+        private DenseIds(long[] sorted, long min, int[] rank) {
+            this.sorted = sorted;
+            this.min = min;
+            this.rank = rank;
         }
-        return new Packed(parts, 3);
+
+        /** The users ({@code [0]}) and items ({@code [1]}) of the packings, {@code n} pairs in all. */
+        static DenseIds[] of(List<long[]> raw, int n) {
+            long minUser = Long.MAX_VALUE;
+            long maxUser = Long.MIN_VALUE;
+            long minItem = Long.MAX_VALUE;
+            long maxItem = Long.MIN_VALUE;
+            for (long[] p : raw) {
+                for (int q = 2; q < p.length; q += 3) {
+                    minUser = Math.min(minUser, p[q]);
+                    maxUser = Math.max(maxUser, p[q]);
+                    minItem = Math.min(minItem, p[q + 1]);
+                    maxItem = Math.max(maxItem, p[q + 1]);
+                }
+            }
+            int[] userRank = rankTable(minUser, maxUser, n);
+            int[] itemRank = rankTable(minItem, maxItem, n);
+            if (userRank != null || itemRank != null) {
+                for (long[] p : raw) {
+                    for (int q = 2; q < p.length; q += 3) {
+                        if (userRank != null) {
+                            userRank[(int) (p[q] - minUser)] = 1;
+                        }
+                        if (itemRank != null) {
+                            itemRank[(int) (p[q + 1] - minItem)] = 1;
+                        }
+                    }
+                }
+            }
+            return new DenseIds[] {of(raw, 0, n, minUser, userRank), of(raw, 1, n, minItem, itemRank)};
+        }
+
+        /** A table over {@code [min, max]} where that range is small against {@code n} pairs, else null. */
+        private static int[] rankTable(long min, long max, int n) {
+            return n > 0 && max - min >= 0 && max - min < Math.min(1 << 28, Math.max(1 << 16, 4L * n))
+                    ? new int[(int) (max - min + 1)] : null;
+        }
+
+        /** From the marked table ({@code 1} where an id occurs), or by sorting the column's ids. */
+        private static DenseIds of(List<long[]> raw, int column, int n, long min, int[] rank) {
+            if (rank != null) {
+                int distinct = 0;
+                for (int r : rank) {
+                    distinct += r;
+                }
+                long[] sorted = new long[distinct];
+                int k = 0;
+                for (int j = 0; j < rank.length; j++) {
+                    if (rank[j] != 0) {
+                        sorted[k] = min + j;
+                        rank[j] = k++;
+                    }
+                }
+                return new DenseIds(sorted, min, rank);
+            }
+            long[] ids = new long[n];
+            int k = 0;
+            for (long[] p : raw) {
+                for (int q = 2 + column; q < p.length; q += 3) {
+                    ids[k++] = p[q];
+                }
+            }
+            IdMap map = IdMap.ofLongs(ids);
+            long[] sorted = new long[map.size()];
+            Arrays.setAll(sorted, map::originalLong);
+            return new DenseIds(sorted, 0, null);
+        }
+
+        int indexOf(long id) {
+            return rank != null ? rank[(int) (id - min)] : Arrays.binarySearch(sorted, id);
+        }
     }
 
     /**
@@ -402,24 +481,77 @@ public final class InteractionTables {
             return false;
         }
 
-        /** The binary matrix of the pairs with the given flag (-1 = all pairs). */
-        Adjacency adjacency(int numUsers, int numItems, int flag) {
-            int total = 0;
-            for (int[] p : parts) {
-                total += p.length / stride;
-            }
-            int[] u = new int[total];
-            int[] i = new int[total];
-            int n = 0;
+        /**
+         * The binary matrices of the pairs with the given flags, one per flag (-1 = all pairs), in one pass: what
+         * {@link Adjacency#fromPairs} builds (rows sorted, a repeated pair once), by two counting sorts instead of
+         * sorting each row — the pairs bucketed by item, then the items dealt to their rows in item order.
+         */
+        Adjacency[] adjacency(int numUsers, int numItems, int... flags) {
+            int m = flags.length;
+            int[][] itemEnd = new int[m][numItems + 1];
+            int[][] rowStart = new int[m][numUsers + 1];
             for (int[] p : parts) {
                 for (int k = 0; k < p.length; k += stride) {
-                    if (flag < 0 || stride < 3 || p[k + 2] == flag) {
-                        u[n] = p[k];
-                        i[n++] = p[k + 1];
+                    for (int f = 0; f < m; f++) {
+                        if (has(p, k, flags[f])) {
+                            itemEnd[f][p[k + 1] + 1]++;
+                            rowStart[f][p[k] + 1]++;
+                        }
                     }
                 }
             }
-            return Adjacency.fromPairs(numUsers, numItems, u, i, n);
+            int[][] usersByItem = new int[m][];
+            for (int f = 0; f < m; f++) {
+                for (int j = 0; j < numItems; j++) {
+                    itemEnd[f][j + 1] += itemEnd[f][j];
+                }
+                for (int r = 0; r < numUsers; r++) {
+                    rowStart[f][r + 1] += rowStart[f][r];
+                }
+                usersByItem[f] = new int[rowStart[f][numUsers]];
+            }
+            for (int[] p : parts) {
+                for (int k = 0; k < p.length; k += stride) {
+                    for (int f = 0; f < m; f++) {
+                        if (has(p, k, flags[f])) {
+                            usersByItem[f][itemEnd[f][p[k + 1]]++] = p[k];
+                        }
+                    }
+                }
+            }
+            Adjacency[] out = new Adjacency[m];
+            for (int f = 0; f < m; f++) {
+                out[f] = deal(numUsers, numItems, itemEnd[f], rowStart[f], usersByItem[f]);
+            }
+            return out;
+        }
+
+        private boolean has(int[] p, int k, int flag) {
+            return flag < 0 || stride < 3 || p[k + 2] == flag;
+        }
+
+        /** The matrix of the users bucketed by item ({@code itemEnd[j]}: the end of item j's users). */
+        private static Adjacency deal(int numUsers, int numItems, int[] itemEnd, int[] rowStart, int[] usersByItem) {
+            int n = usersByItem.length;
+            int[] columns = new int[n];
+            int[] fill = Arrays.copyOf(rowStart, numUsers);
+            for (int j = 0, q = 0; j < numItems; j++) {
+                for (; q < itemEnd[j]; q++) {
+                    columns[fill[usersByItem[q]]++] = j;
+                }
+            }
+            int[] offsets = new int[numUsers + 1];
+            int out = 0;
+            for (int r = 0; r < numUsers; r++) {
+                offsets[r] = out;
+                for (int q = rowStart[r]; q < rowStart[r + 1]; q++) {
+                    if (q == rowStart[r] || columns[q] != columns[q - 1]) {
+                        columns[out++] = columns[q];
+                    }
+                }
+            }
+            offsets[numUsers] = out;
+            return new Adjacency(numUsers, numItems, offsets, out == n ? columns : Arrays.copyOf(columns, out));
         }
     }
 }

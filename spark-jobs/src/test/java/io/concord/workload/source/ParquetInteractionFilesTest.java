@@ -8,6 +8,10 @@ import io.concord.data.graph.PerUserSplit;
 import io.concord.job.ConcordSpark;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
+import org.apache.parquet.column.page.DataPage;
+import org.apache.parquet.column.page.DataPageV1;
+import org.apache.parquet.column.page.DataPageV2;
+import org.apache.parquet.column.page.PageReadStore;
 import org.apache.parquet.hadoop.ParquetFileReader;
 import org.apache.parquet.hadoop.util.HadoopInputFile;
 import org.apache.spark.sql.Row;
@@ -37,9 +41,9 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 /**
  * {@link ParquetInteractionFiles} (the driver-side Parquet reader that {@link InteractionTables#read} tries first)
  * gives exactly the graph and id maps of the Spark SQL path for the same files — int32 and sparse int64 ids, several
- * files and row groups, plain and dictionary pages, string and boolean split columns, train + test sources, repeated
- * pairs — and its errors are the Spark path's; string ids, a {@code data.where} and partition directories go through
- * Spark SQL.
+ * files and row groups, plain, dictionary and v2 pages, string and boolean split columns, train + test sources,
+ * repeated pairs — and its errors are the Spark path's; string ids, a {@code data.where} and partition directories go
+ * through Spark SQL.
  */
 class ParquetInteractionFilesTest {
 
@@ -66,6 +70,7 @@ class ParquetInteractionFilesTest {
         List<long[]> rows = interactions(1, 3000, 120, 90, u -> u, i -> i * 3 + 5);
         File dir = write("int32-split", rows, DataTypes.IntegerType, f -> f == 1 ? "test" : "train", 3, true);
         assertThat(rowGroups(dir)).isGreaterThan(3); // files × several row groups each
+        assertThat(firstPage(dir)).isInstanceOf(DataPageV1.class);
         TableSource source = source(dir, "data.path");
         InteractionColumns columns = new InteractionColumns("user", "item", null, null, "split");
         InteractionTables.Loaded direct = assertSameAsSpark(source, null, columns, 0, 0);
@@ -82,11 +87,17 @@ class ParquetInteractionFilesTest {
         List<long[]> test = rows.stream().filter(r -> r[2] == 1).toList();
         File trainDir = write("int64-train", train, DataTypes.LongType, null, 3, false);
         File testDir = write("int64-test", test, DataTypes.LongType, null, 2, true);
+        File v2Dir = write("int64-test-v2", test, DataTypes.LongType, null, 2, true, "PARQUET_2_0");
         InteractionTables.Loaded direct = assertSameAsSpark(source(trainDir, "data.train"),
                 source(testDir, "data.test"), InteractionColumns.defaults(), 0, 0);
         assertThat(direct.users().originalLong(0)).isEqualTo(rows.stream().mapToLong(r -> r[0]).min().orElseThrow());
         assertThat(direct.graph().train()).isEqualTo(expected(rows, 0, direct));
         assertThat(direct.graph().test()).isEqualTo(expected(rows, 1, direct));
+        // data pages v2 (delta-encoded longs without a dictionary)
+        assertThat(firstPage(v2Dir)).isInstanceOf(DataPageV2.class);
+        InteractionTables.Loaded v2 = assertSameAsSpark(source(trainDir, "data.train"), source(v2Dir, "data.test"),
+                InteractionColumns.defaults(), 0, 0);
+        assertThat(v2.graph().test()).isEqualTo(direct.graph().test());
     }
 
     @Test
@@ -96,6 +107,9 @@ class ParquetInteractionFilesTest {
         InteractionColumns columns = new InteractionColumns(null, null, null, null, "split");
         InteractionTables.Loaded direct = assertSameAsSpark(source(dir, "data.path"), null, columns, 0, 0);
         assertThat(direct.graph().test()).isEqualTo(expected(rows, 1, direct));
+        File v2 = write("boolean-split-v2", rows, DataTypes.IntegerType, f -> f == 1, 2, true, "PARQUET_2_0");
+        assertThat(assertSameAsSpark(source(v2, "data.path"), null, columns, 0, 0).graph().train())
+                .isEqualTo(direct.graph().train());
     }
 
     @Test
@@ -267,6 +281,12 @@ class ParquetInteractionFilesTest {
     /** Rows written by Spark as {@code user, item[, split]}; small row groups where asked. */
     private static File write(String name, List<long[]> rows, DataType idType, SplitValue split, int files,
                               boolean smallRowGroups) {
+        return write(name, rows, idType, split, files, smallRowGroups, "PARQUET_1_0");
+    }
+
+    /** {@link #write} with data pages of that Parquet writer version ({@code PARQUET_2_0}: v2 pages). */
+    private static File write(String name, List<long[]> rows, DataType idType, SplitValue split, int files,
+                              boolean smallRowGroups, String writerVersion) {
         StructType schema = new StructType().add("user", idType).add("item", idType);
         if (split != null) {
             schema = schema.add("split", split.of(0) instanceof Boolean ? DataTypes.BooleanType
@@ -279,7 +299,8 @@ class ParquetInteractionFilesTest {
             out.add(split == null ? RowFactory.create(u, i) : RowFactory.create(u, i, split.of((int) r[2])));
         }
         File dir = new File(tmp, name);
-        var writer = spark.createDataFrame(out, schema).repartition(files).write();
+        var writer = spark.createDataFrame(out, schema).repartition(files).write()
+                .option("parquet.writer.version", writerVersion);
         if (smallRowGroups) {
             writer = writer.option("parquet.block.size", "4096").option("parquet.page.size", "1024")
                     .option("parquet.enable.dictionary", idType == DataTypes.LongType ? "false" : "true");
@@ -300,6 +321,14 @@ class ParquetInteractionFilesTest {
             }
         }
         return groups;
+    }
+
+    private static DataPage firstPage(File dir) throws IOException {
+        File f = dir.listFiles((d, n) -> n.endsWith(".parquet"))[0];
+        try (ParquetFileReader r = ParquetFileReader.open(HadoopInputFile.fromPath(new Path(f.toURI()), conf))) {
+            PageReadStore group = r.readNextRowGroup();
+            return group.getPageReader(r.getFileMetaData().getSchema().getColumns().get(0)).readPage();
+        }
     }
 
     /** The expected matrix of the rows with the flag (-1 = all), through the loaded id maps. */
