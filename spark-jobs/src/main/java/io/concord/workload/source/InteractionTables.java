@@ -42,7 +42,9 @@ import static org.apache.spark.sql.functions.when;
  * as the text readers build them (sorted rows, a repeated pair counted once) — the jobs broadcast those matrices
  * anyway — and the id maps. Integer ids come back raw from one scan job (packed per task) and are mapped there;
  * string ids never come back per row: only their distinct values (the maps), the rows being joined with broadcast
- * {@code id → index} tables on the executors. Reading and filtering run on the executors.
+ * {@code id → index} tables on the executors. Reading and filtering run on the executors — except for plain Parquet
+ * files with integer ids, which {@link ParquetInteractionFiles} reads on the driver without a Spark job (the same
+ * result, without Spark's fixed per-job cost); anything it does not handle, data errors included, comes here.
  */
 public final class InteractionTables {
 
