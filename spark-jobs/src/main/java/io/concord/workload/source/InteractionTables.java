@@ -484,21 +484,27 @@ public final class InteractionTables {
         }
 
         /**
-         * The binary matrices of the pairs with the given flags, one per flag (-1 = all pairs), in one pass: what
-         * {@link Adjacency#fromPairs} builds (rows sorted, a repeated pair once), by two counting sorts instead of
-         * sorting each row — the pairs bucketed by item, then the items dealt to their rows in item order.
+         * The binary matrices of the pairs with the given flags (0, 1, 2), one per flag, in one pass; all pairs in one
+         * matrix for the flag -1 or pairs without flags. What {@link Adjacency#fromPairs} builds (rows sorted, a
+         * repeated pair once), by two counting sorts instead of sorting each row: the pairs bucketed by item, then the
+         * items dealt to their rows in item order.
          */
         Adjacency[] adjacency(int numUsers, int numItems, int... flags) {
             int m = flags.length;
+            // the matrix of each pair: slot[flag] (flags are 0, 1 or 2), or all pairs to matrix 0
+            boolean all = stride < 3 || flags[0] < 0;
+            int[] slot = {-1, -1, -1};
+            for (int f = 0; f < m && !all; f++) {
+                slot[flags[f]] = f;
+            }
             int[][] itemEnd = new int[m][numItems + 1];
             int[][] rowStart = new int[m][numUsers + 1];
             for (int[] p : parts) {
                 for (int k = 0; k < p.length; k += stride) {
-                    for (int f = 0; f < m; f++) {
-                        if (has(p, k, flags[f])) {
-                            itemEnd[f][p[k + 1] + 1]++;
-                            rowStart[f][p[k] + 1]++;
-                        }
+                    int f = all ? 0 : slot[p[k + 2]];
+                    if (f >= 0) {
+                        itemEnd[f][p[k + 1] + 1]++;
+                        rowStart[f][p[k] + 1]++;
                     }
                 }
             }
@@ -514,10 +520,9 @@ public final class InteractionTables {
             }
             for (int[] p : parts) {
                 for (int k = 0; k < p.length; k += stride) {
-                    for (int f = 0; f < m; f++) {
-                        if (has(p, k, flags[f])) {
-                            usersByItem[f][itemEnd[f][p[k + 1]]++] = p[k];
-                        }
+                    int f = all ? 0 : slot[p[k + 2]];
+                    if (f >= 0) {
+                        usersByItem[f][itemEnd[f][p[k + 1]]++] = p[k];
                     }
                 }
             }
@@ -526,10 +531,6 @@ public final class InteractionTables {
                 out[f] = deal(numUsers, numItems, itemEnd[f], rowStart[f], usersByItem[f]);
             }
             return out;
-        }
-
-        private boolean has(int[] p, int k, int flag) {
-            return flag < 0 || stride < 3 || p[k + 2] == flag;
         }
 
         /** The matrix of the users bucketed by item ({@code itemEnd[j]}: the end of item j's users). */

@@ -197,6 +197,20 @@ class ParquetInteractionFilesTest {
         assertThat(viaStrings.users().size()).isEqualTo(ints.users().size());
         assertThat(viaStrings.graph().train()).isEqualTo(ints.graph().train());
         assertThat(viaStrings.graph().test()).isEqualTo(ints.graph().test());
+        // and as train + test sources
+        StructType pair = new StructType().add("user", DataTypes.StringType).add("item", DataTypes.StringType);
+        for (int flag = 0; flag < 2; flag++) {
+            int f = flag;
+            spark.createDataFrame(strings.stream().filter(r -> r.getString(2).equals(f == 1 ? "test" : "train"))
+                    .map(r -> RowFactory.create(r.get(0), r.get(1))).toList(), pair).repartition(2).write()
+                    .parquet(new File(tmp, "strings-" + flag).toString());
+        }
+        TableSource stringTrain = source(new File(tmp, "strings-0"), "data.train");
+        TableSource stringTest = source(new File(tmp, "strings-1"), "data.test");
+        assertThat(ParquetInteractionFiles.read(conf, stringTrain, stringTest, split, 0, 0)).isNull();
+        InteractionTables.Loaded twoSources = InteractionTables.read(spark, stringTrain, stringTest, split, 0, 0);
+        assertThat(twoSources.graph().train()).isEqualTo(ints.graph().train());
+        assertThat(twoSources.graph().test()).isEqualTo(ints.graph().test());
 
         TableSource where = new TableSource(SqlFormat.PARQUET, plain.toString(), "item < 20", null, "data.path");
         assertThat(ParquetInteractionFiles.read(conf, where, null, split, 0, 0)).isNull();
