@@ -5,7 +5,7 @@ import io.concord.core.ultragcn.InteractionGraph;
 import io.concord.data.graph.AdjacencyListFormat;
 import io.concord.job.ConcordSpark;
 import io.concord.workload.source.InteractionColumns;
-import io.concord.workload.source.InteractionTables;
+import io.concord.workload.source.InteractionReadPaths;
 import io.concord.workload.source.SqlFormat;
 import io.concord.workload.source.TableSource;
 import org.apache.hadoop.conf.Configuration;
@@ -26,9 +26,11 @@ import java.util.Map;
 
 /**
  * Reading the Gowalla interactions into the graph the recommendation jobs train on: today's text path (the LightGCN
- * split files, parsed on the driver) against the Spark SQL path (a Parquet copy written once by this bench; the two
- * sources {@code data.train} / {@code data.test} and one source with a split column), timed side by side in one JVM;
- * every read is checked to give the same graph.
+ * split files, parsed on the driver) against a Parquet copy written once by this bench (the two sources
+ * {@code data.train} / {@code data.test} and one source with a split column), each read both ways
+ * {@code InteractionTables.read} can: the direct driver-side reader it takes for such files
+ * ({@code ParquetInteractionFiles}) and, forced, the Spark SQL path; timed side by side in one JVM, every read
+ * checked to give the same graph.
  * Prints one table. Arguments: {@code [dataset dir=../shared/datasets/gowalla] [master=local[2]] [repeats=5]
  * [parquet dir=target/bench-gowalla-parquet]}.
  */
@@ -63,16 +65,19 @@ public final class TableReadBench {
             TableSource pqTrain = new TableSource(SqlFormat.PARQUET, out + "/train", null, null, "data.train");
             TableSource pqTest = new TableSource(SqlFormat.PARQUET, out + "/test", null, null, "data.test");
             TableSource pqAll = new TableSource(SqlFormat.PARQUET, out + "/all", null, null, "data.path");
-            String[] names = {"text (LightGCN split files, driver)", "parquet data.train + data.test",
-                    "parquet data.path + split column"};
+            String[] names = {"text (LightGCN split files, driver)", "parquet direct, data.train + data.test",
+                    "parquet direct, data.path + split", "parquet Spark SQL, data.train + data.test",
+                    "parquet Spark SQL, data.path + split"};
             double[][] seconds = new double[names.length][repeats + 1];
             for (int r = 0; r <= repeats; r++) { // round 0 warms up the JIT and Spark, not reported
                 for (int k = 0; k < names.length; k++) {
                     long t0 = System.nanoTime();
                     InteractionGraph g = switch (k) {
                         case 0 -> AdjacencyListFormat.readSplit(train, test, conf);
-                        case 1 -> InteractionTables.read(spark, pqTrain, pqTest, plain, 0, 0).graph();
-                        default -> InteractionTables.read(spark, pqAll, null, split, 0, 0).graph();
+                        case 1 -> InteractionReadPaths.direct(spark, pqTrain, pqTest, plain).graph();
+                        case 2 -> InteractionReadPaths.direct(spark, pqAll, null, split).graph();
+                        case 3 -> InteractionReadPaths.viaSpark(spark, pqTrain, pqTest, plain).graph();
+                        default -> InteractionReadPaths.viaSpark(spark, pqAll, null, split).graph();
                     };
                     seconds[k][r] = (System.nanoTime() - t0) / 1e9;
                     if (!g.train().equals(reference.train()) || !g.test().equals(reference.test())) {
@@ -82,12 +87,12 @@ public final class TableReadBench {
             }
             System.out.printf("%nGowalla %s, %s, best and median of %d reads after one warm-up%n", reference, master,
                     repeats);
-            System.out.printf("| %-36s | %8s | %8s |%n", "path", "best s", "median s");
-            System.out.printf("|%s|%s|%s|%n", "-".repeat(38), "-".repeat(10), "-".repeat(10));
+            System.out.printf("| %-41s | %8s | %8s |%n", "path", "best s", "median s");
+            System.out.printf("|%s|%s|%s|%n", "-".repeat(43), "-".repeat(10), "-".repeat(10));
             for (int k = 0; k < names.length; k++) {
                 double[] s = Arrays.copyOfRange(seconds[k], 1, repeats + 1);
                 Arrays.sort(s);
-                System.out.printf("| %-36s | %8.3f | %8.3f |%n", names[k], s[0], s[s.length / 2]);
+                System.out.printf("| %-41s | %8.3f | %8.3f |%n", names[k], s[0], s[s.length / 2]);
             }
         }
     }

@@ -59,7 +59,15 @@ public final class IdMap implements Serializable {
 
     /** The dense map of the distinct integer ids given (any order, duplicates allowed). */
     public static IdMap ofLongs(long[] ids) {
-        return new IdMap(KeyType.LONG, Arrays.stream(ids).sorted().distinct().toArray(), null);
+        long[] sorted = ids.clone(); // a primitive sort: LongStream.distinct() boxes every id
+        Arrays.sort(sorted);
+        int n = 0;
+        for (int k = 0; k < sorted.length; k++) {
+            if (k == 0 || sorted[k] != sorted[k - 1]) {
+                sorted[n++] = sorted[k];
+            }
+        }
+        return new IdMap(KeyType.LONG, n == sorted.length ? sorted : Arrays.copyOf(sorted, n), null);
     }
 
     /** The dense map of the distinct string ids given (any order, duplicates allowed); sorted by UTF-16 order. */

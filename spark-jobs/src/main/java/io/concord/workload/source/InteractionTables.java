@@ -24,6 +24,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
+import java.util.function.Supplier;
 
 import static org.apache.spark.sql.functions.broadcast;
 import static org.apache.spark.sql.functions.col;
@@ -41,7 +42,9 @@ import static org.apache.spark.sql.functions.when;
  * as the text readers build them (sorted rows, a repeated pair counted once) — the jobs broadcast those matrices
  * anyway — and the id maps. Integer ids come back raw from one scan job (packed per task) and are mapped there;
  * string ids never come back per row: only their distinct values (the maps), the rows being joined with broadcast
- * {@code id → index} tables on the executors. Reading and filtering run on the executors.
+ * {@code id → index} tables on the executors. Reading and filtering run on the executors — except for plain Parquet
+ * files with integer ids, which {@link ParquetInteractionFiles} reads on the driver without a Spark job (the same
+ * result, without Spark's fixed per-job cost); anything it does not handle, data errors included, comes here.
  */
 public final class InteractionTables {
 
@@ -83,38 +86,73 @@ public final class InteractionTables {
      */
     public static Loaded read(SparkSession spark, TableSource train, TableSource test, InteractionColumns columns,
                               double testFraction, long splitSeed) {
+        return read(spark, train, test, columns, testFraction, splitSeed, true);
+    }
+
+    /**
+     * {@link #read(SparkSession, TableSource, TableSource, InteractionColumns, double, long)}; with
+     * {@code directFiles} false always through Spark SQL, never {@link ParquetInteractionFiles} (tests and the bench
+     * compare the two).
+     */
+    static Loaded read(SparkSession spark, TableSource train, TableSource test, InteractionColumns columns,
+                       double testFraction, long splitSeed, boolean directFiles) {
+        if (directFiles) {
+            Loaded direct = ParquetInteractionFiles.read(spark.sparkContext().hadoopConfiguration(), train, test,
+                    columns, testFraction, splitSeed);
+            if (direct != null) {
+                return direct;
+            }
+        }
         Dataset<Row> trainRows = select(train, train.read(spark), columns, test == null);
         Dataset<Row> testRows = test == null ? null : select(test, test.read(spark), columns, false);
         if (testRows != null) {
             sameKind(train, trainRows, test, testRows, USER, "data.columns.user", columns.user());
             sameKind(train, trainRows, test, testRows, ITEM, "data.columns.item", columns.item());
         }
-        String where = test == null ? train.describe() : train.describe() + " + " + test.describe();
+        String where = where(train, test);
         boolean split = test == null && columns.split() != null;
         boolean integerIds = Columns.isInteger(trainRows.schema().apply(USER).dataType())
                 && Columns.isInteger(trainRows.schema().apply(ITEM).dataType());
         Dense dense = integerIds ? denseOfIntegers(trainRows, testRows, split, where, columns)
                 : denseOfStrings(spark, trainRows, testRows, split, where, columns);
+        return loaded(train, test, columns, dense, testFraction, splitSeed, () -> badSplitValue(trainRows));
+    }
+
+    /** The sources for messages: {@code train + test} or the only one. */
+    static String where(TableSource train, TableSource test) {
+        return test == null ? train.describe() : train.describe() + " + " + test.describe();
+    }
+
+    /**
+     * The graph of the dense pairs (the checks after reading: an empty source, a bad split value, no train pairs).
+     *
+     * @param badSplitValue the first value of the split column that is not a split value, quoted, for the message
+     */
+    static Loaded loaded(TableSource train, TableSource test, InteractionColumns columns, Dense dense,
+                         double testFraction, long splitSeed, Supplier<String> badSplitValue) {
+        boolean split = test == null && columns.split() != null;
         IdMap users = dense.users;
         IdMap items = dense.items;
         Packed trainPairs = dense.train;
         if (users.size() == 0) {
-            throw new DataException(where, "no interactions (the source is empty"
+            throw new DataException(where(train, test), "no interactions (the source is empty"
                     + (train.where() == null ? "" : " after data.where") + ")");
         }
         if (split && trainPairs.hasBadSplit()) {
             throw new DataException(train.describe(), "column '" + columns.split() + "' (data.columns.split) "
-                    + "has the value " + badSplitValue(trainRows) + ", expected 'train' or 'test'");
+                    + "has the value " + badSplitValue.get() + ", expected 'train' or 'test'");
         }
         int nu = users.size();
         int ni = items.size();
         InteractionGraph graph;
-        if (testRows != null) {
-            graph = new InteractionGraph(trainPairs.adjacency(nu, ni, 0), dense.test.adjacency(nu, ni, dense.testFlag));
-        } else if (columns.split() != null) {
-            graph = new InteractionGraph(trainPairs.adjacency(nu, ni, 0), trainPairs.adjacency(nu, ni, 1));
+        if (test != null && dense.test != trainPairs) {
+            graph = new InteractionGraph(trainPairs.adjacency(nu, ni, 0)[0],
+                    dense.test.adjacency(nu, ni, dense.testFlag)[0]);
+        } else if (test != null || columns.split() != null) {
+            Adjacency[] m = trainPairs.adjacency(nu, ni, 0, test != null ? dense.testFlag : 1);
+            graph = new InteractionGraph(m[0], m[1]);
         } else {
-            graph = PerUserSplit.split(trainPairs.adjacency(nu, ni, -1), testFraction, splitSeed);
+            graph = PerUserSplit.split(trainPairs.adjacency(nu, ni, -1)[0], testFraction, splitSeed);
         }
         if (graph.trainSize() == 0) {
             throw new DataException(train.describe(), "no train interactions");
@@ -123,7 +161,7 @@ public final class InteractionTables {
     }
 
     /** Id maps and dense pairs of the train (or only) and the test source. */
-    private record Dense(IdMap users, IdMap items, Packed train, Packed test, int testFlag) {
+    record Dense(IdMap users, IdMap items, Packed train, Packed test, int testFlag) {
     }
 
     /**
@@ -146,6 +184,14 @@ public final class InteractionTables {
         // Spark's internal rows: no conversion to external Row objects per record
         List<long[]> raw = flagged.queryExecution().toRdd().toJavaRDD().mapPartitions(
                 (FlatMapFunction<Iterator<InternalRow>, long[]>) it -> List.of(packRaw(it)).iterator()).collect();
+        return denseOfRaw(raw, testRows != null, where, columns);
+    }
+
+    /**
+     * The id maps and dense pairs of raw integer ids, packed {@code [null users, null items, u, i, flag, …]} (in any
+     * order: the maps are sorted and the matrices' rows too); a null id is a data error.
+     */
+    static Dense denseOfRaw(List<long[]> raw, boolean twoSources, String where, InteractionColumns columns) {
         long nullUsers = 0;
         long nullItems = 0;
         int n = 0;
@@ -159,19 +205,23 @@ public final class InteractionTables {
             throw new DataException(where, "column '" + (user ? columns.user() : columns.item()) + "' (data.columns."
                     + (user ? "user" : "item") + ") has " + (user ? nullUsers : nullItems) + " null values");
         }
-        long[] userIds = new long[n];
-        long[] itemIds = new long[n];
-        int k = 0;
+        DenseIds[] ids = DenseIds.of(raw, n);
+        DenseIds userIds = ids[0];
+        DenseIds itemIds = ids[1];
+        List<int[]> parts = new ArrayList<>(raw.size());
         for (long[] p : raw) {
+            int[] dense = new int[p.length - 2];
             for (int q = 2; q < p.length; q += 3) {
-                userIds[k] = p[q];
-                itemIds[k++] = p[q + 1];
+                dense[q - 2] = userIds.indexOf(p[q]);
+                dense[q - 1] = itemIds.indexOf(p[q + 1]);
+                dense[q] = (int) p[q + 2];
             }
+            parts.add(dense);
         }
-        IdMap users = IdMap.ofLongs(userIds);
-        IdMap items = IdMap.ofLongs(itemIds);
-        Packed pairs = remap(raw, 3, users, items);
-        return new Dense(users, items, pairs, testRows == null ? null : pairs, 1);
+        IdMap users = IdMap.ofLongs(userIds.sorted);
+        IdMap items = IdMap.ofLongs(itemIds.sorted);
+        Packed pairs = new Packed(parts, 3);
+        return new Dense(users, items, pairs, twoSources ? pairs : null, 1);
     }
 
     /** {@code [null users, null items, u, i, flag, …]} of one task. */
@@ -194,19 +244,92 @@ public final class InteractionTables {
         return Arrays.copyOf(out, n);
     }
 
-    private static Packed remap(List<long[]> raw, int stride, IdMap users, IdMap items) {
-        List<int[]> parts = new ArrayList<>(raw.size());
-        for (long[] p : raw) {
-            int[] dense = new int[(p.length - 2) / stride * 3];
-            int n = 0;
-            for (int q = 2; q < p.length; q += stride) {
-                dense[n++] = users.indexOf(p[q]);
-                dense[n++] = items.indexOf(p[q + 1]);
-                dense[n++] = stride == 3 ? (int) p[q + 2] : 0;
-            }
-            parts.add(dense);
+    /**
+     * The sorted distinct values of one id column of raw packings, and each id's index among them: a rank table over
+     * {@code [min, max]} where that range is small against the pairs (ids that are already about dense), else a sort
+     * and binary searches.
+     */
+    private static final class DenseIds {
+        final long[] sorted;
+        private final long min;
+        private final int[] rank;
+
+        private DenseIds(long[] sorted, long min, int[] rank) {
+            this.sorted = sorted;
+            this.min = min;
+            this.rank = rank;
         }
-        return new Packed(parts, 3);
+
+        /** The users ({@code [0]}) and items ({@code [1]}) of the packings, {@code n} pairs in all. */
+        static DenseIds[] of(List<long[]> raw, int n) {
+            long minUser = Long.MAX_VALUE;
+            long maxUser = Long.MIN_VALUE;
+            long minItem = Long.MAX_VALUE;
+            long maxItem = Long.MIN_VALUE;
+            for (long[] p : raw) {
+                for (int q = 2; q < p.length; q += 3) {
+                    minUser = Math.min(minUser, p[q]);
+                    maxUser = Math.max(maxUser, p[q]);
+                    minItem = Math.min(minItem, p[q + 1]);
+                    maxItem = Math.max(maxItem, p[q + 1]);
+                }
+            }
+            int[] userRank = rankTable(minUser, maxUser, n);
+            int[] itemRank = rankTable(minItem, maxItem, n);
+            if (userRank != null || itemRank != null) {
+                for (long[] p : raw) {
+                    for (int q = 2; q < p.length; q += 3) {
+                        if (userRank != null) {
+                            userRank[(int) (p[q] - minUser)] = 1;
+                        }
+                        if (itemRank != null) {
+                            itemRank[(int) (p[q + 1] - minItem)] = 1;
+                        }
+                    }
+                }
+            }
+            return new DenseIds[] {of(raw, 0, n, minUser, userRank), of(raw, 1, n, minItem, itemRank)};
+        }
+
+        /** A table over {@code [min, max]} where that range is small against {@code n} pairs, else null. */
+        private static int[] rankTable(long min, long max, int n) {
+            return n > 0 && max - min >= 0 && max - min < Math.min(1 << 28, Math.max(1 << 16, 4L * n))
+                    ? new int[(int) (max - min + 1)] : null;
+        }
+
+        /** From the marked table ({@code 1} where an id occurs), or by sorting the column's ids. */
+        private static DenseIds of(List<long[]> raw, int column, int n, long min, int[] rank) {
+            if (rank != null) {
+                int distinct = 0;
+                for (int r : rank) {
+                    distinct += r;
+                }
+                long[] sorted = new long[distinct];
+                int k = 0;
+                for (int j = 0; j < rank.length; j++) {
+                    if (rank[j] != 0) {
+                        sorted[k] = min + j;
+                        rank[j] = k++;
+                    }
+                }
+                return new DenseIds(sorted, min, rank);
+            }
+            long[] ids = new long[n];
+            int k = 0;
+            for (long[] p : raw) {
+                for (int q = 2 + column; q < p.length; q += 3) {
+                    ids[k++] = p[q];
+                }
+            }
+            IdMap map = IdMap.ofLongs(ids);
+            long[] sorted = new long[map.size()];
+            Arrays.setAll(sorted, map::originalLong);
+            return new DenseIds(sorted, 0, null);
+        }
+
+        int indexOf(long id) {
+            return rank != null ? rank[(int) (id - min)] : Arrays.binarySearch(sorted, id);
+        }
     }
 
     /**
@@ -360,24 +483,78 @@ public final class InteractionTables {
             return false;
         }
 
-        /** The binary matrix of the pairs with the given flag (-1 = all pairs). */
-        Adjacency adjacency(int numUsers, int numItems, int flag) {
-            int total = 0;
-            for (int[] p : parts) {
-                total += p.length / stride;
+        /**
+         * The binary matrices of the pairs with the given flags (0, 1, 2), one per flag, in one pass; all pairs in one
+         * matrix for the flag -1 or pairs without flags. What {@link Adjacency#fromPairs} builds (rows sorted, a
+         * repeated pair once), by two counting sorts instead of sorting each row: the pairs bucketed by item, then the
+         * items dealt to their rows in item order.
+         */
+        Adjacency[] adjacency(int numUsers, int numItems, int... flags) {
+            int m = flags.length;
+            // the matrix of each pair: slot[flag] (flags are 0, 1 or 2), or all pairs to matrix 0
+            boolean all = stride < 3 || flags[0] < 0;
+            int[] slot = {-1, -1, -1};
+            for (int f = 0; f < m && !all; f++) {
+                slot[flags[f]] = f;
             }
-            int[] u = new int[total];
-            int[] i = new int[total];
-            int n = 0;
+            int[][] itemEnd = new int[m][numItems + 1];
+            int[][] rowStart = new int[m][numUsers + 1];
             for (int[] p : parts) {
                 for (int k = 0; k < p.length; k += stride) {
-                    if (flag < 0 || stride < 3 || p[k + 2] == flag) {
-                        u[n] = p[k];
-                        i[n++] = p[k + 1];
+                    int f = all ? 0 : slot[p[k + 2]];
+                    if (f >= 0) {
+                        itemEnd[f][p[k + 1] + 1]++;
+                        rowStart[f][p[k] + 1]++;
                     }
                 }
             }
-            return Adjacency.fromPairs(numUsers, numItems, u, i, n);
+            int[][] usersByItem = new int[m][];
+            for (int f = 0; f < m; f++) {
+                for (int j = 0; j < numItems; j++) {
+                    itemEnd[f][j + 1] += itemEnd[f][j];
+                }
+                for (int r = 0; r < numUsers; r++) {
+                    rowStart[f][r + 1] += rowStart[f][r];
+                }
+                usersByItem[f] = new int[rowStart[f][numUsers]];
+            }
+            for (int[] p : parts) {
+                for (int k = 0; k < p.length; k += stride) {
+                    int f = all ? 0 : slot[p[k + 2]];
+                    if (f >= 0) {
+                        usersByItem[f][itemEnd[f][p[k + 1]]++] = p[k];
+                    }
+                }
+            }
+            Adjacency[] out = new Adjacency[m];
+            for (int f = 0; f < m; f++) {
+                out[f] = deal(numUsers, numItems, itemEnd[f], rowStart[f], usersByItem[f]);
+            }
+            return out;
+        }
+
+        /** The matrix of the users bucketed by item ({@code itemEnd[j]}: the end of item j's users). */
+        private static Adjacency deal(int numUsers, int numItems, int[] itemEnd, int[] rowStart, int[] usersByItem) {
+            int n = usersByItem.length;
+            int[] columns = new int[n];
+            int[] fill = Arrays.copyOf(rowStart, numUsers);
+            for (int j = 0, q = 0; j < numItems; j++) {
+                for (; q < itemEnd[j]; q++) {
+                    columns[fill[usersByItem[q]]++] = j;
+                }
+            }
+            int[] offsets = new int[numUsers + 1];
+            int out = 0;
+            for (int r = 0; r < numUsers; r++) {
+                offsets[r] = out;
+                for (int q = rowStart[r]; q < rowStart[r + 1]; q++) {
+                    if (q == rowStart[r] || columns[q] != columns[q - 1]) {
+                        columns[out++] = columns[q];
+                    }
+                }
+            }
+            offsets[numUsers] = out;
+            return new Adjacency(numUsers, numItems, offsets, out == n ? columns : Arrays.copyOf(columns, out));
         }
     }
 }
