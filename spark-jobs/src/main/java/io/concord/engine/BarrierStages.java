@@ -500,7 +500,7 @@ final class BarrierStages<R> implements Serializable {
                 });
             }
             float[] shippedState = sync.shipsOptimizerState(work) ? optimizerState : null;
-            RoundRecord local = sync.computePartition(work, new RoundInput(round, params, shippedState, stale),
+            RoundRecord local = sync.computePartition(work, RoundInput.owned(round, params, shippedState, stale),
                     shard, ctx);
             ctx.completeInStepExchange();
             ExecutorTrainingMetrics.get().partitionComputed(local.examples(), local.computeNanosMax());
@@ -518,14 +518,14 @@ final class BarrierStages<R> implements Serializable {
                 if (shardedState) {
                     loss = shardedStep(local.vector(), slice, merged, round);
                     long t5 = System.nanoTime();
-                    float[] next = exchange.gather(Arrays.copyOfRange(params, slices.lo(partition),
-                            slices.hi(partition)), params.length);
-                    System.arraycopy(next, 0, params, 0, params.length);
+                    exchange.gatherInto(params);
                     maybeFail(round, "all-gather");
                     timings.put("update", (t5 - t4) / 1e6);
                     timings.put("allGather", (System.nanoTime() - t5) / 1e6);
                 } else {
-                    float[] gradient = exchange.gather(slice, params.length);
+                    float[] gradient = local.vector();
+                    System.arraycopy(slice, 0, gradient, slices.lo(partition), slice.length);
+                    exchange.gatherInto(gradient);
                     maybeFail(round, "all-gather");
                     long t5 = System.nanoTime();
                     loss = sync.apply(work, merged.withVectors(gradient, null), replica(round), round);
@@ -542,15 +542,21 @@ final class BarrierStages<R> implements Serializable {
                 float[] stateSlice = local.state() == null ? null : exchange.reduceSlice(local.state());
                 maybeFail(round, "reduce-scatter");
                 long t4 = System.nanoTime();
-                float[] averaged = exchange.gather(paramSlice, params.length);
-                float[] averagedState = stateSlice == null ? null
-                        : exchange.gather(stateSlice, optimizerState.length);
-                maybeFail(round, "all-gather");
+                // Averaging is element-wise: each owner averages its slice, then the slices are all-gathered.
+                TrainingState ownSlice = new TrainingState(paramSlice, stateSlice, round, null, Map.of());
+                loss = sync.apply(work, merged.withVectors(paramSlice, stateSlice), ownSlice, round);
                 long t5 = System.nanoTime();
-                loss = sync.apply(work, merged.withVectors(averaged, averagedState), replica(round), round);
+                System.arraycopy(paramSlice, 0, params, slices.lo(partition), paramSlice.length);
+                exchange.gatherInto(params);
+                if (stateSlice != null) {
+                    int lo = new Slices(optimizerState.length, parts).lo(partition);
+                    System.arraycopy(stateSlice, 0, optimizerState, lo, stateSlice.length);
+                    exchange.gatherInto(optimizerState);
+                }
+                maybeFail(round, "all-gather");
                 timings.put("reduceScatter", (t4 - t3) / 1e6);
-                timings.put("allGather", (t5 - t4) / 1e6);
-                timings.put("update", (System.nanoTime() - t5) / 1e6);
+                timings.put("update", (t5 - t4) / 1e6);
+                timings.put("allGather", (System.nanoTime() - t5) / 1e6);
             }
 
             Object[] roundStatistics = merged.statistics();
@@ -639,7 +645,13 @@ final class BarrierStages<R> implements Serializable {
                 }
             }
             // The regulariser's gradient is element-wise in the parameters; entries outside the slice are ignored.
-            double regularizer = model.regularize(params, grad);
+            // Only partition 0's loss is reported, so only it computes the regulariser's value (over all of θ).
+            double regularizer = 0.0;
+            if (partition == 0) {
+                regularizer = model.regularize(params, grad);
+            } else {
+                model.regularizeSlice(params, grad, lo, hi);
+            }
             double loss = merged.lossSum() * scale + regularizer;
             double maxNorm = work.config().clipNorm();
             if (maxNorm > 0) {
@@ -680,8 +692,10 @@ final class BarrierStages<R> implements Serializable {
                 total = first ? Double.parseDouble(s) : total + Double.parseDouble(s);
                 first = false;
             }
-            float[] reduced = exchange.gather(exchange.reduceSlice(sum), params.length);
-            OptimizerSteps.foldCurvature(work, reduced, total, optimizerState, t);
+            float[] slice = exchange.reduceSlice(sum);
+            System.arraycopy(slice, 0, sum, slices.lo(partition), slice.length);
+            exchange.gatherInto(sum);
+            OptimizerSteps.foldCurvature(work, sum, total, optimizerState, t);
         }
 
         private void maybeFail(int round, String phase) {

@@ -2,7 +2,8 @@ package io.concord.engine;
 
 /**
  * The broadcast value of one round: parameters, the optimizer state when the sync mode ships it, and the statistics
- * snapshot (stale-by-one-round values). Executors must treat it as read-only.
+ * snapshot (stale-by-one-round values). Executors must treat it as read-only, unless it is {@link #owned}: a barrier
+ * task's own replica, which the round overwrites anyway, so a strategy may work in it instead of on a copy.
  */
 public final class RoundInput {
 
@@ -10,6 +11,7 @@ public final class RoundInput {
     private float[] params;
     private float[] optimizerState;
     private Object[] staleStatistics;
+    private boolean owned;
 
     RoundInput() {
     }
@@ -19,6 +21,13 @@ public final class RoundInput {
         this.params = params;
         this.optimizerState = optimizerState;
         this.staleStatistics = staleStatistics;
+    }
+
+    /** The caller's own arrays, which the strategy may overwrite (the all-gather that follows replaces them). */
+    public static RoundInput owned(int round, float[] params, float[] optimizerState, Object[] staleStatistics) {
+        RoundInput input = new RoundInput(round, params, optimizerState, staleStatistics);
+        input.owned = true;
+        return input;
     }
 
     public int round() {
@@ -35,5 +44,10 @@ public final class RoundInput {
 
     public Object[] staleStatistics() {
         return staleStatistics;
+    }
+
+    /** Whether {@link #params()} and {@link #optimizerState()} may be overwritten by the round. */
+    public boolean owned() {
+        return owned;
     }
 }

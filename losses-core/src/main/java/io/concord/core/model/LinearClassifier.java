@@ -181,6 +181,17 @@ public final class LinearClassifier implements Model<LabeledVector> {
         return 0.5 * l2 * value;
     }
 
+    @Override
+    public void regularizeSlice(float[] params, float[] grad, int lo, int hi) {
+        if (l2 == 0.0) {
+            return;
+        }
+        int end = Math.min(hi, numClasses * dimension);
+        for (int k = lo; k < end; k++) {
+            grad[k] += (float) (l2 * params[k]);
+        }
+    }
+
     private void checkDimension(float[] x) {
         if (x.length != dimension) {
             throw new IllegalArgumentException("feature vector has dimension " + x.length + ", model expects "

@@ -46,6 +46,15 @@ public interface Model<R> extends Serializable {
     }
 
     /**
+     * {@link #regularize}'s gradient for {@code grad[lo, hi)} only, for an owner that steps one slice of the
+     * parameters (the allreduce transport): must add there exactly what {@code regularize} adds. Entries outside the
+     * range may change too (the caller ignores them). Default: the whole {@code regularize}.
+     */
+    default void regularizeSlice(float[] params, float[] grad, int lo, int hi) {
+        regularize(params, grad);
+    }
+
+    /**
      * What this model can do beyond this interface, declared rather than discovered by the caller: by default the
      * capability interfaces the class implements, shared by task threads. A decorator returns its wrapped model's
      * capabilities; a model with unsynchronised mutable state returns them {@link ModelCapabilities#notThreadSafe()}.

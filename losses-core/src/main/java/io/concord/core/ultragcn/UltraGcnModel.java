@@ -209,6 +209,17 @@ public final class UltraGcnModel implements Model<Interaction> {
     }
 
     @Override
+    public void regularizeSlice(float[] params, float[] grad, int lo, int hi) {
+        if (gamma == 0.0) {
+            return;
+        }
+        float g = (float) gamma;
+        for (int p = lo; p < hi; p++) {
+            grad[p] += g * params[p];
+        }
+    }
+
+    @Override
     public BatchLoss accumulateGradient(float[] params, List<Interaction> batch, float[] grad, StepContext ctx) {
         int count = batch.size();
         if (count == 0) {

@@ -141,6 +141,27 @@ class UltraGcnModelTest {
     }
 
     @Test
+    void regularizerSlicesAddExactlyTheWholeGradient() {
+        UltraGcnModel m = UltraGcnModel.forGraph(randomGraph(), OBJ);
+        float[] params = new float[m.numParams()];
+        m.initParams(params, 3);
+        float[] base = new float[params.length];
+        SplittableRandom r = new SplittableRandom(5);
+        for (int p = 0; p < base.length; p++) {
+            base[p] = (float) r.nextGaussian();
+        }
+        float[] whole = base.clone();
+        m.regularize(params, whole);
+        int[] cuts = {0, 7, params.length / 2, params.length - 1, params.length};
+        float[] sliced = base.clone();
+        for (int c = 0; c + 1 < cuts.length; c++) {
+            m.regularizeSlice(params, sliced, cuts[c], cuts[c + 1]);
+        }
+        assertThat(sliced).isEqualTo(whole);
+        assertThat(whole).isNotEqualTo(base);
+    }
+
+    @Test
     void oneInstanceServesConcurrentThreads() throws Exception {
         InteractionGraph g = randomGraph();
         UltraGcnModel m = UltraGcnModel.forGraph(g, OBJ);

@@ -39,9 +39,10 @@ abstract class BarrierExchange implements PeerExchange {
         return driverReceived;
     }
 
-    static void addInto(float[] acc, float[] values) {
+    /** {@code acc[i] += values[offset + i]} for every i of acc. */
+    static void addInto(float[] acc, float[] values, int offset) {
         for (int i = 0; i < acc.length; i++) {
-            acc[i] += values[i];
+            acc[i] += values[offset + i];
         }
     }
 }

@@ -42,6 +42,7 @@ final class BlockManagerExchange extends BarrierExchange {
     private final long timeoutNanos;
     private int sequence;
     private long peerFetched;
+    private float[] scratch;
     private List<BlockId> previous = new ArrayList<>();
     private List<BlockId> current = new ArrayList<>();
 
@@ -80,15 +81,26 @@ final class BlockManagerExchange extends BarrierExchange {
                 put(base + partition + "-" + q, floatBytes(full, slices.lo(q), slices.size(q)));
             }
         }
+        int size = slices.size(partition);
         float[] acc = null;
         for (int s = 0; s < parts; s++) {
-            float[] contribution = s == partition
-                    ? Arrays.copyOfRange(full, slices.lo(partition), slices.hi(partition))
-                    : await(base + s + "-" + partition, b -> floats(b, slices.size(partition), base));
+            if (s == partition) {
+                if (acc == null) {
+                    acc = Arrays.copyOfRange(full, slices.lo(partition), slices.hi(partition));
+                } else {
+                    addInto(acc, full, slices.lo(partition));
+                }
+                continue;
+            }
+            String name = base + s + "-" + partition;
             if (acc == null) {
-                acc = contribution;
+                float[] first = new float[size];
+                await(name, b -> readInto(b, first, 0, size, name));
+                acc = first;
             } else {
-                addInto(acc, contribution);
+                float[] peer = scratch(size);
+                await(name, b -> readInto(b, peer, 0, size, name));
+                addInto(acc, peer, 0);
             }
         }
         collectiveDone();
@@ -96,18 +108,27 @@ final class BlockManagerExchange extends BarrierExchange {
     }
 
     @Override
-    public float[] gather(float[] ownSlice, int length) {
-        Slices slices = new Slices(length, parts);
+    public void gatherInto(float[] vector) {
+        Slices slices = new Slices(vector.length, parts);
         String base = prefix + (sequence++) + "-";
-        put(base + partition, floatBytes(ownSlice, 0, ownSlice.length));
-        float[] out = new float[length];
+        put(base + partition, floatBytes(vector, slices.lo(partition), slices.size(partition)));
         for (int s = 0; s < parts; s++) {
-            int size = slices.size(s);
-            float[] slice = s == partition ? ownSlice : await(base + s, b -> floats(b, size, base));
-            System.arraycopy(slice, 0, out, slices.lo(s), slice.length);
+            if (s != partition) {
+                String name = base + s;
+                int lo = slices.lo(s);
+                int size = slices.size(s);
+                await(name, b -> readInto(b, vector, lo, size, name));
+            }
         }
         collectiveDone();
-        return out;
+    }
+
+    /** One reusable buffer for the peers' contributions of a reduce-scatter (they are added one at a time). */
+    private float[] scratch(int size) {
+        if (scratch == null || scratch.length != size) {
+            scratch = new float[size];
+        }
+        return scratch;
     }
 
     @Override
@@ -209,14 +230,14 @@ final class BlockManagerExchange extends BarrierExchange {
         }
     }
 
-    private static float[] floats(ByteBuffer bytes, int length, String name) {
+    /** Copies a slice block into {@code out[offset, offset + length)}. */
+    private static Void readInto(ByteBuffer bytes, float[] out, int offset, int length, String name) {
         ByteBuffer b = bytes.duplicate().order(ByteOrder.LITTLE_ENDIAN);
         if (b.remaining() != length * Float.BYTES) {
             throw new IllegalStateException("slice block under " + name + " holds " + b.remaining()
                     + " bytes, expected " + length * Float.BYTES);
         }
-        float[] out = new float[length];
-        b.asFloatBuffer().get(out);
-        return out;
+        b.asFloatBuffer().get(out, offset, length);
+        return null;
     }
 }

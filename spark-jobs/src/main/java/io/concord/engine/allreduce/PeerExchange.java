@@ -18,8 +18,11 @@ public interface PeerExchange extends AutoCloseable {
      */
     float[] reduceSlice(float[] full);
 
-    /** All-gather: every partition contributes its slice; returns the whole vector of {@code length} elements. */
-    float[] gather(float[] ownSlice, int length);
+    /**
+     * All-gather in place: publishes this partition's slice of {@code vector} and overwrites every other slice with
+     * its owner's, so every task ends with the same whole vector (no vector-sized allocation).
+     */
+    void gatherInto(float[] vector);
 
     /** Small payloads (scalars, statistics) from every partition, in partition order. */
     String[] allGather(String payload);

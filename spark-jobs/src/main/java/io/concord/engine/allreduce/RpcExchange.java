@@ -30,22 +30,22 @@ final class RpcExchange extends BarrierExchange {
             if (acc == null) {
                 acc = contribution;
             } else {
-                addInto(acc, contribution);
+                addInto(acc, contribution, 0);
             }
         }
         return acc;
     }
 
     @Override
-    public float[] gather(float[] ownSlice, int length) {
-        Slices slices = new Slices(length, parts);
-        String[] all = allGather(encode(ownSlice, 0, ownSlice.length));
-        float[] out = new float[length];
+    public void gatherInto(float[] vector) {
+        Slices slices = new Slices(vector.length, parts);
+        String[] all = allGather(encode(vector, slices.lo(partition), slices.size(partition)));
         for (int s = 0; s < parts; s++) {
-            float[] slice = s == partition ? ownSlice : decode(all[s], 0, slices.size(s));
-            System.arraycopy(slice, 0, out, slices.lo(s), slice.length);
+            if (s != partition) {
+                float[] slice = decode(all[s], 0, slices.size(s));
+                System.arraycopy(slice, 0, vector, slices.lo(s), slice.length);
+            }
         }
-        return out;
     }
 
     @Override

@@ -44,9 +44,10 @@ public final class ParameterAveragingSync implements SyncStrategy {
                                             EngineStepContext ctx) {
         long start = System.nanoTime();
         Model<R> model = work.model();
-        float[] params = input.params().clone();
+        float[] params = input.owned() ? input.params() : input.params().clone();
         boolean averageState = shipsOptimizerState(work);
-        float[] state = averageState ? input.optimizerState().clone() : freshState(work, params);
+        float[] state = !averageState ? freshState(work, params)
+                : input.owned() ? input.optimizerState() : input.optimizerState().clone();
         int localSteps = work.config().localSteps();
         float[] grad = new float[params.length];
         double weight = 0.0;

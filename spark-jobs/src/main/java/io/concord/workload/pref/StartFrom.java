@@ -60,6 +60,11 @@ final class StartFrom<R> implements Model<R> {
     }
 
     @Override
+    public void regularizeSlice(float[] params, float[] grad, int lo, int hi) {
+        model.regularizeSlice(params, grad, lo, hi);
+    }
+
+    @Override
     public ModelCapabilities<R> capabilities() {
         return model.capabilities();
     }
