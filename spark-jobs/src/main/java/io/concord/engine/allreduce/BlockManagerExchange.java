@@ -18,6 +18,9 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Function;
 
@@ -176,6 +179,43 @@ final class BlockManagerExchange extends BarrierExchange {
         current = new ArrayList<>();
     }
 
+    /**
+     * Publications of this executor's tasks, so a reader whose peer shares the executor (local mode, several cores
+     * per executor) wakes as soon as the block is there instead of at its next poll.
+     */
+    private static final class LocalPublications {
+        private static final AtomicLong COUNT = new AtomicLong();
+        private static final Set<Thread> WAITERS = ConcurrentHashMap.newKeySet();
+
+        private LocalPublications() {
+        }
+
+        static long count() {
+            return COUNT.get();
+        }
+
+        static void published() {
+            COUNT.incrementAndGet();
+            WAITERS.forEach(LockSupport::unpark);
+        }
+
+        /**
+         * Parks up to {@code nanos} unless something was published since {@code seen} was read (a waiter registers
+         * before it re-reads the count, so a publication in between leaves it a permit).
+         */
+        static void awaitAfter(long seen, long nanos) {
+            Thread me = Thread.currentThread();
+            WAITERS.add(me);
+            try {
+                if (COUNT.get() == seen) {
+                    LockSupport.parkNanos(nanos);
+                }
+            } finally {
+                WAITERS.remove(me);
+            }
+        }
+    }
+
     private static ByteBuffer floatBytes(float[] values, int offset, int length) {
         ByteBuffer buffer = ByteBuffer.allocate(length * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
         buffer.asFloatBuffer().put(values, offset, length);
@@ -191,6 +231,7 @@ final class BlockManagerExchange extends BarrierExchange {
                     + " bytes); give executors more memory (spark.executor.memory)");
         }
         current.add(id);
+        LocalPublications.published();
     }
 
     /**
@@ -202,6 +243,7 @@ final class BlockManagerExchange extends BarrierExchange {
         long start = System.nanoTime();
         long pause = 20_000;
         while (true) {
+            long seen = LocalPublications.count();
             Option<BlockData> local = blocks.getLocalBytes(id);
             if (local.isDefined()) {
                 try {
@@ -225,7 +267,8 @@ final class BlockManagerExchange extends BarrierExchange {
                 throw new IllegalStateException("no peer published block " + name + " within "
                         + timeoutNanos / 1_000_000_000L + " s (spark.barrier.sync.timeout): a peer is stuck or lost");
             }
-            LockSupport.parkNanos(pause);
+            // a peer in this executor wakes us when it publishes; a remote one is polled with back-off
+            LocalPublications.awaitAfter(seen, pause);
             pause = Math.min(MAX_POLL_NANOS, pause * 2);
         }
     }
