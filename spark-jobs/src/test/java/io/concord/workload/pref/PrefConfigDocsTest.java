@@ -63,7 +63,8 @@ class PrefConfigDocsTest {
                 + DeclaredParamsDocs.assertDefaults(EntanglementSection.PARAMS, EntanglementSection.class, Map.of());
         assertThat(n).isEqualTo(7 + 7 + 3 + 6 + 6 + 2);
         assertThat(new ParamsSource(null, null, List.of("a", "b"), null).alpha("init")).isEqualTo(0.5);
-        assertThat(new PrefUnlearnConfig.Data(null, "forget05", null, null, null, null, null, null, null).retain())
+        assertThat(new PrefUnlearnConfig.Data(null, "forget05", null, null, null, null, null, null, null, null,
+                null, null, null, null, null, null).retain())
                 .isEqualTo("retain95");
     }
 
