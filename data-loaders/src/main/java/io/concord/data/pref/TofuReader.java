@@ -13,8 +13,9 @@ import java.util.List;
 
 /**
  * The TOFU unlearning benchmark's JSON splits (the local copy under {@code datasets/tofu/} is JSON lines, one
- * object per line; a top-level JSON array is accepted too). Every record needs {@code question} and {@code answer};
- * the optional evaluation fields are read when present ({@link TofuQa}).
+ * object per line; a top-level JSON array is accepted too). Every record needs a {@code question} and an
+ * {@code answer} that are not empty or all blank (else it is a bad record, {@code data.onBadRecord}); the optional
+ * evaluation fields are read when present ({@link TofuQa}).
  */
 public final class TofuReader {
 
@@ -45,8 +46,8 @@ public final class TofuReader {
     }
 
     static TofuQa parse(JsonNode node) throws JsonRecords.Bad {
-        String question = JsonRecords.text(node, "question");
-        String answer = JsonRecords.text(node, "answer");
+        String question = nonBlank(JsonRecords.text(node, "question"), "question");
+        String answer = nonBlank(JsonRecords.text(node, "answer"), "answer");
         List<String> perturbed = node.has("perturbed_answer") ? JsonRecords.texts(node, "perturbed_answer")
                 : List.of();
         List<String> options = new ArrayList<>();
@@ -55,6 +56,13 @@ public final class TofuReader {
         }
         return new TofuQa(question, answer, JsonRecords.optionalText(node, "paraphrased_question"),
                 JsonRecords.optionalText(node, "paraphrased_answer"), perturbed, options);
+    }
+
+    private static String nonBlank(String text, String field) throws JsonRecords.Bad {
+        if (text.isBlank()) {
+            throw new JsonRecords.Bad("field '" + field + "' is empty");
+        }
+        return text;
     }
 
     /** Fails unless {@code records} has exactly {@code expected} entries (guards against a truncated copy). */

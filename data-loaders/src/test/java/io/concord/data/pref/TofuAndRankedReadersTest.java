@@ -68,6 +68,9 @@ class TofuAndRankedReadersTest {
         Path wrongType = write("type.json", "{\"question\": \"q\", \"answer\": 4}\n");
         assertThatThrownBy(() -> TofuReader.read(wrongType, CONF))
                 .hasMessage(wrongType + ":1: field 'answer' must be a string, got NUMBER");
+        Path blank = write("blank.json", "{\"question\": \"q\", \"answer\": \"a\"}\n"
+                + "{\"question\": \"q\", \"answer\": \" \"}\n");
+        assertThatThrownBy(() -> TofuReader.read(blank, CONF)).hasMessage(blank + ":2: field 'answer' is empty");
         assertThatThrownBy(() -> TofuReader.forgetRetainNames(3)).hasMessageStartingWith("tofu.forget_percent");
     }
 

@@ -18,6 +18,8 @@ import io.concord.job.PerFileRead;
 import io.concord.workload.source.PairColumns;
 import io.concord.workload.source.PairTables;
 import io.concord.workload.source.TableSource;
+import io.concord.workload.source.TofuColumns;
+import io.concord.workload.source.TofuTables;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaRDD;
@@ -65,14 +67,34 @@ final class PrefData {
         return perFile(sc, files(sc, path), options, RankedListReader::read);
     }
 
-    /** TOFU splits {@code <dir>/<split>.json}, in the order given. */
+    /**
+     * TOFU splits {@code <dir>/<split>.json} (or {@code dir} with {@code {split}} replaced), in the order given.
+     */
     static JavaRDD<TofuQa> tofu(JavaSparkContext sc, String directory, List<String> splits) {
         return tofu(sc, directory, splits, ReadOptions.defaults());
     }
 
     static JavaRDD<TofuQa> tofu(JavaSparkContext sc, String directory, List<String> splits, ReadOptions options) {
-        List<String> files = splits.stream().map(s -> new Path(directory, s + ".json").toString()).toList();
+        List<String> files = splits.stream().map(s -> new Path(TofuTables.name(directory, s, ".json")).toString())
+                .toList();
         return perFile(sc, files, options, TofuReader::read);
+    }
+
+    /**
+     * TOFU splits in the order given: the Spark SQL source of each split when {@code tables} has them (one per
+     * split, read on the executors; {@link TofuTables}), else the JSON files of {@code directory}.
+     */
+    static JavaRDD<TofuQa> tofu(SparkSession spark, List<TableSource> tables, TofuColumns columns, String directory,
+                                List<String> splits, ReadOptions options) {
+        if (tables.isEmpty()) {
+            return tofu(JavaSparkContext.fromSparkContext(spark.sparkContext()), directory, splits, options);
+        }
+        JavaRDD<TofuQa> out = null;
+        for (TableSource t : tables) {
+            JavaRDD<TofuQa> split = TofuTables.read(spark, t, columns, options.onBadRecord());
+            out = out == null ? split : out.union(split);
+        }
+        return out;
     }
 
     static List<String> files(JavaSparkContext sc, String path) {

@@ -15,6 +15,8 @@ import io.concord.job.JobConfig;
 import io.concord.workload.source.PairColumns;
 import io.concord.workload.source.SqlKeys;
 import io.concord.workload.source.TableSource;
+import io.concord.workload.source.TofuColumns;
+import io.concord.workload.source.TofuTables;
 
 import java.util.List;
 import java.util.Map;
@@ -48,7 +50,9 @@ public record PrefSftConfig(Long seed, SparkSection spark, Data data, Arithmetic
     /**
      * @param source              {@code arithmetic} (generated questions → worked solutions), {@code tofu} (TOFU
      *                            question → answer) or {@code pairs} (prompt → chosen completion of a pairs file)
-     * @param path                TOFU folder (tofu) or pairs JSONL file/folder (pairs)
+     * @param path                TOFU folder (tofu) or pairs JSONL file/folder (pairs); with a Spark SQL format the
+     *                            files of the format (tofu: a template with {@code {split}}, else {@code
+     *                            <path>/<split>}; {@link TofuTables})
      * @param splits              TOFU splits to train on; default forget10 + retain90 (all 4,000 QA pairs)
      * @param heldOutFraction     pairs: share of prompts held out (by a hash of the prompt text, the same split
      *                            {@code pref-align} uses)
@@ -60,18 +64,19 @@ public record PrefSftConfig(Long seed, SparkSection spark, Data data, Arithmetic
      * @param generate            tofu: also evaluate greedy answers (ROUGE-L); costs a decode per record
      * @param maxRecordBytes      longest accepted line in bytes (default 16 MiB)
      * @param onBadRecord         {@code fail} (default) or {@code skip} bad records
-     * @param format              pairs: {@code jsonl} (the default) or a Spark SQL source: {@code parquet},
+     * @param format              pairs, tofu: {@code jsonl} (the default) or a Spark SQL source: {@code parquet},
      *                            {@code orc}, {@code csv}, {@code json} (files at {@code path}) or {@code table};
      *                            docs/data.md
-     * @param table               pairs: a catalog table (implies {@code format: table})
-     * @param where               SQL filter applied to the Spark SQL source
-     * @param columns             column mapping of the Spark SQL source ({@link PairColumns})
+     * @param table               pairs: a catalog table; tofu: a table name with {@code {split}}, one table per
+     *                            split (implies {@code format: table})
+     * @param where               SQL filter applied to the Spark SQL source (every split's)
+     * @param columns             column mapping of the Spark SQL source ({@link SftColumns})
      * @param options             Spark reader options of the file formats
      */
     public record Data(String source, String path, List<String> splits, Double heldOutFraction,
                        Integer maxPromptTokens, Integer maxCompletionTokens, Integer maxCharacters, String vocabulary,
                        Integer evalExamples, Boolean generate, Long maxRecordBytes, OnBadRecord onBadRecord,
-                       String format, String table, String where, PairColumns columns, Map<String, String> options) {
+                       String format, String table, String where, SftColumns columns, Map<String, String> options) {
         /**
          * The scalar {@code data:} keys of pref-sft (docs/preference.md's table is generated from them); the paths,
          * {@code splits} (default forget10 + retain90) and the Spark SQL keys are not numbers or choices.
@@ -93,18 +98,27 @@ public record PrefSftConfig(Long seed, SparkSection spark, Data data, Arithmetic
         public Data {
             source = PARAMS.choice("data", "source", source);
             format = SqlKeys.formatOf(format, table);
-            if (!source.equals("pairs") && (format != null || table != null)) {
-                throw new ConfigException(format != null ? "data.format" : "data.table", "applies to data.source: "
-                        + "pairs only");
+            if (source.equals("arithmetic")) {
+                for (Object[] kv : new Object[][] {{"data.format", format}, {"data.table", table},
+                        {"data.where", where}, {"data.columns", columns}, {"data.options", options}}) {
+                    if (kv[1] != null) {
+                        throw new ConfigException((String) kv[0], "applies to data.source: pairs and tofu only");
+                    }
+                }
             }
-            if (source.equals("pairs") && new SqlKeys(format, "data.path", path, null, null, table, null, where,
-                    columns, options).check(List.of("jsonl")) != null) {
-                columns = columns == null ? PairColumns.defaults() : columns;
+            boolean tofu = source.equals("tofu");
+            if (columns != null && !source.equals("arithmetic")) {
+                columns.check(tofu);
+            }
+            SqlKeys keys = new SqlKeys(format, "data.path", path, null, null, table, null, where, columns, options);
+            if (!source.equals("arithmetic") && (tofu ? TofuTables.check(keys) : keys.check(List.of("jsonl")))
+                    != null) {
+                columns = columns == null ? SftColumns.defaults(tofu) : columns.withDefaults(tofu);
                 options = options == null ? null : Map.copyOf(options);
             }
             if (!source.equals("arithmetic") && table == null && (path == null || path.isBlank())) {
                 throw new ConfigException("data.path", "is required with data.source: " + source
-                        + (source.equals("tofu") ? " (the TOFU folder)" : " (a pairs JSONL file or folder)"));
+                        + (tofu ? " (the TOFU folder)" : " (a pairs JSONL file or folder)"));
             }
             splits = splits == null ? List.of("forget10", "retain90") : List.copyOf(splits);
             if (splits.isEmpty()) {
@@ -124,17 +138,79 @@ public record PrefSftConfig(Long seed, SparkSection spark, Data data, Arithmetic
             return new ReadOptions(maxRecordBytes, onBadRecord);
         }
 
+        private SqlKeys keys() {
+            return new SqlKeys(format, "data.path", path, null, null, table, null, where, columns, options);
+        }
+
         /** The Spark SQL source of pairs, or null for files. */
         TableSource tableSource() {
-            List<TableSource> s = new SqlKeys(format, "data.path", path, null, null, table, null, where, columns,
-                    options).sources();
+            List<TableSource> s = keys().sources();
             return s.isEmpty() ? null : s.get(0);
+        }
+
+        /** The Spark SQL sources of the TOFU splits, in order; empty for the JSON files. */
+        List<TableSource> tofuSources() {
+            return keys().sources().isEmpty() ? List.of()
+                    : splits.stream().map(s -> TofuTables.source(keys(), s)).toList();
+        }
+
+        PairColumns pairColumns() {
+            return columns == null ? PairColumns.defaults() : columns.pairs();
+        }
+
+        TofuColumns tofuColumns() {
+            return columns == null ? TofuColumns.defaults() : columns.tofu();
         }
 
         /** The pairs file(s) or the catalog table: what the data is, for messages. */
         String describe() {
             TableSource t = tableSource();
             return t == null ? path : t.describe();
+        }
+    }
+
+    /**
+     * {@code data.columns}: the keys of {@link PairColumns} ({@code prompt}, {@code chosen}, {@code rejected}) with
+     * {@code data.source: pairs}, of {@link TofuColumns} ({@code question}, {@code answer}) with {@code tofu};
+     * {@code id} with either.
+     */
+    public record SftColumns(String prompt, String chosen, String rejected, String question, String answer,
+                             String id) {
+
+        static SftColumns defaults(boolean tofu) {
+            return new SftColumns(null, null, null, null, null, null).withDefaults(tofu);
+        }
+
+        /** Fails naming the first key that belongs to the other source. */
+        void check(boolean tofu) {
+            Object[][] other = tofu
+                    ? new Object[][] {{"prompt", prompt}, {"chosen", chosen}, {"rejected", rejected}}
+                    : new Object[][] {{"question", question}, {"answer", answer}};
+            for (Object[] kv : other) {
+                if (kv[1] != null) {
+                    throw new ConfigException("data.columns." + kv[0], "applies to data.source: "
+                            + (tofu ? "pairs" : "tofu") + " only (" + (tofu ? "tofu maps question, answer, id"
+                            : "pairs map prompt, chosen, rejected, id") + ")");
+                }
+            }
+        }
+
+        /** The mapping with the source's defaults filled in (the effective config shows them). */
+        SftColumns withDefaults(boolean tofu) {
+            if (tofu) {
+                TofuColumns t = tofu();
+                return new SftColumns(null, null, null, t.question(), t.answer(), t.id());
+            }
+            PairColumns p = pairs();
+            return new SftColumns(p.prompt(), p.chosen(), p.rejected(), null, null, p.id());
+        }
+
+        PairColumns pairs() {
+            return new PairColumns(prompt, chosen, rejected, id);
+        }
+
+        TofuColumns tofu() {
+            return new TofuColumns(question, answer, id);
         }
     }
 }

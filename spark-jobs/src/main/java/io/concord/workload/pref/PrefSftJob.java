@@ -17,6 +17,8 @@ import io.concord.job.Evaluator;
 import io.concord.job.Job;
 import io.concord.job.JobContext;
 import io.concord.job.JobResult;
+import io.concord.workload.source.TableSource;
+import io.concord.workload.source.TofuTables;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaRDD;
@@ -61,9 +63,9 @@ public final class PrefSftJob implements Job<PrefSftConfig> {
         PrefSftConfig.Data d = config.data();
         if (d.source().equals("pairs") && d.tableSource() == null) {
             InputFiles.list(new Path(d.path()), hadoopConf);
-        } else if (d.source().equals("tofu")) {
+        } else if (d.source().equals("tofu") && d.tofuSources().isEmpty()) {
             for (String split : d.splits()) {
-                InputFiles.list(new Path(d.path(), split + ".json"), hadoopConf);
+                InputFiles.list(new Path(TofuTables.name(d.path(), split, ".json")), hadoopConf);
             }
         }
         if (config.init() != null) {
@@ -76,7 +78,7 @@ public final class PrefSftJob implements Job<PrefSftConfig> {
         JavaSparkContext sc = ctx.jsc();
         PrefSftConfig.Data d = config.data();
         Source source = switch (d.source()) {
-            case "tofu" -> tofu(sc, d);
+            case "tofu" -> tofu(ctx, d);
             case "pairs" -> pairs(ctx, d);
             default -> arithmetic(sc, config.arithmetic());
         };
@@ -151,9 +153,11 @@ public final class PrefSftJob implements Job<PrefSftConfig> {
                 (params, round) -> likelihood.evaluate(sc, solutions, params)));
     }
 
-    private static Source tofu(JavaSparkContext sc, PrefSftConfig.Data d) {
-        JavaRDD<TofuQa> qa = PrefData.tofu(sc, d.path(), d.splits(), d.reading());
-        return new Source("TOFU " + d.path() + " " + d.splits(),
+    private static Source tofu(JobContext ctx, PrefSftConfig.Data d) {
+        List<TableSource> tables = d.tofuSources();
+        JavaRDD<TofuQa> qa = PrefData.tofu(ctx.spark(), tables, d.tofuColumns(), d.path(), d.splits(), d.reading());
+        return new Source("TOFU " + (tables.isEmpty() ? d.path() : tables.get(0).format().key() + " "
+                + (d.table() != null ? d.table() : d.path())) + " " + d.splits(),
                 qa.flatMap(q -> List.of(ChatTemplate.question(q.question()), q.answer())
                         .iterator()), "tofu.loglik") {
             @Override
@@ -176,7 +180,8 @@ public final class PrefSftJob implements Job<PrefSftConfig> {
 
     private static Source pairs(JobContext ctx, PrefSftConfig.Data d) {
         double fraction = d.heldOutFraction();
-        JavaRDD<TextPair> all = PrefData.pairs(ctx.spark(), d.tableSource(), d.columns(), d.path(), d.reading());
+        JavaRDD<TextPair> all = PrefData.pairs(ctx.spark(), d.tableSource(), d.pairColumns(), d.path(),
+                d.reading());
         JavaRDD<TextPair> train = all.filter(p -> !HeldOut.isHeldOut(p.prompt(), fraction));
         JavaRDD<TextPair> heldOut = all.filter(p -> HeldOut.isHeldOut(p.prompt(), fraction));
         return new Source(d.describe(), train.flatMap(p -> List.of(p.prompt(), p.chosen(), p.rejected()).iterator()),

@@ -2,13 +2,20 @@ package io.concord.workload.pref;
 
 import io.concord.config.ComponentSpec;
 import io.concord.config.ConfigException;
+import io.concord.config.RecordReading;
 import io.concord.config.SparkSection;
+import io.concord.data.io.OnBadRecord;
+import io.concord.data.io.ReadOptions;
 import io.concord.core.param.Param;
 import io.concord.core.param.Param.Rule;
 import io.concord.core.param.ParamTable;
 import io.concord.engine.EngineConfig;
 import io.concord.job.EvalSection;
 import io.concord.job.JobConfig;
+import io.concord.workload.source.SqlKeys;
+import io.concord.workload.source.TableSource;
+import io.concord.workload.source.TofuColumns;
+import io.concord.workload.source.TofuTables;
 
 import java.util.List;
 import java.util.Map;
@@ -30,7 +37,8 @@ public record PrefUnlearnConfig(Long seed, SparkSection spark, Data data, ModelS
     public PrefUnlearnConfig {
         seed = seed == null ? 42L : seed;
         spark = spark == null ? SparkSection.defaults() : spark;
-        data = data == null ? new Data(null, null, null, null, null, null, null, null, null) : data;
+        data = data == null ? new Data(null, null, null, null, null, null, null, null, null, null, null, null, null,
+                null, null, null) : data;
         model = model == null ? ModelSection.defaults() : model;
         if (init == null) {
             throw new ConfigException("init", "is required: the fine-tuned model to unlearn from (init.run: <SFT run>)");
@@ -47,7 +55,9 @@ public record PrefUnlearnConfig(Long seed, SparkSection spark, Data data, ModelS
     }
 
     /**
-     * @param path                the TOFU folder
+     * @param path                the TOFU folder of JSON splits ({@code <path>/<split>.json}); with a Spark SQL
+     *                            format the files of the format: a template with {@code {split}}, or the folder
+     *                            {@code <path>/<split>} ({@link TofuTables})
      * @param forget              forget split: forget01, forget05 or forget10
      * @param retain              retain split zipped with the forget samples; default the complement (retain99 / 95 / 90)
      * @param evalRetain          split the retain utility is measured on (default retain_perturbed, TOFU's
@@ -58,9 +68,22 @@ public record PrefUnlearnConfig(Long seed, SparkSection spark, Data data, ModelS
      * @param maxPromptTokens     prompt budget (LAST tokens kept)
      * @param maxCompletionTokens answer budget (FIRST tokens kept)
      * @param generate            also evaluate greedy answers (ROUGE-L recall, TOFU's answer measure)
+     * @param maxRecordBytes      longest accepted line in bytes (default 16 MiB)
+     * @param onBadRecord         {@code fail} (default) or {@code skip} bad records (a null or empty question or
+     *                            answer, a line that does not parse)
+     * @param format              {@code jsonl} (the default) or a Spark SQL source of the splits: {@code parquet},
+     *                            {@code orc}, {@code csv}, {@code json} (files at {@code path}) or {@code table};
+     *                            docs/data.md
+     * @param table               a catalog table name with {@code {split}}, one table per split (implies
+     *                            {@code format: table})
+     * @param where               SQL filter applied to every split's source
+     * @param columns             column mapping of the Spark SQL source ({@link TofuColumns})
+     * @param options             Spark reader options of the file formats
      */
     public record Data(String path, String forget, String retain, String evalRetain, Integer evalRetainExamples,
-                       Integer pairings, Integer maxPromptTokens, Integer maxCompletionTokens, Boolean generate) {
+                       Integer pairings, Integer maxPromptTokens, Integer maxCompletionTokens, Boolean generate,
+                       Long maxRecordBytes, OnBadRecord onBadRecord, String format, String table, String where,
+                       TofuColumns columns, Map<String, String> options) {
         /**
          * The {@code data:} keys of pref-unlearn other than the paths and split names (docs/preference.md's table is
          * generated from them): {@code path} (default {@code ../shared/datasets/tofu}), {@code retain} (default the
@@ -80,7 +103,14 @@ public record PrefUnlearnConfig(Long seed, SparkSection spark, Data data, ModelS
                 Param.bool("generate", true, "also evaluate greedy answers (ROUGE-L recall)"));
 
         public Data {
-            path = path == null ? "../shared/datasets/tofu" : path;
+            format = SqlKeys.formatOf(format, table);
+            if (TofuTables.check(new SqlKeys(format, "data.path", path, null, null, table, null, where, columns,
+                    options)) != null) {
+                columns = columns == null ? TofuColumns.defaults() : columns;
+                options = options == null ? null : Map.copyOf(options);
+            } else {
+                path = path == null ? "../shared/datasets/tofu" : path;
+            }
             forget = PARAMS.choice("data", "forget", forget);
             int percent = Integer.parseInt(forget.substring("forget".length()));
             retain = retain == null ? String.format("retain%02d", 100 - percent) : retain;
@@ -90,6 +120,24 @@ public record PrefUnlearnConfig(Long seed, SparkSection spark, Data data, ModelS
             maxPromptTokens = PARAMS.integer("data", "maxPromptTokens", maxPromptTokens);
             maxCompletionTokens = PARAMS.integer("data", "maxCompletionTokens", maxCompletionTokens);
             generate = PARAMS.bool("data", "generate", generate);
+            maxRecordBytes = RecordReading.maxRecordBytes(maxRecordBytes);
+            onBadRecord = RecordReading.onBadRecord(onBadRecord);
+        }
+
+        ReadOptions reading() {
+            return new ReadOptions(maxRecordBytes, onBadRecord);
+        }
+
+        /** The Spark SQL source of TOFU split {@code split}, or null for the JSON files. */
+        TableSource tofuSource(String split) {
+            return TofuTables.source(new SqlKeys(format, "data.path", path, null, null, table, null, where, columns,
+                    options), split);
+        }
+
+        /** Where split {@code split} is read from, for messages and the summary. */
+        String describe(String split) {
+            TableSource t = tofuSource(split);
+            return t == null ? TofuTables.name(path, split, ".json") : t.describe();
         }
     }
 }

@@ -6,6 +6,7 @@ import io.concord.core.pref.UnlearningExample;
 import io.concord.core.pref.UnlearningLoss;
 import io.concord.core.util.Seeds;
 import io.concord.data.io.InputFiles;
+import io.concord.data.pref.TofuQa;
 import io.concord.data.pref.TextEncoder;
 import io.concord.engine.EngineConfig;
 import io.concord.job.Components;
@@ -13,6 +14,7 @@ import io.concord.job.Evaluator;
 import io.concord.job.Job;
 import io.concord.job.JobContext;
 import io.concord.job.JobResult;
+import io.concord.workload.source.TableSource;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaRDD;
@@ -57,7 +59,9 @@ public final class PrefUnlearnJob implements Job<PrefUnlearnConfig> {
     public void checkInputs(PrefUnlearnConfig config, Configuration hadoopConf) {
         PrefUnlearnConfig.Data d = config.data();
         for (String split : List.of(d.forget(), d.retain(), d.evalRetain())) {
-            InputFiles.list(new Path(d.path(), split + ".json"), hadoopConf);
+            if (d.tofuSource(split) == null) {
+                InputFiles.list(new Path(d.describe(split)), hadoopConf);
+            }
         }
         ModelFiles.checkExists(config.init(), "init", hadoopConf);
         if (config.reference() != null) {
@@ -77,12 +81,10 @@ public final class PrefUnlearnJob implements Job<PrefUnlearnConfig> {
         List<float[]> frozen = objective.frozenModels() > 0 ? List.of(reference) : List.of();
 
         TextEncoder encoder = new TextEncoder(setup.vocabulary(), d.maxPromptTokens(), d.maxCompletionTokens());
-        List<PromptCompletion> forget = PrefData.tofu(sc, d.path(), List.of(d.forget())).map(encoder::encode)
-                .collect();
-        List<PromptCompletion> retain = PrefData.tofu(sc, d.path(), List.of(d.retain())).map(encoder::encode)
-                .collect();
-        List<PromptCompletion> evalRetain = PrefData.tofu(sc, d.path(), List.of(d.evalRetain()))
-                .map(encoder::encode).take(d.evalRetainExamples());
+        List<PromptCompletion> forget = split(ctx, d, d.forget()).map(encoder::encode).collect();
+        List<PromptCompletion> retain = split(ctx, d, d.retain()).map(encoder::encode).collect();
+        List<PromptCompletion> evalRetain = split(ctx, d, d.evalRetain()).map(encoder::encode)
+                .take(d.evalRetainExamples());
         boolean withRetain = objective.retainTerm() != UnlearningLoss.RetainTerm.NONE;
         int pairings = d.pairings() > 0 ? d.pairings() : autoPairings(config.train(), sc, forget.size());
         List<UnlearningExample> examples = zip(forget, retain, withRetain ? pairings : 1, withRetain,
@@ -118,13 +120,20 @@ public final class PrefUnlearnJob implements Job<PrefUnlearnConfig> {
                     config.train().rounds());
             training.with(entanglement);
         }
-        JobResult result = training.run(records, d.path() + "/" + d.forget(), setup.lm(), setup.vocabulary());
+        JobResult result = training.run(records, d.describe(d.forget()), setup.lm(), setup.vocabulary());
         if (entanglement != null) {
             entanglement.release();
         }
         forgetEval.unpersist(false);
         retainEval.unpersist(false);
         return result;
+    }
+
+    /** One TOFU split, from its JSON file or its Spark SQL source, in the source's record order. */
+    private static JavaRDD<TofuQa> split(JobContext ctx, PrefUnlearnConfig.Data d, String split) {
+        TableSource table = d.tofuSource(split);
+        return PrefData.tofu(ctx.spark(), table == null ? List.of() : List.of(table), d.columns(), d.path(),
+                List.of(split), d.reading());
     }
 
     /** Enough pairings per forget sample that the run's (forget, retain) records are rarely repeated. */

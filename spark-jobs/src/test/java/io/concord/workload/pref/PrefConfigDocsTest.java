@@ -31,13 +31,16 @@ class PrefConfigDocsTest {
                                 + " (default `[add]`)."),
                 new Table("`data:` of pref-sft", PrefSftConfig.Data.PARAMS,
                         "Also `path` (TOFU folder or pairs file/folder), `splits` (tofu; default forget10 + retain90), "
-                                + "`vocabulary`, `maxRecordBytes`, `onBadRecord` and the Spark SQL keys of pairs."),
+                                + "`vocabulary`, `maxRecordBytes`, `onBadRecord` (fail) and the Spark SQL keys of "
+                                + "pairs and of the TOFU splits (docs/data.md)."),
                 new Table("`data:` of pref-align", PrefAlignConfig.Data.PARAMS,
                         "Also `pairs` or `ranked`, `maxRecordBytes`, `onBadRecord` and the Spark SQL keys of pairs."),
                 new Table("`data:` of pref-unlearn", PrefUnlearnConfig.Data.PARAMS,
                         "Also `path` (default `../shared/datasets/tofu`), `retain` (default the complement of "
-                                + "`forget`: retain99, retain95, retain90) and `evalRetain` (default "
-                                + "`retain_perturbed`)."),
+                                + "`forget`: retain99, retain95, retain90), `evalRetain` (default "
+                                + "`retain_perturbed`), `maxRecordBytes`, `onBadRecord` (fail) and the Spark SQL keys "
+                                + "of the TOFU splits (`format`, `path` or `table` with `{split}`, `where`, `columns`, "
+                                + "`options`; docs/data.md)."),
                 new Table("`sample:` (pref-sample)", PrefSampleConfig.Sample.PARAMS),
                 new Table("`entanglement:` (pref-align, pref-unlearn)", EntanglementSection.PARAMS),
                 new Table("`init:`, `reference:`", ParamsSource.PARAMS,
@@ -63,7 +66,8 @@ class PrefConfigDocsTest {
                 + DeclaredParamsDocs.assertDefaults(EntanglementSection.PARAMS, EntanglementSection.class, Map.of());
         assertThat(n).isEqualTo(7 + 7 + 3 + 6 + 6 + 2);
         assertThat(new ParamsSource(null, null, List.of("a", "b"), null).alpha("init")).isEqualTo(0.5);
-        assertThat(new PrefUnlearnConfig.Data(null, "forget05", null, null, null, null, null, null, null).retain())
+        assertThat(new PrefUnlearnConfig.Data(null, "forget05", null, null, null, null, null, null, null, null,
+                null, null, null, null, null, null).retain())
                 .isEqualTo("retain95");
     }
 

@@ -6,8 +6,10 @@ import io.concord.core.pref.PreferencePair;
 import io.concord.data.pref.TextEncoder;
 import io.concord.data.pref.TextPair;
 import io.concord.data.pref.TofuQa;
+import io.concord.workload.source.TableSource;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -22,7 +24,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The real datasets through the jobs' readers on local Spark (skipped when the shared folder is absent): the ORCA
- * pairs and their deterministic held-out split, and the TOFU splits the unlearning pipeline pairs up.
+ * pairs and their deterministic held-out split, and the TOFU splits the unlearning pipeline pairs up (also read
+ * through Spark SQL: the same records in the same order).
  */
 class PrefSharedDataTest {
 
@@ -76,5 +79,20 @@ class PrefSharedDataTest {
         assertThat(PrefData.tofu(sc, dir, List.of("forget10", "retain90")).count()).isEqualTo(4000);
         List<TofuQa> perturbed = PrefData.tofu(sc, dir, List.of("retain_perturbed")).take(3);
         assertThat(perturbed).allSatisfy(q -> assertThat(q.perturbedAnswers()).hasSize(5));
+    }
+
+    @Test
+    void tofuSplitsThroughSparkSqlAreTheJsonRecordsInOrder() {
+        String dir = dataset("tofu").toString();
+        SparkSession spark = SparkSession.builder().sparkContext(sc.sc()).getOrCreate();
+        List<String> splits = List.of("forget10", "retain90", "retain_perturbed");
+        PrefUnlearnConfig.Data d = new PrefUnlearnConfig.Data(dir + "/{split}.json", null, null, null, null, null,
+                null, null, null, null, null, "json", null, null, null, null);
+        List<TableSource> tables = splits.stream().map(d::tofuSource).toList();
+        List<TofuQa> fromSql = PrefData.tofu(spark, tables, d.columns(), null, splits, d.reading()).collect();
+        List<TofuQa> fromJson = PrefData.tofu(sc, dir, splits).collect();
+        assertThat(fromSql).hasSize(4400);
+        assertThat(fromSql.stream().map(q -> q.question() + "\u0000" + q.answer()).toList())
+                .isEqualTo(fromJson.stream().map(q -> q.question() + "\u0000" + q.answer()).toList());
     }
 }
