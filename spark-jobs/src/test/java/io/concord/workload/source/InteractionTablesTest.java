@@ -9,7 +9,6 @@ import io.concord.data.graph.AdjacencyListFormat;
 import io.concord.data.graph.IdMap;
 import io.concord.data.graph.SyntheticGraphSpec;
 import io.concord.data.graph.SyntheticInteractionGraphs;
-import io.concord.job.ConcordSpark;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Row;
@@ -29,7 +28,6 @@ import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import java.util.function.IntFunction;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -142,7 +140,7 @@ class InteractionTablesTest {
     }
 
     @Test
-    void alsFromOneParquetSourceEqualsTheEdgeListWithTheSamePerUserSplit() throws IOException {
+    void alsFromOneParquetSourceOrCatalogTableEqualsTheEdgeListWithTheSamePerUserSplit() throws IOException {
         StringBuilder edges = new StringBuilder("user,item\n");
         List<Row> rows = new ArrayList<>(rows(graph.train(), null, u -> u, i -> i));
         rows.addAll(rows(graph.test(), null, u -> u, i -> i));
@@ -166,6 +164,21 @@ class InteractionTablesTest {
         assertThat(Files.readAllBytes(new File(b, "model/item-factors.bin").toPath()))
                 .isEqualTo(Files.readAllBytes(new File(a, "model/item-factors.bin").toPath()));
         assertThat(new File(b, "model/user-ids.idmap")).exists();
+
+        SparkSession spark = session();
+        spark.sql("CREATE DATABASE IF NOT EXISTS recsys");
+        spark.createDataFrame(rows, new StructType().add("user", DataTypes.IntegerType)
+                .add("item", DataTypes.IntegerType)).repartition(2).write().mode(SaveMode.Overwrite)
+                .saveAsTable("recsys.als_edges");
+        // the job's SparkSession.getOrCreate finds this session and its in-memory catalog (and stops it at the end)
+        CliRunner.Result table = CliRunner.run(als("als-table", "data.table=recsys.als_edges"));
+        assertThat(table.exitCode()).as(table.err()).isZero();
+        File c = file("out/als-table");
+        assertThat(metrics(c).path("ndcg@20").asDouble()).isEqualTo(metrics(a).path("ndcg@20").asDouble());
+        assertThat(Files.readAllBytes(new File(c, "model/user-factors.bin").toPath()))
+                .isEqualTo(Files.readAllBytes(new File(a, "model/user-factors.bin").toPath()));
+        assertThat(Files.readAllBytes(new File(c, "model/item-factors.bin").toPath()))
+                .isEqualTo(Files.readAllBytes(new File(a, "model/item-factors.bin").toPath()));
     }
 
     @Test
@@ -258,12 +271,6 @@ class InteractionTablesTest {
         return a.toArray(String[]::new);
     }
 
-    private static SparkSession session() {
-        return ConcordSpark.session(ConcordSpark.conf("local[2]", "tables-test", Map.of("spark.ui.enabled", "false",
-                "spark.sql.shuffle.partitions", "4",
-                "spark.sql.warehouse.dir", file("warehouse").toURI().toString())));
-    }
-
     /** {@code (user, item[, split])} rows of a matrix, ids through the given functions. */
     private static List<Row> rows(Adjacency m, String split, IntFunction<Object> user, IntFunction<Object> item) {
         List<Row> rows = new ArrayList<>();
@@ -322,5 +329,9 @@ class InteractionTablesTest {
             index[k] = index[k] < 0 ? -1 : n++;
         }
         return n;
+    }
+
+    private static SparkSession session() {
+        return TableTestRuns.session("tables-test", file("warehouse"));
     }
 }

@@ -3,7 +3,6 @@ package io.concord.workload.source;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.concord.cli.CliRunner;
-import io.concord.job.ConcordSpark;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
@@ -169,19 +168,11 @@ class PairTablesTest {
     }
 
     private static CliRunner.Result train(String job, String runId, String... sets) {
-        List<String> args = new ArrayList<>(List.of("train", job, "--output", file("out").toString(), "--run-id",
-                runId, "--master", "local[2]", "--no-progress", "--set", "train.rounds=4"));
-        for (String s : concat(TINY, sets)) {
-            args.add("--set");
-            args.add(s);
-        }
-        return CliRunner.run(args.toArray(String[]::new));
+        return TableTestRuns.train(file("out"), job, runId, new String[] {"train.rounds=4"}, TINY, sets);
     }
 
     private static String[] concat(String[] a, String... b) {
-        List<String> out = new ArrayList<>(List.of(a));
-        out.addAll(List.of(b));
-        return out.toArray(String[]::new);
+        return TableTestRuns.concat(a, b);
     }
 
     private static File file(String relative) {
@@ -189,8 +180,7 @@ class PairTablesTest {
     }
 
     private static SparkSession session() {
-        return ConcordSpark.session(ConcordSpark.conf("local[2]", "pair-tables-test", Map.of("spark.ui.enabled",
-                "false", "spark.sql.shuffle.partitions", "4",
-                "spark.sql.warehouse.dir", file("warehouse").toURI().toString())));
+        return TableTestRuns.session("pair-tables-test", file("warehouse"));
     }
+
 }

@@ -6,7 +6,6 @@ import io.concord.cli.CliRunner;
 import io.concord.core.moe.MoeExample;
 import io.concord.data.moe.MoeJsonlWriter;
 import io.concord.data.moe.TokenDomains;
-import io.concord.job.ConcordSpark;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -25,7 +24,6 @@ import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.Map;
 import java.util.Random;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -203,8 +201,6 @@ class SequenceTablesTest {
     }
 
     private static SparkSession session() {
-        return ConcordSpark.session(ConcordSpark.conf("local[2]", "sequence-tables-test", Map.of("spark.ui.enabled",
-                "false", "spark.sql.shuffle.partitions", "4",
-                "spark.sql.warehouse.dir", file("warehouse").toURI().toString())));
+        return TableTestRuns.session("sequence-tables-test", file("warehouse"));
     }
 }

@@ -6,7 +6,6 @@ import io.concord.cli.CliRunner;
 import io.concord.data.DataException;
 import io.concord.data.io.OnBadRecord;
 import io.concord.data.pref.TofuQa;
-import io.concord.job.ConcordSpark;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
@@ -292,19 +291,11 @@ class TofuTablesTest {
     }
 
     private static CliRunner.Result train(String job, String runId, String... sets) {
-        List<String> args = new ArrayList<>(List.of("train", job, "--output", file("out").toString(), "--run-id",
-                runId, "--master", "local[2]", "--no-progress"));
-        for (String s : sets) {
-            args.add("--set");
-            args.add(s);
-        }
-        return CliRunner.run(args.toArray(String[]::new));
+        return TableTestRuns.train(file("out"), job, runId, sets);
     }
 
     private static String[] concat(String[] a, String... b) {
-        List<String> out = new ArrayList<>(List.of(a));
-        out.addAll(List.of(b));
-        return out.toArray(String[]::new);
+        return TableTestRuns.concat(a, b);
     }
 
     private static File file(String relative) {
@@ -312,8 +303,6 @@ class TofuTablesTest {
     }
 
     private static SparkSession session() {
-        return ConcordSpark.session(ConcordSpark.conf("local[2]", "tofu-tables-test", Map.of("spark.ui.enabled",
-                "false", "spark.sql.shuffle.partitions", "4",
-                "spark.sql.warehouse.dir", file("warehouse").toURI().toString())));
+        return TableTestRuns.session("tofu-tables-test", file("warehouse"));
     }
 }

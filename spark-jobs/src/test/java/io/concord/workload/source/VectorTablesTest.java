@@ -6,7 +6,6 @@ import io.concord.cli.CliRunner;
 import io.concord.core.model.LabeledVector;
 import io.concord.data.synthetic.GaussianClasses;
 import io.concord.data.vector.LabeledVectorCsv;
-import io.concord.job.ConcordSpark;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Row;
@@ -24,7 +23,6 @@ import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.Map;
 import java.util.Random;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -179,8 +177,6 @@ class VectorTablesTest {
     }
 
     private static SparkSession session() {
-        return ConcordSpark.session(ConcordSpark.conf("local[2]", "vector-tables-test", Map.of("spark.ui.enabled",
-                "false", "spark.sql.shuffle.partitions", "4",
-                "spark.sql.warehouse.dir", file("warehouse").toURI().toString())));
+        return TableTestRuns.session("vector-tables-test", file("warehouse"));
     }
 }
