@@ -87,6 +87,12 @@ public record Param(String name, Type type, Object defaultValue, String defaultD
         return new Param(name, Type.MAP_LIST, null, defaultDoc, "a list of maps", null, List.of(), doc);
     }
 
+    /** This parameter with another default: a job's own default for the key of a shared component. */
+    public Param withDefault(Object value) {
+        return new Param(name, type, value, value instanceof Double d ? format(d) : String.valueOf(value), rule,
+                valid, choices, doc);
+    }
+
     private static String format(double v) {
         if (v == Math.rint(v) && Math.abs(v) < 1e6) {
             return Long.toString((long) v);
