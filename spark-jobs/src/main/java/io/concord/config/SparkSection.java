@@ -1,5 +1,8 @@
 package io.concord.config;
 
+import io.concord.core.param.Param;
+import io.concord.core.param.ParamTable;
+
 import java.util.Map;
 
 /**
@@ -10,8 +13,13 @@ import java.util.Map;
  */
 public record SparkSection(String master, Map<String, String> conf) {
 
+    /** The scalar {@code spark:} key ({@code conf} is a map of Spark's own properties). */
+    public static final ParamTable PARAMS = ParamTable.of(
+            Param.string("master", "local[*]", "a Spark master URL",
+                    "Spark master of embedded runs (spark-submit sets its own)"));
+
     public SparkSection {
-        master = master == null ? "local[*]" : master;
+        master = PARAMS.string("spark", "master", master);
         conf = conf == null ? Map.of() : Map.copyOf(conf);
     }
 

@@ -8,6 +8,7 @@ import io.concord.core.param.ParamTable;
 import org.apache.spark.storage.StorageLevel;
 
 import java.io.Serializable;
+import java.util.Arrays;
 
 /**
  * The {@code train:} section of a job config: how the engine distributes and synchronises training.
@@ -54,8 +55,12 @@ public record EngineConfig(
         Transport transport,
         Integer roundsPerStage) implements Serializable {
 
-    /** The declared numeric and boolean keys of the {@code train:} section (the other keys are enums and a name). */
+    /** The declared keys of the {@code train:} section ({@code injectFault} is a testing aid, unset by default). */
     public static final ParamTable PARAMS = ParamTable.of(
+            Param.choice("sync", SyncMode.GLOBAL_BATCH.configName(),
+                    Arrays.stream(SyncMode.values()).map(SyncMode::configName).toList(),
+                    "global-batch (one step per round on the union of the partitions' minibatches) or "
+                            + "parameter-averaging (local steps, then the parameters are averaged)"),
             Param.integer("rounds", 100, Rule.atLeast(1), "number of rounds (synchronisations) to run"),
             Param.integer("partitions", 0, Rule.atLeast(0), "number of shards; 0 = Spark's default parallelism"),
             Param.integer("batchSize", 64, Rule.atLeast(0),
@@ -70,15 +75,21 @@ public record EngineConfig(
             Param.integer("checkpointEvery", 10, Rule.atLeast(0), "write a checkpoint every k rounds (0 = only at "
                     + "the end)"),
             Param.integer("keepCheckpoints", 3, Rule.atLeast(1), "how many of the newest checkpoints to keep"),
+            Param.string("storageLevel", "MEMORY_AND_DISK_SER", "a Spark storage level",
+                    "Spark storage level of the cached shards"),
             Param.real("clipNorm", 0.0, Rule.NON_NEGATIVE, "clip the reduced gradient to this global L2 norm "
                     + "(0 = off)"),
+            Param.choice("transport", Transport.DRIVER.configName(),
+                    Arrays.stream(Transport.values()).map(Transport::configName).toList(),
+                    "driver (one Spark job per round, vectors through the driver), allreduce (barrier stages, "
+                            + "slices between executors) or allreduce-rpc (the same through the driver's RPC)"),
             Param.integer("roundsPerStage", 1, Rule.atLeast(1),
                     "allreduce transport: rounds one barrier stage runs before returning to the driver"));
 
     private static final String SECTION = "train";
 
     public EngineConfig {
-        sync = sync == null ? SyncMode.GLOBAL_BATCH : sync;
+        sync = PARAMS.choice(SECTION, "sync", sync, SyncMode.class);
         rounds = PARAMS.integer(SECTION, "rounds", rounds);
         partitions = PARAMS.integer(SECTION, "partitions", partitions);
         batchSize = PARAMS.integer(SECTION, "batchSize", batchSize);
@@ -88,9 +99,9 @@ public record EngineConfig(
         shuffle = PARAMS.bool(SECTION, "shuffle", shuffle);
         checkpointEvery = PARAMS.integer(SECTION, "checkpointEvery", checkpointEvery);
         keepCheckpoints = PARAMS.integer(SECTION, "keepCheckpoints", keepCheckpoints);
-        storageLevel = storageLevel == null ? "MEMORY_AND_DISK_SER" : storageLevel;
+        storageLevel = PARAMS.string(SECTION, "storageLevel", storageLevel);
         clipNorm = PARAMS.real(SECTION, "clipNorm", clipNorm);
-        transport = transport == null ? Transport.DRIVER : transport;
+        transport = PARAMS.choice(SECTION, "transport", transport, Transport.class);
         roundsPerStage = PARAMS.integer(SECTION, "roundsPerStage", roundsPerStage);
         try {
             StorageLevel.fromString(storageLevel);

@@ -1,5 +1,7 @@
 package io.concord.config;
 
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.concord.core.param.Param;
 import io.concord.core.param.ParamException;
 import io.concord.core.param.ParamTable;
@@ -65,6 +67,15 @@ public final class DeclaredParamsDocs {
                 .isEqualTo(generated);
     }
 
+    /** {@code type} bound (through {@link ConfigLoader#bind}) from an empty config with {@code --set} overrides. */
+    public static <T> T bind(Class<T> type, String... overrides) {
+        ObjectNode root = JsonNodeFactory.instance.objectNode();
+        for (String o : overrides) {
+            ConfigLoader.applyOverride(root, o);
+        }
+        return ConfigLoader.bind(root, type);
+    }
+
     /** The values a record built from {@code base} holds for every declared default are the declared defaults. */
     @SuppressWarnings("unchecked")
     public static int assertDefaults(ParamTable table, Class<?> type, Map<String, Object> base) {
@@ -105,9 +116,9 @@ public final class DeclaredParamsDocs {
             String shown;
             if (p.valid() != null) {
                 boolean negativeAllowed = p.valid().test(-1.0);
-                assertThat(negativeAllowed && p.type() == Param.Type.INT).as(p.name()).isFalse();
-                bad = p.type() == Param.Type.INT ? (Object) (-1) : (Object) (negativeAllowed
-                        ? Double.POSITIVE_INFINITY : -1.0);
+                boolean integer = p.type() == Param.Type.INT || p.type() == Param.Type.LONG;
+                assertThat(negativeAllowed && integer).as(p.name()).isFalse();
+                bad = integer ? (Object) (-1) : (Object) (negativeAllowed ? Double.POSITIVE_INFINITY : -1.0);
                 shown = bad.toString();
             } else if (p.type() == Param.Type.CHOICE && p.defaultValue() != null) {
                 bad = "nope";

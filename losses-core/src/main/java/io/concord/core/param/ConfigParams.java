@@ -96,6 +96,12 @@ public final class ConfigParams {
                 + (v instanceof String ? " (a quoted string; write the number without quotes)" : ""));
     }
 
+    /** A string (any scalar, as written). */
+    public String getString(String name, String defaultValue) {
+        Object v = values.get(name);
+        return v == null ? defaultValue : v.toString();
+    }
+
     public boolean getBoolean(String name, boolean defaultValue) {
         Object v = values.get(name);
         if (v == null) {

@@ -12,6 +12,12 @@ import java.util.Set;
  * The declared parameters of one component (an optimizer, a model section), and the one way to read them: every
  * value is converted and checked against its declaration with errors naming the full key ({@code
  * optimizer.base.lr: -1.0 is not allowed; must be a finite number > 0}); keys that are not declared are rejected.
+ *
+ * <p>Three ways in: a raw map ({@link #read(String, String, Map)}, the optimizer and loss sections), a
+ * {@link ConfigSection} ({@link #read(ConfigSection)}), or the fields of a typed config record bound by Jackson
+ * ({@link #integer(String, String, Integer)}, {@link #longInt}, {@link #string}, {@link #choice(String, String,
+ * Enum, Class)}, …: the given value or the declared default, checked). {@link Param} says which keys are declared
+ * and which are not.
  */
 public final class ParamTable {
 
@@ -59,6 +65,7 @@ public final class ParamTable {
                 case LONG -> reader.getLong(p.name(), 0);
                 case BOOLEAN -> reader.getBoolean(p.name(), false);
                 case CHOICE -> reader.getChoice(p.name(), null, p.choices().toArray(new String[0]));
+                case STRING -> reader.getString(p.name(), null);
                 case MAP -> reader.getMap(p.name());
                 case MAP_LIST -> Boolean.TRUE; // entries are read, with their own keys, by Values.mapList
             };
@@ -95,6 +102,7 @@ public final class ParamTable {
                 }
                 case BOOLEAN -> section.bool(p.name(), false);
                 case CHOICE -> section.choice(p.name(), p.choices());
+                case STRING -> section.string(p.name());
                 case LONG, MAP, MAP_LIST -> throw new IllegalStateException(p.type() + " parameter " + p.name()
                         + " is read from a map section (read(section, owner, raw))");
             };
@@ -127,6 +135,16 @@ public final class ParamTable {
         return ((Number) field(section, name, Param.Type.REAL, given, fallback)).doubleValue();
     }
 
+    /** A 64-bit integer field (a seed, a size in bytes). */
+    public long longInt(String section, String name, Long given) {
+        return ((Number) field(section, name, Param.Type.LONG, given, null)).longValue();
+    }
+
+    /** A string field with a declared default. */
+    public String string(String section, String name, String given) {
+        return (String) field(section, name, Param.Type.STRING, given, null);
+    }
+
     public boolean bool(String section, String name, Boolean given) {
         return (Boolean) field(section, name, Param.Type.BOOLEAN, given, null);
     }
@@ -134,6 +152,17 @@ public final class ParamTable {
     /** A choice field, matched case-insensitively ('-' and '_' alike) and returned as declared. */
     public String choice(String section, String name, String given) {
         return (String) field(section, name, Param.Type.CHOICE, given, null);
+    }
+
+    /**
+     * An enum field bound by Jackson (the enum's own parser names the allowed values): {@code given}, or the constant
+     * of the declared default ({@code global-batch} is {@code GLOBAL_BATCH}).
+     */
+    public <E extends Enum<E>> E choice(String section, String name, E given, Class<E> type) {
+        if (given != null) {
+            return given;
+        }
+        return Enum.valueOf(type, choice(section, name, (String) null).replace('-', '_').toUpperCase(Locale.ROOT));
     }
 
     /**

@@ -26,8 +26,12 @@ import java.util.stream.Collectors;
 public record AlsConfig(Long seed, SparkSection spark, GraphDataSection data, Grid als, RankingEvalSection eval)
         implements JobConfig {
 
+    /** The top-level scalar key (the others are sections). */
+    public static final ParamTable PARAMS = ParamTable.of(
+            Param.longInt("seed", 2021L, "run seed (ALS initialisation, the edge-list split)"));
+
     public AlsConfig {
-        seed = seed == null ? 2021L : seed;
+        seed = PARAMS.longInt("", "seed", seed);
         spark = spark == null ? SparkSection.defaults() : spark;
         data = data == null ? GraphDataSection.defaults() : data;
         als = als == null ? Grid.defaults() : als;

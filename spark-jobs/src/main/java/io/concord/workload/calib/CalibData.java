@@ -119,10 +119,7 @@ record CalibData(JavaRDD<StereoPair> train, JavaRDD<StereoPair> test, int width,
     private static CalibData tables(CalibJobConfig.Data data, long seed, SparkSession spark, JavaSparkContext sc) {
         List<TableSource> sources = data.tableSources();
         ImagePairColumns columns = data.columns();
-        List<Dataset<Row>> selected = new ArrayList<>();
-        for (TableSource t : sources) {
-            selected.add(ImagePairTables.select(spark, t, columns));
-        }
+        List<Dataset<Row>> selected = sources.stream().map(t -> ImagePairTables.select(spark, t, columns)).toList();
         int[] size = ImagePairTables.imageSize(sources, selected, columns);
         JavaRDD<StereoPair> all = ImagePairTables.pairs(sc, sources.get(0), selected.get(0), columns,
                 data.onBadRecord());

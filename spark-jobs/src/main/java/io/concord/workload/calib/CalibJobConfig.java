@@ -61,8 +61,13 @@ public record CalibJobConfig(Long seed, SparkSection spark, Data data, ModelSect
     /** Metric names the evaluation reports (see {@link CalibEvaluator}). */
     static final String RELATIVE_MAE = "relativeMae";
 
+    /** The top-level scalar key (the others are sections). */
+    public static final ParamTable PARAMS = ParamTable.of(
+            Param.longInt("seed", 42L, "run seed (initialisation, batch order, held-out split of existing data; "
+                    + "the generator's seed when data.generate.seed is unset)"));
+
     public CalibJobConfig {
-        seed = seed == null ? 42L : seed;
+        seed = PARAMS.longInt("", "seed", seed);
         spark = spark == null ? SparkSection.defaults() : spark;
         data = data == null ? Data.generated(null) : data;
         if (data.generate() != null && data.generate().seed() == null) {

@@ -26,8 +26,12 @@ import java.util.Map;
 public record LogRegConfig(Long seed, SparkSection spark, Data data, ModelSection model, ComponentSpec loss,
                            ComponentSpec optimizer, EngineConfig train, EvalSection eval) implements JobConfig {
 
+    /** The top-level scalar key (the others are sections). */
+    public static final ParamTable PARAMS = ParamTable.of(
+            Param.longInt("seed", 42L, "run seed (data generation, initialisation, batch order, held-out split)"));
+
     public LogRegConfig {
-        seed = seed == null ? 42L : seed;
+        seed = PARAMS.longInt("", "seed", seed);
         spark = spark == null ? SparkSection.defaults() : spark;
         data = data == null ? new Data(null, null, null, null, null, null, null, null, null, null, null) : data;
         model = model == null ? new ModelSection(null, null, null) : model;

@@ -158,10 +158,7 @@ record MoeData(JavaRDD<MoeExample> train, JavaRDD<MoeExample> test, MoeTask task
     private static MoeData tables(MoeJobConfig.Data data, long seed, SparkSession spark, JavaSparkContext sc) {
         List<TableSource> sources = data.tableSources();
         SequenceColumns columns = data.columns();
-        List<Dataset<Row>> selected = new ArrayList<>();
-        for (TableSource t : sources) {
-            selected.add(SequenceTables.select(spark, t, columns));
-        }
+        List<Dataset<Row>> selected = sources.stream().map(t -> SequenceTables.select(spark, t, columns)).toList();
         List<String> domains = SequenceTables.domains(selected);
         int vocab = columns.isText() ? MoeJsonlReader.BYTE_VOCAB : data.vocabSize();
         JavaRDD<MoeExample> train = SequenceTables.examples(sc, sources.get(0), selected.get(0), columns, domains,

@@ -1,6 +1,5 @@
 package io.concord.workload.moe;
 
-import io.concord.core.param.Checks;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.concord.config.ComponentSpec;
 import io.concord.config.ConfigException;
@@ -8,6 +7,8 @@ import io.concord.config.RecordReading;
 import io.concord.config.SparkSection;
 import io.concord.core.moe.BalanceMode;
 import io.concord.core.moe.MoeConfig;
+import io.concord.core.param.Param;
+import io.concord.core.param.Param.Rule;
 import io.concord.core.param.ParamTable;
 import io.concord.data.io.OnBadRecord;
 import io.concord.data.io.ReadOptions;
@@ -21,7 +22,6 @@ import io.concord.workload.source.SqlKeys;
 import io.concord.workload.source.TableSource;
 
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.io.Serializable;
 
@@ -41,8 +41,12 @@ import java.io.Serializable;
 public record MoeJobConfig(Long seed, SparkSection spark, Data data, ModelSection model, MoeSection moe,
                            ComponentSpec optimizer, EngineConfig train, EvalSection eval) implements JobConfig {
 
+    /** The top-level scalar key (docs/moe.md's table is generated from it; the other keys are sections). */
+    public static final ParamTable PARAMS = ParamTable.of(
+            Param.longInt("seed", 42L, "run seed (data generation, initialisation, batch order, held-out split)"));
+
     public MoeJobConfig {
-        seed = seed == null ? 42L : seed;
+        seed = PARAMS.longInt("", "seed", seed);
         spark = spark == null ? SparkSection.defaults() : spark;
         data = data == null ? new Data(null, null, null, null, null, null, null, null, null, null, null, null, null)
                 : data;
@@ -95,6 +99,18 @@ public record MoeJobConfig(Long seed, SparkSection spark, Data data, ModelSectio
     public record Data(List<String> paths, List<String> testPaths, Double testFraction, Integer vocabSize,
                        Generate generate, Long maxRecordBytes, OnBadRecord onBadRecord, String format, String table,
                        String testTable, String where, SequenceColumns columns, Map<String, String> options) {
+        /**
+         * The numeric {@code data:} keys (docs/moe.md's table is generated from them with
+         * {@link RecordReading#PARAMS}); the others name files, tables and the generator.
+         */
+        public static final ParamTable PARAMS = ParamTable.of(
+                Param.real("testFraction", 0.1, Rule.in(0, 1, false, false), "share of the records of data.paths "
+                        + "(data.table) held out, by a seeded hash of file and record index, without data.testPaths "
+                        + "(data.testTable)"),
+                Param.integer("vocabSize", 0, new Rule("0 (infer) or an integer >= 2", v -> v == 0 || v >= 2),
+                        "vocabulary of tokens records (ids must be below it); 0 = one more than the largest id "
+                                + "seen; text records always use the 256 byte values"));
+
         public Data {
             format = SqlKeys.formatOf(format, table);
             SqlFormat sql = keys(format, paths, testPaths, table, testTable, where, columns, options)
@@ -130,14 +146,8 @@ public record MoeJobConfig(Long seed, SparkSection spark, Data data, ModelSectio
                 }
                 testPaths = testPaths == null ? null : List.copyOf(testPaths);
             }
-            testFraction = testFraction == null ? 0.1 : testFraction;
-            if (!(testFraction > 0 && testFraction < 1)) {
-                throw new ConfigException("data.testFraction", testFraction, "a number in (0, 1)");
-            }
-            vocabSize = vocabSize == null ? 0 : vocabSize;
-            if (vocabSize < 0 || vocabSize == 1) {
-                throw new ConfigException("data.vocabSize", vocabSize, "0 (infer) or an integer >= 2");
-            }
+            testFraction = PARAMS.real("data", "testFraction", testFraction);
+            vocabSize = PARAMS.integer("data", "vocabSize", vocabSize);
             if (paths == null && table == null && generate == null) {
                 generate = Generate.defaults();
             }
@@ -173,7 +183,8 @@ public record MoeJobConfig(Long seed, SparkSection spark, Data data, ModelSectio
     /**
      * Generated multi-domain data ({@code io.concord.data.moe.TokenDomains} or {@code FeatureDomains}); example
      * {@code i} is a pure function of (seed, i), held-out examples are drawn from the same domains at other
-     * indices. The domain label is kept for analysis only.
+     * indices. The domain label is kept for analysis only. The keys of both kinds are {@link #PARAMS}; those of one
+     * kind are {@link #TOKENS} and {@link #FEATURES}, and setting a key of the other kind is an error.
      *
      * @param kind         {@code tokens} (next-token prediction on per-domain Markov chains) or {@code features}
      *                     (classification with per-domain input distributions and labelling rules)
@@ -194,46 +205,71 @@ public record MoeJobConfig(Long seed, SparkSection spark, Data data, ModelSectio
     public record Generate(String kind, Integer domains, Integer examples, Integer testExamples, Double domainSkew,
                            Integer dim, Integer classes, Double separation, Integer vocabSize, Integer sharedTokens,
                            Integer seqLength, Integer successors, Double sharedRate) implements Serializable {
+
+        private static final String SECTION = "data.generate";
+
+        /** The {@code data.generate:} keys of both kinds (docs/moe.md's tables are generated from these three). */
+        public static final ParamTable PARAMS = ParamTable.of(
+                Param.choice("kind", "tokens", List.of("tokens", "features"), "tokens (next-token prediction on "
+                        + "per-domain Markov chains, TokenDomains) or features (classification, FeatureDomains)"),
+                Param.integer("domains", 8, Rule.between(2, 64), "number of domains"),
+                Param.integer("examples", 4000, Rule.atLeast(1), "training examples (sequences or feature vectors)"),
+                Param.integer("testExamples", 800, Rule.atLeast(1),
+                        "held-out examples (other indices of the same generator)"),
+                Param.real("domainSkew", 0.5, Rule.NON_NEGATIVE,
+                        "domain frequency ∝ 1/(d+1)^skew (0 = equally frequent)"));
+
+        /** The keys of {@code kind: tokens}. */
+        public static final ParamTable TOKENS = ParamTable.of(
+                Param.optionalInteger("vocabSize", "sharedTokens + 24 × domains",
+                        Rule.crossKey("at least sharedTokens + domains × successors"),
+                        "vocabulary: the shared ids, then one block per domain"),
+                Param.integer("sharedTokens", 8, Rule.atLeast(0), "ids common to all domains"),
+                Param.integer("seqLength", 32, Rule.atLeast(2), "tokens per sequence (seqLength − 1 predictions)"),
+                Param.integer("successors", 3, Rule.atLeast(1), "successors per token inside a domain's block"),
+                Param.real("sharedRate", 0.15, Rule.UNIT_OPEN,
+                        "probability of emitting a shared token (0 when sharedTokens is 0)"));
+
+        /** The keys of {@code kind: features}. */
+        public static final ParamTable FEATURES = ParamTable.of(
+                Param.integer("dim", 16, Rule.atLeast(1), "input dimension"),
+                Param.integer("classes", 4, Rule.atLeast(2), "number of classes"),
+                Param.real("separation", 3.0, Rule.NON_NEGATIVE, "scale of the domain centres"));
+
         public Generate {
-            kind = kind == null ? "tokens" : kind.trim().toLowerCase(Locale.ROOT);
-            if (!kind.equals("tokens") && !kind.equals("features")) {
-                throw new ConfigException("data.generate.kind", kind, "tokens, features");
-            }
-            domains = Checks.inRange("data.generate.domains", domains, 8, 2, 64);
-            examples = Checks.inRange("data.generate.examples", examples, 4000, 1, Integer.MAX_VALUE);
-            testExamples = Checks.inRange("data.generate.testExamples", testExamples, 800, 1, Integer.MAX_VALUE);
-            domainSkew = Checks.nonNegative("data.generate.domainSkew", domainSkew, 0.5);
-            boolean tokens = kind.equals("tokens");
-            dim = onlyFor("data.generate.dim", dim, kind, "features", 16);
-            classes = onlyFor("data.generate.classes", classes, kind, "features", 4);
-            separation = onlyFor("data.generate.separation", separation, kind, "features", 3.0);
-            sharedTokens = onlyFor("data.generate.sharedTokens", sharedTokens, kind, "tokens", 8);
-            vocabSize = onlyFor("data.generate.vocabSize", vocabSize, kind, "tokens",
-                    sharedTokens == null ? 0 : sharedTokens + domains * 24);
-            seqLength = onlyFor("data.generate.seqLength", seqLength, kind, "tokens", 32);
-            successors = onlyFor("data.generate.successors", successors, kind, "tokens", 3);
-            sharedRate = onlyFor("data.generate.sharedRate", sharedRate, kind, "tokens", 0.15);
-            if (tokens) {
-                Checks.inRange("data.generate.sharedTokens", sharedTokens, 0, 0, Integer.MAX_VALUE);
-                Checks.inRange("data.generate.seqLength", seqLength, 0, 2, Integer.MAX_VALUE);
-                Checks.inRange("data.generate.successors", successors, 0, 1, Integer.MAX_VALUE);
-                int block = (vocabSize - sharedTokens) / domains;
-                if (block < successors) {
+            kind = PARAMS.choice(SECTION, "kind", kind);
+            domains = PARAMS.integer(SECTION, "domains", domains);
+            examples = PARAMS.integer(SECTION, "examples", examples);
+            testExamples = PARAMS.integer(SECTION, "testExamples", testExamples);
+            domainSkew = PARAMS.real(SECTION, "domainSkew", domainSkew);
+            // First whether each key applies to the kind, then the values of the kind's keys.
+            dim = onlyFor("dim", dim, kind, "features");
+            classes = onlyFor("classes", classes, kind, "features");
+            separation = onlyFor("separation", separation, kind, "features");
+            sharedTokens = onlyFor("sharedTokens", sharedTokens, kind, "tokens");
+            vocabSize = onlyFor("vocabSize", vocabSize, kind, "tokens");
+            seqLength = onlyFor("seqLength", seqLength, kind, "tokens");
+            successors = onlyFor("successors", successors, kind, "tokens");
+            sharedRate = onlyFor("sharedRate", sharedRate, kind, "tokens");
+            if (kind.equals("tokens")) {
+                sharedTokens = TOKENS.integer(SECTION, "sharedTokens", sharedTokens);
+                vocabSize = TOKENS.integer(SECTION, "vocabSize", vocabSize, sharedTokens + domains * 24);
+                seqLength = TOKENS.integer(SECTION, "seqLength", seqLength);
+                successors = TOKENS.integer(SECTION, "successors", successors);
+                if ((vocabSize - sharedTokens) / domains < successors) {
                     throw new ConfigException("data.generate.vocabSize", vocabSize, "at least data.generate."
                             + "sharedTokens + data.generate.domains × data.generate.successors = "
                             + (sharedTokens + (long) domains * successors));
                 }
-                if (!(sharedRate >= 0 && sharedRate < 1)) {
-                    throw new ConfigException("data.generate.sharedRate", sharedRate, "a number in [0, 1)");
-                }
+                sharedRate = TOKENS.real(SECTION, "sharedRate", sharedRate);
                 if (sharedRate > 0 && sharedTokens == 0) {
                     throw new ConfigException("data.generate.sharedRate", sharedRate,
                             "0 when data.generate.sharedTokens is 0");
                 }
             } else {
-                Checks.inRange("data.generate.dim", dim, 0, 1, Integer.MAX_VALUE);
-                Checks.inRange("data.generate.classes", classes, 0, 2, Integer.MAX_VALUE);
-                Checks.nonNegative("data.generate.separation", separation, 0.0);
+                dim = FEATURES.integer(SECTION, "dim", dim);
+                classes = FEATURES.integer(SECTION, "classes", classes);
+                separation = FEATURES.real(SECTION, "separation", separation);
             }
         }
 
@@ -245,15 +281,15 @@ public record MoeJobConfig(Long seed, SparkSection spark, Data data, ModelSectio
             return kind.equals("tokens");
         }
 
-        /** A key of one kind: its default when unset, an error when set for the other kind, else null. */
-        private static <T> T onlyFor(String key, T value, String kind, String keyKind, T defaultValue) {
+        /** A key of one kind: an error when set for the other kind (whose value is then null). */
+        private static <T> T onlyFor(String name, T value, String kind, String keyKind) {
             if (!kind.equals(keyKind)) {
                 if (value != null) {
-                    throw new ConfigException(key, "applies only to data.generate.kind: " + keyKind);
+                    throw new ConfigException(SECTION + "." + name, "applies only to data.generate.kind: " + keyKind);
                 }
                 return null;
             }
-            return value == null ? defaultValue : value;
+            return value;
         }
     }
 

@@ -54,7 +54,7 @@ public record ArithmeticSection(Long seed, Integer examples, Integer minDigits, 
     private static final String SECTION = "arithmetic";
 
     public ArithmeticSection {
-        seed = seed == null ? (Long) PARAMS.param("seed").defaultValue() : seed;
+        seed = PARAMS.longInt(SECTION, "seed", seed);
         examples = PARAMS.integer(SECTION, "examples", examples);
         minDigits = PARAMS.integer(SECTION, "minDigits", minDigits);
         maxDigits = PARAMS.integer(SECTION, "maxDigits", maxDigits);

@@ -2,26 +2,35 @@ package io.concord.workload.pref;
 
 import io.concord.config.ConfigException;
 import io.concord.core.lm.GruLanguageModel;
+import io.concord.core.param.ParamTable;
 
 /**
  * The {@code model:} section of the preference jobs: the GRU language model's size. Left empty, a job that starts
- * from a previous run takes the size that run saved in {@code model/lm.json}, else the defaults (64 hidden, 1 layer).
+ * from a previous run takes the size that run saved in {@code model/lm.json}, else the declared defaults
+ * ({@link #PARAMS}: 64 hidden, 1 layer).
  *
  * @param hidden GRU state size
  * @param layers stacked GRU layers
  */
 public record ModelSection(Integer hidden, Integer layers) {
 
-    public static final int DEFAULT_HIDDEN = 64;
-    public static final int DEFAULT_LAYERS = 1;
+    /**
+     * The {@code model:} keys: the language model's declarations ({@link GruLanguageModel#PARAMS}, their ranges) with
+     * these jobs' defaults, which apply when no saved run gives the shape.
+     */
+    public static final ParamTable PARAMS = ParamTable.of(
+            GruLanguageModel.PARAMS.param("hidden").withDefault(64),
+            GruLanguageModel.PARAMS.param("layers").withDefault(1));
+
+    private static final String SECTION = "model";
 
     public ModelSection {
-        // The ranges are the language model's declarations; unset keys stay unset (see resolve).
+        // Unset keys stay unset (see resolve).
         if (hidden != null) {
-            GruLanguageModel.PARAMS.integer("model", "hidden", hidden);
+            PARAMS.integer(SECTION, "hidden", hidden);
         }
         if (layers != null) {
-            GruLanguageModel.PARAMS.integer("model", "layers", layers);
+            PARAMS.integer(SECTION, "layers", layers);
         }
     }
 
@@ -32,7 +41,8 @@ public record ModelSection(Integer hidden, Integer layers) {
     /** This section with the saved shape of a previous run filling what it leaves empty; conflicts are errors. */
     public ModelSection resolve(LmShape saved) {
         if (saved == null) {
-            return new ModelSection(hidden == null ? DEFAULT_HIDDEN : hidden, layers == null ? DEFAULT_LAYERS : layers);
+            return new ModelSection(PARAMS.integer(SECTION, "hidden", hidden),
+                    PARAMS.integer(SECTION, "layers", layers));
         }
         if (hidden != null && hidden != saved.hidden()) {
             throw new ConfigException("model.hidden", hidden, saved.hidden() + " (the initial parameters were "

@@ -34,8 +34,12 @@ public record PrefAlignConfig(Long seed, SparkSection spark, Data data, Arithmet
                               ComponentSpec optimizer, EngineConfig train, EvalSection eval,
                               EntanglementSection entanglement) implements JobConfig {
 
+    /** The top-level scalar key (the others are sections). */
+    public static final ParamTable PARAMS = ParamTable.of(
+            Param.longInt("seed", 42L, "run seed (initialisation, batch order)"));
+
     public PrefAlignConfig {
-        seed = seed == null ? 42L : seed;
+        seed = PARAMS.longInt("", "seed", seed);
         spark = spark == null ? SparkSection.defaults() : spark;
         if (data == null) {
             throw new ConfigException("data", "is required: data.pairs or data.ranked");

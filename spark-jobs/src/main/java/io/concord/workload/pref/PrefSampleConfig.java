@@ -17,8 +17,12 @@ import io.concord.job.JobConfig;
 public record PrefSampleConfig(Long seed, SparkSection spark, ParamsSource init, ArithmeticSection arithmetic,
                                Sample sample) implements JobConfig {
 
+    /** The top-level scalar key (the others are sections). */
+    public static final ParamTable PARAMS = ParamTable.of(
+            Param.longInt("seed", 42L, "run seed (the sampling draws)"));
+
     public PrefSampleConfig {
-        seed = seed == null ? 42L : seed;
+        seed = PARAMS.longInt("", "seed", seed);
         spark = spark == null ? SparkSection.defaults() : spark;
         if (init == null) {
             throw new ConfigException("init", "is required: the run (or parameter file) to sample from");

@@ -65,7 +65,7 @@ public record UltraGcnConfig(Long seed, SparkSection spark, GraphDataSection dat
     }
 
     public UltraGcnConfig {
-        seed = seed == null ? (Long) PARAMS.param("seed").defaultValue() : seed;
+        seed = PARAMS.longInt("", "seed", seed);
         spark = spark == null ? SparkSection.defaults() : spark;
         data = data == null ? GraphDataSection.defaults() : data;
         ultragcn = ultragcn == null ? ObjectiveSection.defaults() : ultragcn;
