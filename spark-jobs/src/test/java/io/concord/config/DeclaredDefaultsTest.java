@@ -11,6 +11,8 @@ import io.concord.workload.calib.CalibJobConfig;
 import io.concord.workload.logreg.LogRegConfig;
 import io.concord.workload.pref.ModelSection;
 import io.concord.workload.pref.PrefAlignConfig;
+import io.concord.workload.pref.PrefSftConfig;
+import io.concord.workload.pref.PrefUnlearnConfig;
 import io.concord.workload.pref.PrefSampleConfig;
 import org.junit.jupiter.api.Test;
 
@@ -36,8 +38,11 @@ class DeclaredDefaultsTest {
                 Map.of("init", Map.of("run", "runs/sft")))
                 + DeclaredParamsDocs.assertDefaults(PrefAlignConfig.PARAMS, PrefAlignConfig.class,
                 Map.of("data", Map.of("pairs", "pairs.jsonl")))
+                + DeclaredParamsDocs.assertDefaults(PrefSftConfig.PARAMS, PrefSftConfig.class, Map.of())
+                + DeclaredParamsDocs.assertDefaults(PrefUnlearnConfig.PARAMS, PrefUnlearnConfig.class,
+                Map.of("init", Map.of("run", "runs/sft")))
                 + DeclaredParamsDocs.assertDefaults(SparkSection.PARAMS, SparkSection.class, Map.of());
-        assertThat(n).isEqualTo(6);
+        assertThat(n).isEqualTo(8);
         assertThat(DeclaredParamsDocs.bind(AlsConfig.class).seed()).isEqualTo(2021L);
         assertThat(DeclaredParamsDocs.bind(LogRegConfig.class, "seed=7").seed()).isEqualTo(7L);
     }

@@ -32,8 +32,12 @@ public record PrefSftConfig(Long seed, SparkSection spark, Data data, Arithmetic
                             ParamsSource init, ComponentSpec optimizer, EngineConfig train, EvalSection eval)
         implements JobConfig {
 
+    /** The top-level scalar key (the others are sections). */
+    public static final ParamTable PARAMS = ParamTable.of(
+            Param.longInt("seed", 42L, "run seed (initialisation, batch order)"));
+
     public PrefSftConfig {
-        seed = seed == null ? 42L : seed;
+        seed = PARAMS.longInt("", "seed", seed);
         spark = spark == null ? SparkSection.defaults() : spark;
         data = data == null ? new Data(null, null, null, null, null, null, null, null, null, null, null, null, null, null,
                 null, null, null) : data;

@@ -34,8 +34,12 @@ public record PrefUnlearnConfig(Long seed, SparkSection spark, Data data, ModelS
                                 EngineConfig train, EvalSection eval, EntanglementSection entanglement)
         implements JobConfig {
 
+    /** The top-level scalar key (the others are sections). */
+    public static final ParamTable PARAMS = ParamTable.of(
+            Param.longInt("seed", 42L, "run seed (initialisation, batch order)"));
+
     public PrefUnlearnConfig {
-        seed = seed == null ? 42L : seed;
+        seed = PARAMS.longInt("", "seed", seed);
         spark = spark == null ? SparkSection.defaults() : spark;
         data = data == null ? new Data(null, null, null, null, null, null, null, null, null, null, null, null, null,
                 null, null, null) : data;
@@ -87,8 +91,7 @@ public record PrefUnlearnConfig(Long seed, SparkSection spark, Data data, ModelS
         /**
          * The {@code data:} keys of pref-unlearn other than the paths and split names (docs/preference.md's table is
          * generated from them): {@code path} (default {@code ../shared/datasets/tofu}), {@code retain} (default the
-         * complement of {@code forget}: retain99, retain95, retain90) and {@code evalRetain} (default
-         * {@code retain_perturbed}).
+         * complement of {@code forget}: retain99, retain95, retain90).
          */
         public static final ParamTable PARAMS = ParamTable.of(
                 Param.choice("forget", "forget01", List.of("forget01", "forget05", "forget10"),
@@ -100,7 +103,9 @@ public record PrefUnlearnConfig(Long seed, SparkSection spark, Data data, ModelS
                 Param.integer("maxPromptTokens", 64, Rule.atLeast(0), "prompt budget (the last tokens are kept)"),
                 Param.integer("maxCompletionTokens", 96, Rule.atLeast(1),
                         "answer budget (the first tokens are kept)"),
-                Param.bool("generate", true, "also evaluate greedy answers (ROUGE-L recall)"));
+                Param.bool("generate", true, "also evaluate greedy answers (ROUGE-L recall)"),
+                Param.string("evalRetain", "retain_perturbed", "a TOFU split name",
+                        "split the retain utility is measured on (TOFU's evaluation subset of the retained authors)"));
 
         public Data {
             format = SqlKeys.formatOf(format, table);
@@ -114,7 +119,7 @@ public record PrefUnlearnConfig(Long seed, SparkSection spark, Data data, ModelS
             forget = PARAMS.choice("data", "forget", forget);
             int percent = Integer.parseInt(forget.substring("forget".length()));
             retain = retain == null ? String.format("retain%02d", 100 - percent) : retain;
-            evalRetain = evalRetain == null ? "retain_perturbed" : evalRetain;
+            evalRetain = PARAMS.string("data", "evalRetain", evalRetain);
             evalRetainExamples = PARAMS.integer("data", "evalRetainExamples", evalRetainExamples);
             pairings = PARAMS.integer("data", "pairings", pairings);
             maxPromptTokens = PARAMS.integer("data", "maxPromptTokens", maxPromptTokens);

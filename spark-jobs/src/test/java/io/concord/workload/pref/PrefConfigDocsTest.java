@@ -37,8 +37,8 @@ class PrefConfigDocsTest {
                         "Also `pairs` or `ranked`, `maxRecordBytes`, `onBadRecord` and the Spark SQL keys of pairs."),
                 new Table("`data:` of pref-unlearn", PrefUnlearnConfig.Data.PARAMS,
                         "Also `path` (default `../shared/datasets/tofu`), `retain` (default the complement of "
-                                + "`forget`: retain99, retain95, retain90), `evalRetain` (default "
-                                + "`retain_perturbed`), `maxRecordBytes`, `onBadRecord` (fail) and the Spark SQL keys "
+                                + "`forget`: retain99, retain95, retain90), `maxRecordBytes`, `onBadRecord` (fail) "
+                                + "and the Spark SQL keys "
                                 + "of the TOFU splits (`format`, `path` or `table` with `{split}`, `where`, `columns`, "
                                 + "`options`; docs/data.md)."),
                 new Table("`sample:` (pref-sample)", PrefSampleConfig.Sample.PARAMS),
@@ -64,7 +64,7 @@ class PrefConfigDocsTest {
                 + DeclaredParamsDocs.assertDefaults(PrefSampleConfig.Sample.PARAMS, PrefSampleConfig.Sample.class,
                 Map.of())
                 + DeclaredParamsDocs.assertDefaults(EntanglementSection.PARAMS, EntanglementSection.class, Map.of());
-        assertThat(n).isEqualTo(7 + 7 + 3 + 6 + 6 + 2);
+        assertThat(n).isEqualTo(7 + 7 + 3 + 7 + 6 + 2);
         assertThat(new ParamsSource(null, null, List.of("a", "b"), null).alpha("init")).isEqualTo(0.5);
         assertThat(new PrefUnlearnConfig.Data(null, "forget05", null, null, null, null, null, null, null, null,
                 null, null, null, null, null, null).retain())
