@@ -31,7 +31,7 @@ public enum SyncMode {
                 return mode;
             }
         }
-        throw new IllegalArgumentException("'" + value + "' is not a sync mode; allowed: "
+        throw new IllegalArgumentException("'" + value + "' is not allowed; must be one of "
                 + Arrays.stream(values()).map(SyncMode::configName).collect(Collectors.joining(", ")));
     }
 }

@@ -43,7 +43,7 @@ public enum Transport {
                 return t;
             }
         }
-        throw new IllegalArgumentException("'" + value + "' is not a transport; allowed: "
+        throw new IllegalArgumentException("'" + value + "' is not allowed; must be one of "
                 + Arrays.stream(values()).map(Transport::configName).collect(Collectors.joining(", ")));
     }
 }

@@ -33,6 +33,6 @@ public enum OnBadRecord {
                 return mode;
             }
         }
-        throw new IllegalArgumentException("'" + value + "' is not allowed; allowed: fail, skip");
+        throw new IllegalArgumentException("'" + value + "' is not allowed; must be one of fail, skip");
     }
 }
