@@ -579,6 +579,9 @@ final class BarrierStages<R> implements Serializable {
             return new RoundReport(round, loss, merged.examples(), roundStatistics, timings);
         }
 
+        /** This owner's parameter slice, reused across rounds by the sharded step. */
+        private float[] ownParams;
+
         private TrainingState replica(int round) {
             return new TrainingState(params, optimizerState, round, null, Map.of());
         }
@@ -646,13 +649,8 @@ final class BarrierStages<R> implements Serializable {
             }
             // The regulariser's gradient is element-wise in the parameters; entries outside the slice are ignored.
             // Only partition 0's loss is reported, so only it computes the regulariser's value (over all of θ).
-            double regularizer = 0.0;
-            if (partition == 0) {
-                regularizer = model.regularize(params, grad);
-            } else {
-                model.regularizeSlice(params, grad, lo, hi);
-            }
-            double loss = merged.lossSum() * scale + regularizer;
+            double regularizer = model.regularizeSlice(params, grad, lo, hi, partition == 0);
+            double loss = merged.lossSum() * scale + (partition == 0 ? regularizer : 0.0);
             double maxNorm = work.config().clipNorm();
             if (maxNorm > 0) {
                 double sq = 0;
@@ -671,10 +669,14 @@ final class BarrierStages<R> implements Serializable {
                     }
                 }
             }
-            float[] p = Arrays.copyOfRange(params, lo, hi);
-            float[] g = Arrays.copyOfRange(grad, lo, hi);
-            work.optimizer().step(p, g, optimizerState, round + 1L);
-            System.arraycopy(p, 0, params, lo, p.length);
+            // the optimizer steps slice-sized arrays: the reduced slice's array takes the final gradient back
+            if (ownParams == null || ownParams.length != hi - lo) {
+                ownParams = new float[hi - lo];
+            }
+            System.arraycopy(params, lo, ownParams, 0, ownParams.length);
+            System.arraycopy(grad, lo, slice, 0, slice.length);
+            work.optimizer().step(ownParams, slice, optimizerState, round + 1L);
+            System.arraycopy(ownParams, 0, params, lo, ownParams.length);
             return loss;
         }
 

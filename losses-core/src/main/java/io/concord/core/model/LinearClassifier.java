@@ -182,14 +182,22 @@ public final class LinearClassifier implements Model<LabeledVector> {
     }
 
     @Override
-    public void regularizeSlice(float[] params, float[] grad, int lo, int hi) {
+    public double regularizeSlice(float[] params, float[] grad, int lo, int hi, boolean value) {
         if (l2 == 0.0) {
-            return;
+            return 0.0;
         }
-        int end = Math.min(hi, numClasses * dimension);
-        for (int k = lo; k < end; k++) {
+        int weights = numClasses * dimension;
+        for (int k = lo; k < Math.min(hi, weights); k++) {
             grad[k] += (float) (l2 * params[k]);
         }
+        if (!value) {
+            return 0.0;
+        }
+        double sum = 0.0;
+        for (int k = 0; k < weights; k++) {
+            sum += params[k] * (double) params[k];
+        }
+        return 0.5 * l2 * sum;
     }
 
     private void checkDimension(float[] x) {

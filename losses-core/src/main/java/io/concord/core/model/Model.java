@@ -48,10 +48,12 @@ public interface Model<R> extends Serializable {
     /**
      * {@link #regularize}'s gradient for {@code grad[lo, hi)} only, for an owner that steps one slice of the
      * parameters (the allreduce transport): must add there exactly what {@code regularize} adds. Entries outside the
-     * range may change too (the caller ignores them). Default: the whole {@code regularize}.
+     * range may change too (the caller ignores them). With {@code value} it also returns the regulariser's value over
+     * all of {@code params}, bit-identical to what {@code regularize} returns (else any number). Default: the whole
+     * {@code regularize}.
      */
-    default void regularizeSlice(float[] params, float[] grad, int lo, int hi) {
-        regularize(params, grad);
+    default double regularizeSlice(float[] params, float[] grad, int lo, int hi, boolean value) {
+        return regularize(params, grad);
     }
 
     /**

@@ -33,7 +33,10 @@ class LinearClassifierRegularizerTest {
         float[] sliced = new float[params.length];
         int[] cuts = {0, 4, 11, 16, params.length};
         for (int c = 0; c + 1 < cuts.length; c++) {
-            model.regularizeSlice(params, sliced, cuts[c], cuts[c + 1]);
+            double v = model.regularizeSlice(params, sliced, cuts[c], cuts[c + 1], c == 2);
+            if (c == 2) {
+                assertThat(v).isEqualTo(value);
+            }
         }
         assertThat(sliced).isEqualTo(whole);
     }

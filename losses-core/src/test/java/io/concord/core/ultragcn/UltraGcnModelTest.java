@@ -151,11 +151,14 @@ class UltraGcnModelTest {
             base[p] = (float) r.nextGaussian();
         }
         float[] whole = base.clone();
-        m.regularize(params, whole);
+        double value = m.regularize(params, whole);
         int[] cuts = {0, 7, params.length / 2, params.length - 1, params.length};
         float[] sliced = base.clone();
         for (int c = 0; c + 1 < cuts.length; c++) {
-            m.regularizeSlice(params, sliced, cuts[c], cuts[c + 1]);
+            double v = m.regularizeSlice(params, sliced, cuts[c], cuts[c + 1], c == 1);
+            if (c == 1) {
+                assertThat(v).isEqualTo(value);
+            }
         }
         assertThat(sliced).isEqualTo(whole);
         assertThat(whole).isNotEqualTo(base);

@@ -60,8 +60,8 @@ final class StartFrom<R> implements Model<R> {
     }
 
     @Override
-    public void regularizeSlice(float[] params, float[] grad, int lo, int hi) {
-        model.regularizeSlice(params, grad, lo, hi);
+    public double regularizeSlice(float[] params, float[] grad, int lo, int hi, boolean value) {
+        return model.regularizeSlice(params, grad, lo, hi, value);
     }
 
     @Override
