@@ -169,16 +169,7 @@ public final class LinearClassifier implements Model<LabeledVector> {
 
     @Override
     public double regularize(float[] params, float[] grad) {
-        if (l2 == 0.0) {
-            return 0.0;
-        }
-        double value = 0.0;
-        int weights = numClasses * dimension;
-        for (int k = 0; k < weights; k++) {
-            value += params[k] * (double) params[k];
-            grad[k] += (float) (l2 * params[k]);
-        }
-        return 0.5 * l2 * value;
+        return regularizeSlice(params, grad, 0, params.length, true);
     }
 
     @Override
