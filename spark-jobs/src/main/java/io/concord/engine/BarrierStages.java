@@ -389,7 +389,6 @@ final class BarrierStages<R> implements Serializable {
         boolean finished = false;
         try {
             StageOutput out = new TaskRounds(work, task, exchange, shard, in, hadoopConf).run();
-            exchange.close();
             finished = true;
             return List.of(out).iterator();
         } finally {
@@ -478,6 +477,7 @@ final class BarrierStages<R> implements Serializable {
             in.stateBlocks().store(in.firstRound() + in.rounds(), partition, paramSlice, stateSlice);
             String sha = in.sliceDirectory() == null ? null
                     : SliceFiles.write(in.sliceDirectory(), hadoopConf.value(), partition, paramSlice, stateSlice);
+            exchange.close();
             return new StageOutput(partition, partition == 0 ? reports : null, sha, exchange.driverBytesSent(),
                     exchange.driverBytesReceived(), exchange.peerBytesFetched(), exchange.leftOver());
         }

@@ -15,13 +15,20 @@ import io.concord.core.optim.Sgd;
 import io.concord.core.optim.SophiaG;
 import io.concord.core.stat.GlobalStatistic.Freshness;
 import io.concord.data.synthetic.GaussianClasses;
+import io.concord.engine.allreduce.StateBlocks;
 import io.concord.engine.checkpoint.CheckpointStore;
 import io.concord.engine.metrics.RunMetrics;
 import io.concord.job.ConcordSpark;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.SparkEnv;
+import org.apache.spark.storage.BlockId;
+import org.apache.spark.storage.BlockManager;
 import org.apache.spark.storage.StorageLevel;
+import org.apache.spark.storage.TestBlockId;
+import scala.Function1;
+import scala.collection.JavaConverters;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -308,6 +315,30 @@ class AllReduceTransportTest {
                     Adam.adam(0.05), Freshness.TWO_PASS);
             assertBitIdentical(faulty, expected, mode + " fault in " + phase);
         }
+    }
+
+    /**
+     * Blocks only peers of the same executor read are never reported to the block manager master (every peer here,
+     * in local mode), so only the tasks themselves can free them: none may outlive its run, also when a stage failed
+     * and was retried; only the kept state of the last stage may remain.
+     */
+    @Test
+    void noExchangeBlockOutlivesItsRun() {
+        for (SyncMode mode : SyncMode.values()) {
+            EngineConfig clean = config(mode, 6, Transport.ALLREDUCE, 3);
+            train(clean, Adam.adam(0.05), Freshness.TWO_PASS);
+            train(clean.withFault(new EngineConfig.FaultInjection(4, 2, "all-gather")), Adam.adam(0.05),
+                    Freshness.TWO_PASS);
+        }
+        BlockManager blocks = SparkEnv.get().blockManager();
+        Function1<BlockId, Object> exchangeBlock = id -> id instanceof TestBlockId t && t.id().startsWith("concord-")
+                && !t.id().startsWith(StateBlocks.PREFIX);
+        // the driver's removal of the closing collective's blocks is asynchronous (the master asks the executors)
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (!blocks.getMatchingBlockIds(exchangeBlock).isEmpty() && System.nanoTime() < deadline) {
+            Thread.onSpinWait();
+        }
+        assertThat(JavaConverters.seqAsJavaList(blocks.getMatchingBlockIds(exchangeBlock))).isEmpty();
     }
 
     @ParameterizedTest

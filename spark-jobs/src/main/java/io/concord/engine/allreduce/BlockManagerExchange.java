@@ -1,6 +1,7 @@
 package io.concord.engine.allreduce;
 
 import org.apache.spark.BarrierTaskContext;
+import org.apache.spark.BarrierTaskInfo;
 import org.apache.spark.SparkEnv;
 import org.apache.spark.storage.BlockData;
 import org.apache.spark.storage.BlockId;
@@ -30,6 +31,10 @@ import java.util.function.Function;
  * manager master) and fetches it from the peer. Waiting for a peer's block is the only synchronisation: Spark's
  * {@code BarrierTaskContext.barrier()} polls its RPC once per second, which would cost a second per collective.
  *
+ * <p>Peers in this executor (the same address in {@code getTaskInfos()}: every peer in local mode) never involve the
+ * block manager master: a block only they read is put without reporting it, and a block of such a peer is only looked
+ * for locally. Each report, lookup and removal is a synchronous message to the master, one at a time on the driver.
+ *
  * <p>Blocks are named by run nonce, stage attempt and collective sequence number, so a retried stage never reads a
  * failed attempt's blocks. A peer publishes collective c only after it has read everything of collective c − 1,
  * so once a task has read every peer's blocks of c it removes its own blocks of c − 1; the driver removes the
@@ -46,8 +51,14 @@ final class BlockManagerExchange extends BarrierExchange {
     private int sequence;
     private long peerFetched;
     private float[] scratch;
-    private List<BlockId> previous = new ArrayList<>();
-    private List<BlockId> current = new ArrayList<>();
+    private final boolean[] sameExecutor;
+    private final boolean allSameExecutor;
+    private List<Published> previous = new ArrayList<>();
+    private List<Published> current = new ArrayList<>();
+
+    /** A block this task put, and whether the master was told of it (then its removal must tell the master too). */
+    private record Published(TestBlockId id, boolean told) {
+    }
 
     BlockManagerExchange(BarrierTaskContext barrier, long nonce) {
         super(barrier);
@@ -55,6 +66,14 @@ final class BlockManagerExchange extends BarrierExchange {
         this.prefix = prefix(nonce) + "a" + barrier.stageAttemptNumber() + "-";
         this.timeoutNanos = SparkEnv.get().conf().getTimeAsSeconds("spark.barrier.sync.timeout", "365d")
                 * 1_000_000_000L;
+        BarrierTaskInfo[] infos = barrier.getTaskInfos();
+        this.sameExecutor = new boolean[parts];
+        boolean all = true;
+        for (int q = 0; q < parts; q++) {
+            sameExecutor[q] = infos[q].address().equals(infos[partition].address());
+            all &= sameExecutor[q];
+        }
+        this.allSameExecutor = all;
     }
 
     static String prefix(long nonce) {
@@ -67,11 +86,15 @@ final class BlockManagerExchange extends BarrierExchange {
         names.forEach(name -> master.removeBlock(new TestBlockId(name)));
     }
 
+    /**
+     * Blocks still published after {@link #close}: those of the closing collective, all reported to the master, so
+     * the driver can remove them wherever they are.
+     */
     @Override
     public List<String> leftOver() {
         List<String> names = new ArrayList<>();
-        previous.forEach(id -> names.add(id.name()));
-        current.forEach(id -> names.add(id.name()));
+        previous.forEach(b -> names.add(b.id().id()));
+        current.forEach(b -> names.add(b.id().id()));
         return names;
     }
 
@@ -81,7 +104,7 @@ final class BlockManagerExchange extends BarrierExchange {
         String base = prefix + (sequence++) + "-";
         for (int q = 0; q < parts; q++) {
             if (q != partition) {
-                put(base + partition + "-" + q, floatBytes(full, slices.lo(q), slices.size(q)));
+                put(base + partition + "-" + q, floatBytes(full, slices.lo(q), slices.size(q)), !sameExecutor[q]);
             }
         }
         int size = slices.size(partition);
@@ -98,11 +121,11 @@ final class BlockManagerExchange extends BarrierExchange {
             String name = base + s + "-" + partition;
             if (acc == null) {
                 float[] first = new float[size];
-                await(name, b -> readInto(b, first, 0, size, name));
+                await(name, s, b -> readInto(b, first, 0, size, name));
                 acc = first;
             } else {
                 float[] peer = scratch(size);
-                await(name, b -> readInto(b, peer, 0, size, name));
+                await(name, s, b -> readInto(b, peer, 0, size, name));
                 addInto(acc, peer, 0);
             }
         }
@@ -114,13 +137,13 @@ final class BlockManagerExchange extends BarrierExchange {
     public void gatherInto(float[] vector) {
         Slices slices = new Slices(vector.length, parts);
         String base = prefix + (sequence++) + "-";
-        put(base + partition, floatBytes(vector, slices.lo(partition), slices.size(partition)));
+        put(base + partition, floatBytes(vector, slices.lo(partition), slices.size(partition)), !allSameExecutor);
         for (int s = 0; s < parts; s++) {
             if (s != partition) {
                 String name = base + s;
                 int lo = slices.lo(s);
                 int size = slices.size(s);
-                await(name, b -> readInto(b, vector, lo, size, name));
+                await(name, s, b -> readInto(b, vector, lo, size, name));
             }
         }
         collectiveDone();
@@ -136,15 +159,19 @@ final class BlockManagerExchange extends BarrierExchange {
 
     @Override
     public String[] allGather(String payload) {
+        return allGather(payload, !allSameExecutor);
+    }
+
+    private String[] allGather(String payload, boolean tellMaster) {
         String base = prefix + (sequence++) + "-";
         byte[] own = payload.getBytes(StandardCharsets.UTF_8);
-        put(base + partition, ByteBuffer.wrap(own));
+        put(base + partition, ByteBuffer.wrap(own), tellMaster);
         String[] out = new String[parts];
         for (int s = 0; s < parts; s++) {
             if (s == partition) {
                 out[s] = payload;
             } else {
-                out[s] = await(base + s, b -> {
+                out[s] = await(base + s, s, b -> {
                     byte[] bytes = new byte[b.remaining()];
                     b.duplicate().get(bytes);
                     return new String(bytes, StandardCharsets.UTF_8);
@@ -157,9 +184,13 @@ final class BlockManagerExchange extends BarrierExchange {
 
     /** Every peer has published this collective, so it has finished reading the previous one. */
     private void collectiveDone() {
-        previous.forEach(id -> blocks.removeBlock(id, true));
+        previous.forEach(this::remove);
         previous = current;
         current = new ArrayList<>();
+    }
+
+    private void remove(Published block) {
+        blocks.removeBlock(block.id(), block.told());
     }
 
     @Override
@@ -167,14 +198,19 @@ final class BlockManagerExchange extends BarrierExchange {
         return peerFetched;
     }
 
+    /**
+     * One last, empty collective whose blocks are reported to the master: once every peer has published it, every
+     * peer has read this task's earlier blocks, which it removes itself; the driver removes the last ones by name.
+     */
     @Override
     public void close() {
+        allGather("", true);
     }
 
     @Override
     public void abandon() {
-        previous.forEach(id -> blocks.removeBlock(id, true));
-        current.forEach(id -> blocks.removeBlock(id, true));
+        previous.forEach(this::remove);
+        current.forEach(this::remove);
         previous = new ArrayList<>();
         current = new ArrayList<>();
     }
@@ -222,23 +258,23 @@ final class BlockManagerExchange extends BarrierExchange {
         return buffer;
     }
 
-    private void put(String name, ByteBuffer bytes) {
-        BlockId id = new TestBlockId(name);
-        boolean stored = blocks.putBytes(id, new ChunkedByteBuffer(bytes), StorageLevel.MEMORY_AND_DISK_SER(), true,
-                ClassTag$.MODULE$.Any());
+    private void put(String name, ByteBuffer bytes, boolean tellMaster) {
+        TestBlockId id = new TestBlockId(name);
+        boolean stored = blocks.putBytes(id, new ChunkedByteBuffer(bytes), StorageLevel.MEMORY_AND_DISK_SER(),
+                tellMaster, ClassTag$.MODULE$.Any());
         if (!stored) {
             throw new IllegalStateException("block manager refused block " + name + " (" + bytes.capacity()
                     + " bytes); give executors more memory (spark.executor.memory)");
         }
-        current.add(id);
+        current.add(new Published(id, tellMaster));
         LocalPublications.published();
     }
 
     /**
-     * Waits for a peer's block and reads it with {@code reader} (in place, under the block's read lock, when the
-     * peer shares this executor; {@code reader} must not keep the buffer).
+     * Waits for peer {@code writer}'s block and reads it with {@code reader} (in place, under the block's read lock,
+     * when the peer shares this executor; {@code reader} must not keep the buffer).
      */
-    private <T> T await(String name, Function<ByteBuffer, T> reader) {
+    private <T> T await(String name, int writer, Function<ByteBuffer, T> reader) {
         BlockId id = new TestBlockId(name);
         long start = System.nanoTime();
         long pause = 20_000;
@@ -252,7 +288,7 @@ final class BlockManagerExchange extends BarrierExchange {
                     blocks.releaseLock(id, Option.empty());
                 }
             }
-            if (!blocks.master().getLocations(id).isEmpty()) {
+            if (!sameExecutor[writer] && !blocks.master().getLocations(id).isEmpty()) {
                 Option<ChunkedByteBuffer> remote = blocks.getRemoteBytes(id);
                 if (remote.isDefined()) {
                     ByteBuffer b = remote.get().toByteBuffer();

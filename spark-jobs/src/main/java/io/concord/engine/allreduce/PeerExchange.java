@@ -35,7 +35,10 @@ public interface PeerExchange extends AutoCloseable {
     /** Bytes of vector slices this task fetched from other executors' block managers (0 when in-process). */
     long peerBytesFetched();
 
-    /** The task's rounds are done (what is still published is freed by {@link #cleanUp} on the driver). */
+    /**
+     * The task's rounds are done; a collective of every task (what is still published then is {@link #leftOver},
+     * freed by {@link #cleanUp} on the driver).
+     */
     @Override
     void close();
 
@@ -51,7 +54,7 @@ public interface PeerExchange extends AutoCloseable {
         };
     }
 
-    /** Names of the blocks this task still holds when its rounds are done (the driver removes them). */
+    /** Names of the blocks this task still holds after {@link #close} (the driver removes them). */
     default List<String> leftOver() {
         return List.of();
     }
