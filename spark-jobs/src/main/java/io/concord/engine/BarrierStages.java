@@ -511,20 +511,19 @@ final class BarrierStages<R> implements Serializable {
             Map<String, Double> timings = new LinkedHashMap<>();
             double loss;
             if (sync.mode() == SyncMode.GLOBAL_BATCH) {
-                float[] slice = exchange.reduceSlice(local.vector());
+                float[] gradient = local.vector();
+                exchange.reduceInPlace(gradient);
                 maybeFail(round, "reduce-scatter");
                 long t4 = System.nanoTime();
                 timings.put("reduceScatter", (t4 - t3) / 1e6);
                 if (shardedState) {
-                    loss = shardedStep(local.vector(), slice, merged, round);
+                    loss = shardedStep(gradient, merged, round);
                     long t5 = System.nanoTime();
                     exchange.gatherInto(params);
                     maybeFail(round, "all-gather");
                     timings.put("update", (t5 - t4) / 1e6);
                     timings.put("allGather", (System.nanoTime() - t5) / 1e6);
                 } else {
-                    float[] gradient = local.vector();
-                    System.arraycopy(slice, 0, gradient, slices.lo(partition), slice.length);
                     exchange.gatherInto(gradient);
                     maybeFail(round, "all-gather");
                     long t5 = System.nanoTime();
@@ -579,9 +578,6 @@ final class BarrierStages<R> implements Serializable {
             return new RoundReport(round, loss, merged.examples(), roundStatistics, timings);
         }
 
-        /** This owner's parameter slice, reused across rounds by the sharded step. */
-        private float[] ownParams;
-
         private TrainingState replica(int round) {
             return new TrainingState(params, optimizerState, round, null, Map.of());
         }
@@ -628,10 +624,11 @@ final class BarrierStages<R> implements Serializable {
         }
 
         /**
-         * {@link io.concord.engine.sync.GlobalBatchSync#apply} restricted to this owner's slice: scale, regularise,
-         * clip with the global norm (a scalar all-reduce), step the slice of parameters and optimizer state.
+         * {@link io.concord.engine.sync.GlobalBatchSync#apply} restricted to this owner's slice of {@code grad} (the
+         * reduced sum, in place): scale, regularise, clip with the global norm (a scalar all-reduce), step the slice
+         * of parameters and optimizer state in place.
          */
-        private double shardedStep(float[] grad, float[] slice, RoundRecord merged, int round) {
+        private double shardedStep(float[] grad, RoundRecord merged, int round) {
             if (!(merged.weight() > 0.0)) {
                 throw new IllegalStateException("round " + round + " saw no examples (total weight "
                         + merged.weight() + ")");
@@ -639,7 +636,6 @@ final class BarrierStages<R> implements Serializable {
             Model<?> model = work.model();
             int lo = slices.lo(partition);
             int hi = slices.hi(partition);
-            System.arraycopy(slice, 0, grad, lo, slice.length);
             double scale = model.reduction() == Model.Reduction.MEAN ? 1.0 / merged.weight() : 1.0;
             if (scale != 1.0) {
                 float s = (float) scale;
@@ -669,14 +665,7 @@ final class BarrierStages<R> implements Serializable {
                     }
                 }
             }
-            // the optimizer steps slice-sized arrays: the reduced slice's array takes the final gradient back
-            if (ownParams == null || ownParams.length != hi - lo) {
-                ownParams = new float[hi - lo];
-            }
-            System.arraycopy(params, lo, ownParams, 0, ownParams.length);
-            System.arraycopy(grad, lo, slice, 0, slice.length);
-            work.optimizer().step(ownParams, slice, optimizerState, round + 1L);
-            System.arraycopy(ownParams, 0, params, lo, ownParams.length);
+            work.optimizer().stepSlice(params, grad, lo, hi - lo, optimizerState, round + 1L);
             return loss;
         }
 
@@ -694,8 +683,7 @@ final class BarrierStages<R> implements Serializable {
                 total = first ? Double.parseDouble(s) : total + Double.parseDouble(s);
                 first = false;
             }
-            float[] slice = exchange.reduceSlice(sum);
-            System.arraycopy(slice, 0, sum, slices.lo(partition), slice.length);
+            exchange.reduceInPlace(sum);
             exchange.gatherInto(sum);
             OptimizerSteps.foldCurvature(work, sum, total, optimizerState, t);
         }

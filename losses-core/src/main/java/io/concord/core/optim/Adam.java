@@ -2,6 +2,7 @@ package io.concord.core.optim;
 
 import io.concord.core.param.ParamException;
 import io.concord.core.param.Checks;
+import io.concord.core.util.VectorSupport;
 /**
  * Adam and AdamW. Two conventions, which give different numbers for the same hyperparameters:
  * <ul>
@@ -80,22 +81,33 @@ public final class Adam implements Optimizer {
 
     @Override
     public void step(float[] params, float[] grad, float[] state, long t) {
+        stepSlice(params, grad, 0, params.length, state, t);
+    }
+
+    /**
+     * With the Vector API ({@link VectorSupport}) the loop runs in SIMD lanes ({@link AdamLanes}), each computing
+     * exactly the scalar formula, so both paths give bit-identical results for any length and offset.
+     */
+    @Override
+    public void stepSlice(float[] params, float[] grad, int offset, int length, float[] state, long t) {
         AdamKernel kernel = convention == Convention.TORCH
                 ? AdamKernel.torch(learningRate, beta1, beta2, eps, t)
                 : AdamKernel.hf(learningRate, beta1, beta2, eps, t);
-        final int n = params.length;
         final float decay = (float) (1.0 - learningRate * weightDecay);
         final float l2 = decoupled ? 0.0f : (float) weightDecay;
         final boolean decayBefore = decoupled && convention == Convention.TORCH;
         final boolean decayAfter = convention == Convention.HF;
-        for (int i = 0; i < n; i++) {
-            float p = params[i];
-            float g = grad[i] + l2 * p;
+        int i = VectorSupport.available()
+                ? AdamLanes.step(params, grad, offset, length, state, kernel, l2, decayBefore, decayAfter, decay)
+                : 0;
+        for (; i < length; i++) {
+            float p = params[offset + i];
+            float g = grad[offset + i] + l2 * p;
             if (decayBefore) {
                 p *= decay;
             }
-            p += kernel.update(g, state, i, n + i);
-            params[i] = decayAfter ? p * decay : p;
+            p += kernel.update(g, state, i, length + i);
+            params[offset + i] = decayAfter ? p * decay : p;
         }
     }
 

@@ -49,4 +49,28 @@ final class AdamKernel {
     float stepSize() {
         return stepSize;
     }
+
+    float invSqrtBc2() {
+        return invSqrtBc2;
+    }
+
+    float beta1() {
+        return b1;
+    }
+
+    float beta2() {
+        return b2;
+    }
+
+    float oneMinusBeta1() {
+        return oneMinusB1;
+    }
+
+    float oneMinusBeta2() {
+        return oneMinusB2;
+    }
+
+    float eps() {
+        return eps;
+    }
 }

@@ -1,6 +1,7 @@
 package io.concord.core.optim;
 
 import java.io.Serializable;
+import java.util.Arrays;
 
 /**
  * An update rule over a flat parameter vector, with all of its state in one flat float vector so that the engine
@@ -27,6 +28,19 @@ public interface Optimizer extends Serializable {
      * {@code state}. {@code t} is the 1-based step counter. {@code grad} may be overwritten (it is scratch).
      */
     void step(float[] params, float[] grad, float[] state, long t);
+
+    /**
+     * {@link #step} of the elements {@code [offset, offset + length)} of {@code params} and {@code grad} in place, with
+     * {@code state} holding that slice's state ({@code stateSize(length)} floats, laid out as for a vector of
+     * {@code length}): for an {@link #elementWise} optimizer exactly the slice of a full step. The sharded transport
+     * steps its owner's slice this way without copying it out; the default copies the slice out and back.
+     */
+    default void stepSlice(float[] params, float[] grad, int offset, int length, float[] state, long t) {
+        float[] p = Arrays.copyOfRange(params, offset, offset + length);
+        float[] g = Arrays.copyOfRange(grad, offset, offset + length);
+        step(p, g, state, t);
+        System.arraycopy(p, 0, params, offset, length);
+    }
 
     /**
      * Whether averaging this optimizer's state across workers is meaningful. Element-wise moment estimates (Adam,

@@ -1,5 +1,7 @@
 package io.concord.core.ultragcn;
 
+import io.concord.core.util.VectorSupport;
+
 /**
  * The scoring-and-update kernel of UltraGCN's negative terms: for every sampled pair (batch row b, item j) it scores
  * {@code s = e_u·e_j}, adds {@code c·softplus(s)} to the loss, {@code c·σ(s)·e_j} to the user's gradient and
@@ -61,26 +63,5 @@ public interface NegativeTermKernel {
         }
         return "scalar" + (choice.equals("scalar") ? " (" + PROPERTY + "=scalar)"
                 : " (jdk.incubator.vector not available)");
-    }
-
-    /** Whether the incubating Vector API module is resolvable in this JVM. */
-    final class VectorSupport {
-        private static final boolean AVAILABLE = probe();
-
-        private VectorSupport() {
-        }
-
-        static boolean available() {
-            return AVAILABLE;
-        }
-
-        private static boolean probe() {
-            try {
-                return ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()
-                        && Class.forName("jdk.incubator.vector.FloatVector") != null;
-            } catch (ClassNotFoundException | LinkageError e) {
-                return false;
-            }
-        }
     }
 }

@@ -1,5 +1,7 @@
 package io.concord.core.ultragcn;
 
+import io.concord.core.util.VectorSupport;
+
 import org.junit.jupiter.api.Test;
 
 import java.util.SplittableRandom;
@@ -19,7 +21,7 @@ class VectorNegativeKernelTest {
 
     @Test
     void theVectorApiIsAvailableInTheTestJvm() {
-        assertThat(NegativeTermKernel.VectorSupport.available())
+        assertThat(VectorSupport.available())
                 .as("Surefire runs with --add-modules=jdk.incubator.vector").isTrue();
         assertThat(NegativeTermKernel.create(64, USERS, ITEMS, 1, 1, weights(new SplittableRandom(1)), 0))
                 .isInstanceOf(VectorNegativeKernel.class);
@@ -27,7 +29,7 @@ class VectorNegativeKernelTest {
 
     @Test
     void agreesWithTheScalarKernel() {
-        assumeThat(NegativeTermKernel.VectorSupport.available()).isTrue();
+        assumeThat(VectorSupport.available()).isTrue();
         int lanes = VectorNegativeKernel.lanes();
         for (int dim : new int[] {4 * lanes, 4 * lanes + 3, 20, 3}) {
             for (double w4 : new double[] {1.0, 0.0}) {
@@ -39,7 +41,7 @@ class VectorNegativeKernelTest {
 
     @Test
     void laneWiseExpAndLog1pMatchTheScalarPolynomials() {
-        assumeThat(NegativeTermKernel.VectorSupport.available()).isTrue();
+        assumeThat(VectorSupport.available()).isTrue();
         int lanes = VectorNegativeKernel.lanes();
         float[] x = new float[lanes];
         float[] out = new float[lanes];

@@ -17,7 +17,6 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -51,6 +50,7 @@ final class BlockManagerExchange extends BarrierExchange {
     private int sequence;
     private long peerFetched;
     private float[] scratch;
+    private float[] earlier;
     private final boolean[] sameExecutor;
     private final boolean allSameExecutor;
     private List<Published> previous = new ArrayList<>();
@@ -99,7 +99,7 @@ final class BlockManagerExchange extends BarrierExchange {
     }
 
     @Override
-    public float[] reduceSlice(float[] full) {
+    public void reduceInPlace(float[] full) {
         Slices slices = new Slices(full.length, parts);
         String base = prefix + (sequence++) + "-";
         for (int q = 0; q < parts; q++) {
@@ -107,30 +107,31 @@ final class BlockManagerExchange extends BarrierExchange {
                 put(base + partition + "-" + q, floatBytes(full, slices.lo(q), slices.size(q)), !sameExecutor[q]);
             }
         }
+        int lo = slices.lo(partition);
         int size = slices.size(partition);
-        float[] acc = null;
+        // ((v0 + v1) + …) + v_p + …: the peers before this partition fold into a buffer, which is added to the own
+        // slice in place (IEEE addition is commutative), then the later peers are added to it one at a time
+        float[] before = null;
         for (int s = 0; s < parts; s++) {
             if (s == partition) {
-                if (acc == null) {
-                    acc = Arrays.copyOfRange(full, slices.lo(partition), slices.hi(partition));
-                } else {
-                    addInto(acc, full, slices.lo(partition));
+                if (before != null) {
+                    addInto(full, lo, before);
                 }
                 continue;
             }
             String name = base + s + "-" + partition;
-            if (acc == null) {
-                float[] first = new float[size];
-                await(name, s, b -> readInto(b, first, 0, size, name));
-                acc = first;
+            float[] peer = scratch(size);
+            await(name, s, b -> readInto(b, peer, 0, size, name));
+            if (s > partition) {
+                addInto(full, lo, peer);
+            } else if (before == null) {
+                before = earlier(size);
+                System.arraycopy(peer, 0, before, 0, size);
             } else {
-                float[] peer = scratch(size);
-                await(name, s, b -> readInto(b, peer, 0, size, name));
-                addInto(acc, peer, 0);
+                addInto(before, peer, 0);
             }
         }
         collectiveDone();
-        return acc;
     }
 
     @Override
@@ -155,6 +156,21 @@ final class BlockManagerExchange extends BarrierExchange {
             scratch = new float[size];
         }
         return scratch;
+    }
+
+    /** A second reusable buffer: the fold of the peers before this partition. */
+    private float[] earlier(int size) {
+        if (earlier == null || earlier.length != size) {
+            earlier = new float[size];
+        }
+        return earlier;
+    }
+
+    /** {@code full[lo + i] += values[i]} for every i of values. */
+    private static void addInto(float[] full, int lo, float[] values) {
+        for (int i = 0; i < values.length; i++) {
+            full[lo + i] += values[i];
+        }
     }
 
     @Override

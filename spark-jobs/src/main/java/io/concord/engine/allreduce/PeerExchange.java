@@ -3,6 +3,7 @@ package io.concord.engine.allreduce;
 import io.concord.engine.Transport;
 import org.apache.spark.BarrierTaskContext;
 
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -12,11 +13,23 @@ import java.util.List;
 public interface PeerExchange extends AutoCloseable {
 
     /**
-     * Reduce-scatter: returns the sum of every partition's slice {@code p} of {@code full} (this partition's slice),
-     * folded left in PARTITION order ({@code ((v0 + v1) + v2) + …}), so the result is bit-identical to the driver's
-     * ordered reduce.
+     * Reduce-scatter in place: slice {@code p} of {@code full} (this partition's) becomes the sum of every
+     * partition's slice {@code p}, folded left in PARTITION order ({@code ((v0 + v1) + v2) + …}), so the result is
+     * bit-identical to the driver's ordered reduce; the other slices of {@code full} are left as they were.
      */
-    float[] reduceSlice(float[] full);
+    void reduceInPlace(float[] full);
+
+    /** {@link #reduceInPlace}, returning a copy of this partition's reduced slice. */
+    default float[] reduceSlice(float[] full) {
+        reduceInPlace(full);
+        Slices slices = new Slices(full.length, partitions());
+        return Arrays.copyOfRange(full, slices.lo(partition()), slices.hi(partition()));
+    }
+
+    /** This task's partition and the stage's partition count. */
+    int partition();
+
+    int partitions();
 
     /**
      * All-gather in place: publishes this partition's slice of {@code vector} and overwrites every other slice with

@@ -19,7 +19,7 @@ final class RpcExchange extends BarrierExchange {
     }
 
     @Override
-    public float[] reduceSlice(float[] full) {
+    public void reduceInPlace(float[] full) {
         Slices slices = new Slices(full.length, parts);
         String[] all = allGather(encode(full, 0, full.length));
         float[] acc = null;
@@ -33,7 +33,7 @@ final class RpcExchange extends BarrierExchange {
                 addInto(acc, contribution, 0);
             }
         }
-        return acc;
+        System.arraycopy(acc, 0, full, slices.lo(partition), acc.length);
     }
 
     @Override

@@ -44,7 +44,7 @@ public final class UltraGcnKernelBench {
                 io.concord.core.ultragcn.NegativeTermKernel.create(64, 2, 2, 1, 1,
                         io.concord.core.ultragcn.DegreeWeights.fromDegrees(new int[2], new int[2]), 0)
                         .getClass().getSimpleName(),
-                io.concord.core.ultragcn.NegativeTermKernel.VectorSupport.class.getSimpleName().isEmpty() ? "?"
+                io.concord.core.util.VectorSupport.class.getSimpleName().isEmpty() ? "?"
                         : "module " + (ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()
                         ? "present" : "absent")));
         if (jmh) {
