@@ -257,7 +257,7 @@ final class BarrierStages<R> implements Serializable {
         outputs.sort(Comparator.comparingInt(StageOutput::partition));
         List<String> leftOver = new ArrayList<>();
         outputs.forEach(o -> leftOver.addAll(o.leftOverBlocks()));
-        PeerExchange.cleanUp(transport, leftOver);
+        PeerExchange.cleanUp(transport, input.nonce(), leftOver);
         return outputs;
     }
 

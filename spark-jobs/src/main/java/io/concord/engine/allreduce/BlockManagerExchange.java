@@ -3,14 +3,21 @@ package io.concord.engine.allreduce;
 import org.apache.spark.BarrierTaskContext;
 import org.apache.spark.BarrierTaskInfo;
 import org.apache.spark.SparkEnv;
+import org.apache.spark.network.buffer.NioManagedBuffer;
 import org.apache.spark.storage.BlockData;
 import org.apache.spark.storage.BlockId;
 import org.apache.spark.storage.BlockManager;
+import org.apache.spark.storage.BlockManagerId;
 import org.apache.spark.storage.BlockManagerMaster;
 import org.apache.spark.storage.StorageLevel;
 import org.apache.spark.storage.TestBlockId;
 import org.apache.spark.util.io.ChunkedByteBuffer;
+import scala.Function1;
 import scala.Option;
+import scala.collection.JavaConverters;
+import scala.concurrent.Await;
+import scala.concurrent.Future;
+import scala.concurrent.duration.Duration;
 import scala.reflect.ClassTag$;
 
 import java.nio.ByteBuffer;
@@ -26,35 +33,46 @@ import java.util.function.Function;
 
 /**
  * Slices travel as raw little-endian float blocks in the executors' block managers (BigDL's AllReduceParameter
- * design): a task puts the blocks it sends; a reader polls for each peer's block (locally, else through the block
- * manager master) and fetches it from the peer. Waiting for a peer's block is the only synchronisation: Spark's
- * {@code BarrierTaskContext.barrier()} polls its RPC once per second, which would cost a second per collective.
+ * design), and every block lands in its reader's block manager before it is read, so a reader only ever waits on its
+ * own block manager:
+ * <ul>
+ *   <li>a peer in this executor (the same address in {@code getTaskInfos()}: every peer in local mode) reads the block
+ *   the writer put locally, in place; such blocks are not reported to the block manager master, and the writer
+ *   removes them once every peer has published the next collective (so has read this one);</li>
+ *   <li>a peer in another executor gets its own copy uploaded into its block manager by the writer (Spark's block
+ *   transfer service, as block replication does); the reader removes it after reading it.</li>
+ * </ul>
+ * The master is therefore told of a block only when it crosses executors (the receiving block manager reports it),
+ * and nobody polls the master: each report, lookup and removal is a synchronous message to the master, handled one
+ * at a time on the driver, which made a polling reader cost ~60 ms per remote block on a small cluster. Where tasks
+ * span executors, the first collective of a stage exchanges the tasks' block manager ids through the master.
  *
- * <p>Peers in this executor (the same address in {@code getTaskInfos()}: every peer in local mode) never involve the
- * block manager master: a block only they read is put without reporting it, and a block of such a peer is only looked
- * for locally. Each report, lookup and removal is a synchronous message to the master, one at a time on the driver.
- *
- * <p>Blocks are named by run nonce, stage attempt and collective sequence number, so a retried stage never reads a
- * failed attempt's blocks. A peer publishes collective c only after it has read everything of collective c − 1,
- * so once a task has read every peer's blocks of c it removes its own blocks of c − 1; the driver removes the
- * blocks of the last collectives when the stage has ended ({@link #leftOver}); a failing task removes its own.
+ * <p>Waiting for a block is the only synchronisation: Spark's {@code BarrierTaskContext.barrier()} polls its RPC once
+ * per second, which would cost a second per collective. Blocks are named by run nonce, stage attempt and collective
+ * sequence number, so a retried stage never reads a failed attempt's blocks; a failing task removes what it put and
+ * what was pushed to it; the blocks of the closing collective, reported to the master, are removed by the driver
+ * ({@link #leftOver}), which also removes blocks of this run still known to the master after a failed attempt.
  * Waiting is bounded by {@code spark.barrier.sync.timeout}.
  */
 final class BlockManagerExchange extends BarrierExchange {
 
     private static final long MAX_POLL_NANOS = 2_000_000;
+    /** Uploads from other executors wake nobody: their readers poll the local block manager more often. */
+    private static final long MAX_REMOTE_POLL_NANOS = 200_000;
 
     private final BlockManager blocks;
     private final String prefix;
     private final long timeoutNanos;
+    private final boolean[] sameExecutor;
+    private final boolean allSameExecutor;
+    private final BlockManagerId[] peers;
     private int sequence;
     private long peerFetched;
     private float[] scratch;
     private float[] earlier;
-    private final boolean[] sameExecutor;
-    private final boolean allSameExecutor;
     private List<Published> previous = new ArrayList<>();
     private List<Published> current = new ArrayList<>();
+    private final List<Future<?>> uploads = new ArrayList<>();
 
     /** A block this task put, and whether the master was told of it (then its removal must tell the master too). */
     private record Published(TestBlockId id, boolean told) {
@@ -74,16 +92,24 @@ final class BlockManagerExchange extends BarrierExchange {
             all &= sameExecutor[q];
         }
         this.allSameExecutor = all;
+        // the same on every task: if the tasks span executors, every task has a peer in another one
+        this.peers = all ? null : blockManagerIds();
     }
 
     static String prefix(long nonce) {
         return "concord-" + Long.toHexString(nonce) + "-";
     }
 
-    /** Driver side: removes blocks a finished stage left behind, by name. */
-    static void remove(List<String> names) {
+    /**
+     * Driver side, after a stage: removes the blocks its tasks left behind, by name, and any block of this run the
+     * master still knows (an upload that reached a reader of a failed attempt after it had cleaned up).
+     */
+    static void remove(long nonce, List<String> names) {
         BlockManagerMaster master = SparkEnv.get().blockManager().master();
         names.forEach(name -> master.removeBlock(new TestBlockId(name)));
+        String run = prefix(nonce);
+        Function1<BlockId, Object> ofRun = id -> id instanceof TestBlockId t && t.id().startsWith(run);
+        JavaConverters.seqAsJavaList(master.getMatchingBlockIds(ofRun, false)).forEach(master::removeBlock);
     }
 
     /**
@@ -104,7 +130,13 @@ final class BlockManagerExchange extends BarrierExchange {
         String base = prefix + (sequence++) + "-";
         for (int q = 0; q < parts; q++) {
             if (q != partition) {
-                put(base + partition + "-" + q, floatBytes(full, slices.lo(q), slices.size(q)), !sameExecutor[q]);
+                ByteBuffer bytes = floatBytes(full, slices.lo(q), slices.size(q));
+                String name = base + partition + "-" + q;
+                if (sameExecutor[q]) {
+                    put(name, bytes, false);
+                } else {
+                    push(q, name, bytes);
+                }
             }
         }
         int lo = slices.lo(partition);
@@ -121,7 +153,7 @@ final class BlockManagerExchange extends BarrierExchange {
             }
             String name = base + s + "-" + partition;
             float[] peer = scratch(size);
-            await(name, s, b -> readInto(b, peer, 0, size, name));
+            await(name, s, false, b -> readInto(b, peer, 0, size, name));
             if (s > partition) {
                 addInto(full, lo, peer);
             } else if (before == null) {
@@ -138,16 +170,93 @@ final class BlockManagerExchange extends BarrierExchange {
     public void gatherInto(float[] vector) {
         Slices slices = new Slices(vector.length, parts);
         String base = prefix + (sequence++) + "-";
-        put(base + partition, floatBytes(vector, slices.lo(partition), slices.size(partition)), !allSameExecutor);
+        publish(base, floatBytes(vector, slices.lo(partition), slices.size(partition)), false);
         for (int s = 0; s < parts; s++) {
             if (s != partition) {
-                String name = base + s;
+                String name = addressed(base, s);
                 int lo = slices.lo(s);
                 int size = slices.size(s);
-                await(name, s, b -> readInto(b, vector, lo, size, name));
+                await(name, s, false, b -> readInto(b, vector, lo, size, name));
             }
         }
         collectiveDone();
+    }
+
+    @Override
+    public String[] allGather(String payload) {
+        return allGather(payload, false);
+    }
+
+    /** {@code closing}: the block this task puts locally is reported to the master, for the driver to remove. */
+    private String[] allGather(String payload, boolean closing) {
+        String base = prefix + (sequence++) + "-";
+        publish(base, ByteBuffer.wrap(payload.getBytes(StandardCharsets.UTF_8)), closing);
+        String[] out = new String[parts];
+        for (int s = 0; s < parts; s++) {
+            out[s] = s == partition ? payload : await(addressed(base, s), s, false, BlockManagerExchange::text);
+        }
+        collectiveDone();
+        return out;
+    }
+
+    /**
+     * The stage's first collective where tasks span executors: every task's block manager id, through the master
+     * (blocks reported to it, looked up there by readers in other executors).
+     */
+    private BlockManagerId[] blockManagerIds() {
+        String base = prefix + (sequence++) + "-";
+        BlockManagerId own = blocks.blockManagerId();
+        put(base + partition, ByteBuffer.wrap((own.executorId() + "\t" + own.host() + "\t" + own.port())
+                .getBytes(StandardCharsets.UTF_8)), true);
+        BlockManagerId[] ids = new BlockManagerId[parts];
+        for (int s = 0; s < parts; s++) {
+            String[] f = (s == partition ? own.executorId() + "\t" + own.host() + "\t" + own.port()
+                    : await(base + s, s, true, BlockManagerExchange::text)).split("\t");
+            ids[s] = BlockManagerId.apply(f[0], f[1], Integer.parseInt(f[2]), Option.empty());
+        }
+        collectiveDone();
+        return ids;
+    }
+
+    /** This task's block of an all-gather: put once for the readers in this executor, uploaded to each other one. */
+    private void publish(String base, ByteBuffer bytes, boolean tellMaster) {
+        boolean localReaders = false;
+        for (int q = 0; q < parts; q++) {
+            if (q != partition) {
+                if (sameExecutor[q]) {
+                    localReaders = true;
+                } else {
+                    push(q, base + partition + ">" + q, bytes.duplicate());
+                }
+            }
+        }
+        if (localReaders) {
+            put(base + partition, bytes, tellMaster);
+        }
+    }
+
+    /** The name under which writer {@code s}'s all-gather block reaches this task. */
+    private String addressed(String base, int s) {
+        return sameExecutor[s] ? base + s : base + s + ">" + partition;
+    }
+
+    /** Every peer has published this collective, so it has finished reading the previous one. */
+    private void collectiveDone() {
+        for (Future<?> upload : uploads) {
+            try {
+                Await.result(upload, Duration.Inf());
+            } catch (Exception e) {
+                throw new IllegalStateException("uploading a block to a peer executor failed: " + e.getMessage(), e);
+            }
+        }
+        uploads.clear();
+        previous.forEach(this::remove);
+        previous = current;
+        current = new ArrayList<>();
+    }
+
+    private void remove(Published block) {
+        blocks.removeBlock(block.id(), block.told());
     }
 
     /** One reusable buffer for the peers' contributions of a reduce-scatter (they are added one at a time). */
@@ -174,61 +283,42 @@ final class BlockManagerExchange extends BarrierExchange {
     }
 
     @Override
-    public String[] allGather(String payload) {
-        return allGather(payload, !allSameExecutor);
-    }
-
-    private String[] allGather(String payload, boolean tellMaster) {
-        String base = prefix + (sequence++) + "-";
-        byte[] own = payload.getBytes(StandardCharsets.UTF_8);
-        put(base + partition, ByteBuffer.wrap(own), tellMaster);
-        String[] out = new String[parts];
-        for (int s = 0; s < parts; s++) {
-            if (s == partition) {
-                out[s] = payload;
-            } else {
-                out[s] = await(base + s, s, b -> {
-                    byte[] bytes = new byte[b.remaining()];
-                    b.duplicate().get(bytes);
-                    return new String(bytes, StandardCharsets.UTF_8);
-                });
-            }
-        }
-        collectiveDone();
-        return out;
-    }
-
-    /** Every peer has published this collective, so it has finished reading the previous one. */
-    private void collectiveDone() {
-        previous.forEach(this::remove);
-        previous = current;
-        current = new ArrayList<>();
-    }
-
-    private void remove(Published block) {
-        blocks.removeBlock(block.id(), block.told());
-    }
-
-    @Override
     public long peerBytesFetched() {
         return peerFetched;
     }
 
     /**
-     * One last, empty collective whose blocks are reported to the master: once every peer has published it, every
-     * peer has read this task's earlier blocks, which it removes itself; the driver removes the last ones by name.
+     * One last, empty collective whose local blocks are reported to the master: once every peer has published it,
+     * every peer has read this task's earlier blocks, which it removes itself; the driver removes the last ones.
      */
     @Override
     public void close() {
         allGather("", true);
     }
 
+    /** Removes what this task put and what peers in other executors pushed to it in this attempt. */
     @Override
     public void abandon() {
+        uploads.clear();
         previous.forEach(this::remove);
         current.forEach(this::remove);
         previous = new ArrayList<>();
         current = new ArrayList<>();
+        String rs = "-" + partition;
+        String ag = ">" + partition;
+        Function1<BlockId, Object> pushedHere = id -> id instanceof TestBlockId t && t.id().startsWith(prefix)
+                && (t.id().endsWith(rs) || t.id().endsWith(ag));
+        for (BlockId id : JavaConverters.seqAsJavaList(blocks.getMatchingBlockIds(pushedHere))) {
+            if (!fromSameExecutor(((TestBlockId) id).id())) {
+                blocks.removeBlock(id, true);
+            }
+        }
+    }
+
+    /** Whether a block name addressed to this task came from a writer in this executor (then the writer removes it). */
+    private boolean fromSameExecutor(String name) {
+        String[] parts = name.substring(prefix.length()).split("[->]");
+        return parts.length >= 2 && sameExecutor[Integer.parseInt(parts[1])];
     }
 
     /**
@@ -274,6 +364,12 @@ final class BlockManagerExchange extends BarrierExchange {
         return buffer;
     }
 
+    private static String text(ByteBuffer b) {
+        byte[] bytes = new byte[b.remaining()];
+        b.duplicate().get(bytes);
+        return new String(bytes, StandardCharsets.UTF_8);
+    }
+
     private void put(String name, ByteBuffer bytes, boolean tellMaster) {
         TestBlockId id = new TestBlockId(name);
         boolean stored = blocks.putBytes(id, new ChunkedByteBuffer(bytes), StorageLevel.MEMORY_AND_DISK_SER(),
@@ -286,28 +382,49 @@ final class BlockManagerExchange extends BarrierExchange {
         LocalPublications.published();
     }
 
+    /** Uploads a block into peer {@code q}'s block manager (awaited when the collective is done). */
+    private void push(int q, String name, ByteBuffer bytes) {
+        BlockManagerId to = peers[q];
+        uploads.add(blocks.blockTransferService().uploadBlock(to.host(), to.port(), to.executorId(),
+                new TestBlockId(name), new NioManagedBuffer(bytes), StorageLevel.MEMORY_AND_DISK_SER(),
+                ClassTag$.MODULE$.Any()));
+    }
+
     /**
-     * Waits for peer {@code writer}'s block and reads it with {@code reader} (in place, under the block's read lock,
-     * when the peer shares this executor; {@code reader} must not keep the buffer).
+     * Waits for peer {@code writer}'s block in this block manager and reads it with {@code reader} (in place, under
+     * the block's read lock; {@code reader} must not keep the buffer); a block pushed from another executor is
+     * removed once read. {@code viaMaster}: the block stays with a writer in another executor, found through the
+     * master and fetched (only the stage's first collective).
      */
-    private <T> T await(String name, int writer, Function<ByteBuffer, T> reader) {
+    private <T> T await(String name, int writer, boolean viaMaster, Function<ByteBuffer, T> reader) {
         BlockId id = new TestBlockId(name);
+        boolean remote = !sameExecutor[writer];
         long start = System.nanoTime();
         long pause = 20_000;
+        long maxPause = remote ? MAX_REMOTE_POLL_NANOS : MAX_POLL_NANOS;
         while (true) {
             long seen = LocalPublications.count();
             Option<BlockData> local = blocks.getLocalBytes(id);
             if (local.isDefined()) {
+                T value;
                 try {
-                    return reader.apply(local.get().toByteBuffer());
+                    ByteBuffer b = local.get().toByteBuffer();
+                    if (remote) {
+                        peerFetched += b.remaining();
+                    }
+                    value = reader.apply(b);
                 } finally {
                     blocks.releaseLock(id, Option.empty());
                 }
+                if (remote) {
+                    blocks.removeBlock(id, true);
+                }
+                return value;
             }
-            if (!sameExecutor[writer] && !blocks.master().getLocations(id).isEmpty()) {
-                Option<ChunkedByteBuffer> remote = blocks.getRemoteBytes(id);
-                if (remote.isDefined()) {
-                    ByteBuffer b = remote.get().toByteBuffer();
+            if (viaMaster && remote && !blocks.master().getLocations(id).isEmpty()) {
+                Option<ChunkedByteBuffer> fetched = blocks.getRemoteBytes(id);
+                if (fetched.isDefined()) {
+                    ByteBuffer b = fetched.get().toByteBuffer();
                     peerFetched += b.remaining();
                     return reader.apply(b);
                 }
@@ -319,9 +436,9 @@ final class BlockManagerExchange extends BarrierExchange {
                 throw new IllegalStateException("no peer published block " + name + " within "
                         + timeoutNanos / 1_000_000_000L + " s (spark.barrier.sync.timeout): a peer is stuck or lost");
             }
-            // a peer in this executor wakes us when it publishes; a remote one is polled with back-off
+            // a peer in this executor wakes us when it publishes; uploads from other executors are polled for
             LocalPublications.awaitAfter(seen, pause);
-            pause = Math.min(MAX_POLL_NANOS, pause * 2);
+            pause = Math.min(maxPause, pause * 2);
         }
     }
 

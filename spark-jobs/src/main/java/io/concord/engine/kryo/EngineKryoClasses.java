@@ -28,6 +28,8 @@ public final class EngineKryoClasses implements KryoClasses {
                 "scala.Tuple2$mcJI$sp",
                 "scala.collection.mutable.WrappedArray$ofRef",
                 "scala.reflect.ClassTag$GenericClassTag",
+                // the (level, class tag) metadata of a block the allreduce exchange uploads to a peer executor
+                "scala.reflect.ManifestFactory$AnyManifest",
                 Shard.class.getName(),
                 RoundRecord.class.getName(),
                 RoundInput.class.getName(),
