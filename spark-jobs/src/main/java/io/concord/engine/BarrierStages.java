@@ -257,7 +257,7 @@ final class BarrierStages<R> implements Serializable {
         outputs.sort(Comparator.comparingInt(StageOutput::partition));
         List<String> leftOver = new ArrayList<>();
         outputs.forEach(o -> leftOver.addAll(o.leftOverBlocks()));
-        PeerExchange.cleanUp(transport, input.nonce(), leftOver);
+        PeerExchange.cleanUp(transport, leftOver);
         return outputs;
     }
 

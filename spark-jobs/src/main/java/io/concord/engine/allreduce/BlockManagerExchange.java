@@ -51,8 +51,11 @@ import java.util.function.Function;
  * per second, which would cost a second per collective. Blocks are named by run nonce, stage attempt and collective
  * sequence number, so a retried stage never reads a failed attempt's blocks; a failing task removes what it put and
  * what was pushed to it; the blocks of the closing collective, reported to the master, are removed by the driver
- * ({@link #leftOver}), which also removes blocks of this run still known to the master after a failed attempt.
- * Waiting is bounded by {@code spark.barrier.sync.timeout}.
+ * ({@link #leftOver}). Left behind: an upload that reaches a reader of a failed attempt after that reader cleaned
+ * up (one slice at most per peer and failed attempt; the master knows it; it goes with the executor). (Asking the
+ * master for a run's blocks instead is not safe: {@code getMatchingBlockIds} iterates the master's maps outside its
+ * message loop and fails with a ConcurrentModificationException under load.) Waiting is bounded by
+ * {@code spark.barrier.sync.timeout}.
  */
 final class BlockManagerExchange extends BarrierExchange {
 
@@ -100,16 +103,10 @@ final class BlockManagerExchange extends BarrierExchange {
         return "concord-" + Long.toHexString(nonce) + "-";
     }
 
-    /**
-     * Driver side, after a stage: removes the blocks its tasks left behind, by name, and any block of this run the
-     * master still knows (an upload that reached a reader of a failed attempt after it had cleaned up).
-     */
-    static void remove(long nonce, List<String> names) {
+    /** Driver side, after a stage: removes the blocks its tasks left behind, by name. */
+    static void remove(List<String> names) {
         BlockManagerMaster master = SparkEnv.get().blockManager().master();
         names.forEach(name -> master.removeBlock(new TestBlockId(name)));
-        String run = prefix(nonce);
-        Function1<BlockId, Object> ofRun = id -> id instanceof TestBlockId t && t.id().startsWith(run);
-        JavaConverters.seqAsJavaList(master.getMatchingBlockIds(ofRun, false)).forEach(master::removeBlock);
     }
 
     /**

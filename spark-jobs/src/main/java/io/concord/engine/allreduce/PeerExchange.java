@@ -73,9 +73,9 @@ public interface PeerExchange extends AutoCloseable {
     }
 
     /** Driver side, after a successful stage: frees the blocks its tasks left behind. */
-    static void cleanUp(Transport transport, long nonce, List<String> blockNames) {
-        if (transport == Transport.ALLREDUCE) {
-            BlockManagerExchange.remove(nonce, blockNames);
+    static void cleanUp(Transport transport, List<String> blockNames) {
+        if (transport == Transport.ALLREDUCE && !blockNames.isEmpty()) {
+            BlockManagerExchange.remove(blockNames);
         }
     }
 }
