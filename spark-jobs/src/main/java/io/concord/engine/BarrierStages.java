@@ -18,6 +18,7 @@ import io.concord.engine.allreduce.StateLayout;
 import io.concord.engine.checkpoint.SliceFiles;
 import io.concord.engine.metrics.ExecutorTrainingMetrics;
 import io.concord.engine.sync.OptimizerSteps;
+import io.concord.engine.sync.ParameterAveragingSync;
 import io.concord.engine.sync.RoundWork;
 import io.concord.engine.sync.SyncStrategy;
 import org.apache.spark.BarrierTaskContext;
@@ -537,19 +538,30 @@ final class BarrierStages<R> implements Serializable {
                 }
                 timings.put("curvature", (System.nanoTime() - t6) / 1e6);
             } else {
-                float[] paramSlice = exchange.reduceSlice(local.vector());
-                float[] stateSlice = local.state() == null ? null : exchange.reduceSlice(local.state());
+                // the local steps ran in this task's own replica: the record's vectors are params and the state
+                float[] summed = local.vector();
+                float[] summedState = local.state();
+                exchange.reduceInPlace(summed);
+                if (summedState != null) {
+                    exchange.reduceInPlace(summedState);
+                }
                 maybeFail(round, "reduce-scatter");
                 long t4 = System.nanoTime();
-                // Averaging is element-wise: each owner averages its slice, then the slices are all-gathered.
-                TrainingState ownSlice = new TrainingState(paramSlice, stateSlice, round, null, Map.of());
-                loss = sync.apply(work, merged.withVectors(paramSlice, stateSlice), ownSlice, round);
+                // Averaging is element-wise: each owner averages its slices in place, then they are all-gathered.
+                Slices stateSlices = summedState == null ? null : new Slices(summedState.length, parts);
+                loss = ((ParameterAveragingSync) sync).applySlice(work, merged, round, summed, slices.lo(partition),
+                        slices.hi(partition), summedState, stateSlices == null ? 0 : stateSlices.lo(partition),
+                        stateSlices == null ? 0 : stateSlices.hi(partition));
                 long t5 = System.nanoTime();
-                System.arraycopy(paramSlice, 0, params, slices.lo(partition), paramSlice.length);
+                if (summed != params) {
+                    System.arraycopy(summed, slices.lo(partition), params, slices.lo(partition), slices.size(partition));
+                }
                 exchange.gatherInto(params);
-                if (stateSlice != null) {
-                    int lo = new Slices(optimizerState.length, parts).lo(partition);
-                    System.arraycopy(stateSlice, 0, optimizerState, lo, stateSlice.length);
+                if (summedState != null) {
+                    if (summedState != optimizerState) {
+                        System.arraycopy(summedState, stateSlices.lo(partition), optimizerState,
+                                stateSlices.lo(partition), stateSlices.size(partition));
+                    }
                     exchange.gatherInto(optimizerState);
                 }
                 maybeFail(round, "all-gather");

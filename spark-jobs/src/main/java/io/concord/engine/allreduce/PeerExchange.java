@@ -3,7 +3,6 @@ package io.concord.engine.allreduce;
 import io.concord.engine.Transport;
 import org.apache.spark.BarrierTaskContext;
 
-import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -18,18 +17,6 @@ public interface PeerExchange extends AutoCloseable {
      * bit-identical to the driver's ordered reduce; the other slices of {@code full} are left as they were.
      */
     void reduceInPlace(float[] full);
-
-    /** {@link #reduceInPlace}, returning a copy of this partition's reduced slice. */
-    default float[] reduceSlice(float[] full) {
-        reduceInPlace(full);
-        Slices slices = new Slices(full.length, partitions());
-        return Arrays.copyOfRange(full, slices.lo(partition()), slices.hi(partition()));
-    }
-
-    /** This task's partition and the stage's partition count. */
-    int partition();
-
-    int partitions();
 
     /**
      * All-gather in place: publishes this partition's slice of {@code vector} and overwrites every other slice with

@@ -93,23 +93,43 @@ public final class ParameterAveragingSync implements SyncStrategy {
 
     @Override
     public double apply(RoundWork<?> work, RoundRecord merged, TrainingState state, int round) {
+        float inv = inverseWeight(merged, round);
+        average(state.params(), merged.vector(), 0, state.params().length, inv);
+        if (shipsOptimizerState(work)) {
+            average(state.optimizerState(), merged.state(), 0, state.optimizerState().length, inv);
+        }
+        return loss(work, merged);
+    }
+
+    /**
+     * {@link #apply} on one owner's slices, in place: elements {@code [lo, hi)} of the summed parameters and
+     * {@code [stateLo, stateHi)} of the summed optimizer state (null when it is not averaged) become the averages.
+     */
+    public double applySlice(RoundWork<?> work, RoundRecord merged, int round, float[] summed, int lo, int hi,
+                             float[] summedState, int stateLo, int stateHi) {
+        float inv = inverseWeight(merged, round);
+        average(summed, summed, lo, hi, inv);
+        if (summedState != null) {
+            average(summedState, summedState, stateLo, stateHi, inv);
+        }
+        return loss(work, merged);
+    }
+
+    private static float inverseWeight(RoundRecord merged, int round) {
         if (!(merged.weight() > 0.0)) {
             throw new IllegalStateException("round " + round + " saw no examples (total weight "
                     + merged.weight() + ")");
         }
-        float inv = (float) (1.0 / merged.weight());
-        float[] params = state.params();
-        float[] averaged = merged.vector();
-        for (int i = 0; i < params.length; i++) {
-            params[i] = averaged[i] * inv;
+        return (float) (1.0 / merged.weight());
+    }
+
+    private static void average(float[] target, float[] summed, int lo, int hi, float inv) {
+        for (int i = lo; i < hi; i++) {
+            target[i] = summed[i] * inv;
         }
-        if (shipsOptimizerState(work)) {
-            float[] target = state.optimizerState();
-            float[] averagedState = merged.state();
-            for (int i = 0; i < target.length; i++) {
-                target[i] = averagedState[i] * inv;
-            }
-        }
+    }
+
+    private static double loss(RoundWork<?> work, RoundRecord merged) {
         double scale = work.model().reduction() == Model.Reduction.MEAN ? 1.0 / merged.weight()
                 : 1.0 / (work.config().localSteps() * (double) merged.partitions());
         return merged.lossSum() * scale;
