@@ -23,7 +23,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * A standalone cluster started by {@code scripts/local-cluster} with the secured profile
  * ({@code cluster-configs/secure}: shared-secret authentication, RPC and I/O encryption): a submission with the
- * secret (from a file, never from the job's YAML) commits; one without it is refused by the master.
+ * secret (from a file, never from the job's YAML) commits, with the driver and with the allreduce transport (the same
+ * parameters); one without it is refused by the master.
  */
 @Tag("cluster")
 class SecureClusterIT {
@@ -91,6 +92,19 @@ class SecureClusterIT {
                         .as(file.toString()).doesNotContain(SECRET);
             }
         }
+
+        // the allreduce transport on the same secured cluster (2 single-core workers: the slices are uploaded between
+        // the executors' block managers over the authenticated, encrypted block transfer service) commits the same
+        // parameters, byte for byte, as the driver transport did above
+        List<String> allreduce = new ArrayList<>(secured);
+        allreduce.addAll(List.of("--run-id", "allreduce-secret", "--set", "train.transport=allreduce",
+                "--set", "train.roundsPerStage=2"));
+        Result pushed = script(Map.of("CONCORD_AUTH_SECRET_FILE", secretFile.toString()), 600,
+                prepend("scripts/submit", allreduce));
+        assertThat(pushed.code).as(pushed.output).isZero();
+        assertThat(pushed.output).doesNotContain(SECRET);
+        assertThat(Files.readAllBytes(tmp.resolve("runs/allreduce-secret/model/params.bin")))
+                .isEqualTo(Files.readAllBytes(dir.resolve("model/params.bin")));
 
         List<String> withoutSecret = new ArrayList<>(List.of("--master", "spark://127.0.0.1:" + MASTER_PORT,
                 "train", "logreg", "--output", tmp.resolve("runs").toString(), "--run-id", "without-secret",
