@@ -7,13 +7,14 @@ package io.concord.core.optim;
  */
 final class AdamKernel {
 
-    private final float stepSize;
-    private final float invSqrtBc2;
-    private final float b1;
-    private final float b2;
-    private final float oneMinusB1;
-    private final float oneMinusB2;
-    private final float eps;
+    // read directly by AdamLanes, the SIMD form of update()
+    final float stepSize;
+    final float invSqrtBc2;
+    final float b1;
+    final float b2;
+    final float oneMinusB1;
+    final float oneMinusB2;
+    final float eps;
 
     private AdamKernel(float stepSize, float invSqrtBc2, double beta1, double beta2, float eps) {
         this.stepSize = stepSize;
@@ -48,29 +49,5 @@ final class AdamKernel {
 
     float stepSize() {
         return stepSize;
-    }
-
-    float invSqrtBc2() {
-        return invSqrtBc2;
-    }
-
-    float beta1() {
-        return b1;
-    }
-
-    float beta2() {
-        return b2;
-    }
-
-    float oneMinusBeta1() {
-        return oneMinusB1;
-    }
-
-    float oneMinusBeta2() {
-        return oneMinusB2;
-    }
-
-    float eps() {
-        return eps;
     }
 }

@@ -18,13 +18,13 @@ final class AdamLanes {
     /** Steps the first {@code loopBound(length)} elements of the slice; returns how many (the caller does the rest). */
     static int step(float[] params, float[] grad, int offset, int length, float[] state, AdamKernel kernel, float l2,
                     boolean decayBefore, boolean decayAfter, float decay) {
-        final float b1 = kernel.beta1();
-        final float b2 = kernel.beta2();
-        final float oneMinusB1 = kernel.oneMinusBeta1();
-        final float oneMinusB2 = kernel.oneMinusBeta2();
-        final float negStep = -kernel.stepSize();
-        final float invSqrtBc2 = kernel.invSqrtBc2();
-        final float eps = kernel.eps();
+        final float b1 = kernel.b1;
+        final float b2 = kernel.b2;
+        final float oneMinusB1 = kernel.oneMinusB1;
+        final float oneMinusB2 = kernel.oneMinusB2;
+        final float negStep = -kernel.stepSize;
+        final float invSqrtBc2 = kernel.invSqrtBc2;
+        final float eps = kernel.eps;
         int upper = LANES.loopBound(length);
         for (int i = 0; i < upper; i += LANES.length()) {
             FloatVector p = FloatVector.fromArray(LANES, params, offset + i);

@@ -314,8 +314,8 @@ final class BlockManagerExchange extends BarrierExchange {
 
     /** Whether a block name addressed to this task came from a writer in this executor (then the writer removes it). */
     private boolean fromSameExecutor(String name) {
-        String[] parts = name.substring(prefix.length()).split("[->]");
-        return parts.length >= 2 && sameExecutor[Integer.parseInt(parts[1])];
+        String[] fields = name.substring(prefix.length()).split("[->]");
+        return fields.length >= 2 && sameExecutor[Integer.parseInt(fields[1])];
     }
 
     /**
