@@ -49,6 +49,9 @@ public final class UltraGcnModel implements Model<Interaction> {
     private final ItemNeighbours neighbours;
     private final Adjacency excluded;
     private final int itemsPerBucket;
+    private final UltraGcnObjective objective;
+    /** Item scores of {@link PopularityStart} added to the normal start; null: the official normal start. */
+    private final double[] startLogits;
 
     private transient volatile ThreadLocal<Workspace> workspace;
 
@@ -69,6 +72,11 @@ public final class UltraGcnModel implements Model<Interaction> {
     /** As above with the kernel's item bucket size fixed (0: the cache-sized default); for tests and benchmarks. */
     UltraGcnModel(int numUsers, int numItems, UltraGcnObjective objective, DegreeWeights weights,
                   ItemNeighbours neighbours, Adjacency train, int itemsPerBucket) {
+        this(numUsers, numItems, objective, weights, neighbours, train, itemsPerBucket, null);
+    }
+
+    private UltraGcnModel(int numUsers, int numItems, UltraGcnObjective objective, DegreeWeights weights,
+                          ItemNeighbours neighbours, Adjacency train, int itemsPerBucket, double[] startLogits) {
         if (numUsers <= 0 || numItems <= 0) {
             throw new IllegalArgumentException("need numUsers > 0 and numItems > 0, got " + numUsers + ", "
                     + numItems);
@@ -111,6 +119,27 @@ public final class UltraGcnModel implements Model<Interaction> {
         this.neighbours = objective.lambda() > 0 ? neighbours : ItemNeighbours.none(numItems);
         this.excluded = objective.samplingSiftPos() ? train : null;
         this.itemsPerBucket = itemsPerBucket;
+        if (startLogits != null && startLogits.length != numItems) {
+            throw new IllegalArgumentException("start scores cover " + startLogits.length + " items, expected "
+                    + numItems);
+        }
+        this.startLogits = startLogits;
+        this.objective = objective;
+    }
+
+    /**
+     * The same model started at the popularity solution ({@link PopularityStart}) of the graph {@code train}: the
+     * normal start plus every item's balancing score along one shared direction. The objective is unchanged.
+     */
+    public UltraGcnModel startingAtPopularity(Adjacency train) {
+        double[] logits = PopularityStart.logits(train, weights, neighbours, objective);
+        return new UltraGcnModel(numUsers, numItems, objective, weights, neighbours, excluded, itemsPerBucket,
+                logits);
+    }
+
+    /** True when {@link #initParams} starts at the popularity solution. */
+    public boolean startsAtPopularity() {
+        return startLogits != null;
     }
 
     /** Convenience: β tables and neighbour table computed here from the graph's train matrix. */
@@ -154,12 +183,18 @@ public final class UltraGcnModel implements Model<Interaction> {
         return (numUsers + numItems) * dim;
     }
 
-    /** Both tables ~ N(0, initial_weight²), like the official {@code nn.init.normal_}. */
+    /**
+     * Both tables ~ N(0, initial_weight²), like the official {@code nn.init.normal_}; started at popularity
+     * ({@link #startingAtPopularity}), plus the shared direction of {@link PopularityStart#apply}.
+     */
     @Override
     public void initParams(float[] params, long seed) {
         SplittableRandom random = new SplittableRandom(Seeds.mix(seed, 0x0157A6C1L));
         for (int p = 0; p < params.length; p++) {
             params[p] = (float) (initialWeight * Seeds.gaussian(random));
+        }
+        if (startLogits != null) {
+            PopularityStart.apply(params, startLogits, numUsers, dim);
         }
     }
 

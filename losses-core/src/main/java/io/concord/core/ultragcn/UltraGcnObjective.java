@@ -2,6 +2,8 @@ package io.concord.core.ultragcn;
 
 import io.concord.core.param.Checks;
 
+import java.io.Serializable;
+
 /**
  * Hyperparameters of the UltraGCN objective, named as in the official config files (config keys
  * {@code ultragcn.<official name>} in messages).
@@ -22,7 +24,7 @@ import io.concord.core.param.Checks;
  */
 public record UltraGcnObjective(int embeddingDim, double initialWeight, double w1, double w2, double w3, double w4,
                                 int negativeNum, double negativeWeight, double gamma, double lambda,
-                                int iiNeighborNum, boolean samplingSiftPos) {
+                                int iiNeighborNum, boolean samplingSiftPos) implements Serializable {
 
     public UltraGcnObjective {
         Checks.positive("ultragcn.embedding_dim", embeddingDim);

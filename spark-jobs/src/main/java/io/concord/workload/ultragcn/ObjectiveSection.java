@@ -8,6 +8,8 @@ import io.concord.core.param.ParamTable;
 import io.concord.core.ultragcn.UltraGcnObjective;
 import io.concord.core.ultragcn.UltraGcnPreset;
 
+import java.util.List;
+
 /**
  * The {@code ultragcn:} section: the objective's hyperparameters under the official config names (so values copy over
  * from {@code *_config.ini}); unset keys take the official Gowalla values. Meaning of each key:
@@ -26,7 +28,11 @@ public record ObjectiveSection(
         @JsonProperty("gamma") Double gamma,
         @JsonProperty("lambda") Double lambda,
         @JsonProperty("ii_neighbor_num") Integer iiNeighborNum,
-        @JsonProperty("sampling_sift_pos") Boolean samplingSiftPos) {
+        @JsonProperty("sampling_sift_pos") Boolean samplingSiftPos,
+        @JsonProperty("start") String start) {
+
+    public static final String NORMAL = "normal";
+    public static final String POPULARITY = "popularity";
 
     private static final UltraGcnObjective GOWALLA = UltraGcnPreset.GOWALLA.objective();
 
@@ -53,7 +59,10 @@ public record ObjectiveSection(
             Param.integer("ii_neighbor_num", GOWALLA.iiNeighborNum(), Rule.atLeast(0),
                     "K: neighbours per item in the item–item loss (with lambda > 0: at most the number of items)"),
             Param.bool("sampling_sift_pos", false,
-                    "draw negatives from the items not in the user's train set (otherwise from all items)"));
+                    "draw negatives from the items not in the user's train set (otherwise from all items)"),
+            Param.choice("start", NORMAL, List.of(NORMAL, POPULARITY), "normal: both tables ~ N(0, initial_weight²)"
+                    + " (official); popularity: that plus every item's balancing score along one shared direction,"
+                    + " skipping the popularity plateau (not an official key; docs/ultragcn.md)"));
 
     private static final String SECTION = "ultragcn";
 
@@ -70,12 +79,13 @@ public record ObjectiveSection(
         lambda = PARAMS.real(SECTION, "lambda", lambda);
         iiNeighborNum = PARAMS.integer(SECTION, "ii_neighbor_num", iiNeighborNum);
         samplingSiftPos = PARAMS.bool(SECTION, "sampling_sift_pos", samplingSiftPos);
+        start = PARAMS.choice(SECTION, "start", start);
         objective(embeddingDim, initialWeight, w1, w2, w3, w4, negativeNum, negativeWeight, gamma, lambda,
                 iiNeighborNum, samplingSiftPos);
     }
 
     public static ObjectiveSection defaults() {
-        return new ObjectiveSection(null, null, null, null, null, null, null, null, null, null, null, null);
+        return new ObjectiveSection(null, null, null, null, null, null, null, null, null, null, null, null, null);
     }
 
     /** The validated objective. */

@@ -96,8 +96,9 @@ public final class UltraGcnJob implements Job<UltraGcnConfig> {
             derived.put("ultragcn.negative_num", "recipe fast: max(min(R, 50), ceil(R / 5)) of the configured R");
             derived.put("train.batchSize", "recipe fast: x2 while an epoch keeps >= 64 steps, at most x4, known"
                     + " once the graph is read; ultragcn.gamma scaled by the same factor");
-            derived.put("optimizer.lr", "recipe fast: 1e-2 when the configured rate is <= 1e-4, then x0.1 per phase down to it, each"
-                    + " phase ending on a plateau of eval.metric");
+            derived.put("ultragcn.start", "recipe fast: popularity");
+            derived.put("optimizer.lr", "recipe fast: max(5e-3, the configured rate), then x0.1 per phase down to"
+                    + " the configured rate, each phase ending on a plateau of eval.metric");
             derived.put("eval.every", "recipe fast: 1 (eval.official ignored)");
         }
         if (config.checkpointEpochs() != null && config.checkpointEpochs() > 0) {
@@ -168,6 +169,9 @@ public final class UltraGcnJob implements Job<UltraGcnConfig> {
         UltraGcnModel model = new UltraGcnModel(graph.numUsers(), graph.numItems(), objective,
                 DegreeWeights.fromDegrees(degrees[0], degrees[1]), neighbours,
                 objective.samplingSiftPos() ? graph.train() : null);
+        if (recipe != null || ObjectiveSection.POPULARITY.equals(config.ultragcn().start())) {
+            model = model.startingAtPopularity(graph.train());
+        }
         Optimizer optimizer;
         if (recipe == null) {
             optimizer = Components.optimizer(config.optimizer());

@@ -18,7 +18,7 @@ class FastRecipeTest {
         assertThat(recipe.negativeNum()).isEqualTo(300);            // 1500 / 5
         assertThat(recipe.batchScale()).isEqualTo(4);               // 810,128 / (4 · 512) = 395 steps ≥ 64
         assertThat(recipe.gamma()).isEqualTo(official.gamma() * 4);
-        assertThat(recipe.learningRates()).containsExactly(1e-2, 1e-3, 1e-4);
+        assertThat(recipe.learningRates()).containsExactly(5e-3, 5e-4, 1e-4);
         UltraGcnObjective applied = recipe.apply(official);
         assertThat(applied.negativeWeight()).as("the expected objective stays the official one")
                 .isEqualTo(official.negativeWeight());
@@ -27,7 +27,7 @@ class FastRecipeTest {
     }
 
     @Test
-    void aSmallGraphAtAnOfficialRateOf1e3KeepsItsRateAndBatchAndCutsNegativesTo50() {
+    void aSmallGraphAtAnOfficialRateOf1e3KeepsItsBatchCutsNegativesTo50AndWarmsAt5e3() {
         UltraGcnPreset electronics = UltraGcnPreset.AMAZON_ELECTRONICS;
         UltraGcnObjective official = electronics.objective();
         // 32,886 train positives, 2,048 per step: 16 steps per epoch, too few to double the batch
@@ -36,7 +36,13 @@ class FastRecipeTest {
         assertThat(recipe.negativeNum()).isEqualTo(50);             // max(min(75, 50), ceil(75 / 5))
         assertThat(recipe.batchScale()).isEqualTo(1);
         assertThat(recipe.gamma()).isEqualTo(official.gamma());
-        assertThat(recipe.learningRates()).containsExactly(electronics.learningRate());
+        assertThat(recipe.learningRates()).containsExactly(5e-3, electronics.learningRate());
+    }
+
+    @Test
+    void anOfficialRateAboveTheWarmRateIsKeptAlone() {
+        FastRecipe recipe = FastRecipe.derive(UltraGcnPreset.GOWALLA.objective(), 1e-2, 512, 810_128);
+        assertThat(recipe.learningRates()).containsExactly(1e-2);
     }
 
     @Test
@@ -46,6 +52,6 @@ class FastRecipeTest {
 
         assertThat(recipe.negativeNum()).isEqualTo(30);
         assertThat(recipe.batchScale()).isEqualTo(2);               // ×2: 96 steps per epoch; ×4 would leave 48
-        assertThat(recipe.learningRates()).containsExactly(1e-2, 1e-3, 1e-4, 1e-5);
+        assertThat(recipe.learningRates()).containsExactly(5e-3, 5e-4, 5e-5, 1e-5);
     }
 }

@@ -58,7 +58,7 @@ class UltraGcnConfigDocsTest {
                 + DeclaredParamsDocs.assertDefaults(GraphDataSection.PARAMS, GraphDataSection.class, EDGES)
                 + DeclaredParamsDocs.assertDefaults(GraphDataSection.Generate.PARAMS, GraphDataSection.Generate.class,
                 Map.of());
-        assertThat(n).isEqualTo(3 + 12 + 1 + 6 + 1 + 8);
+        assertThat(n).isEqualTo(3 + 13 + 1 + 6 + 1 + 8);
         assertThat(ObjectiveSection.defaults().objective()).isEqualTo(UltraGcnPreset.GOWALLA.objective());
         assertThat(GraphDataSection.defaults().generate().spec())
                 .isEqualTo(io.concord.data.graph.SyntheticGraphSpec.demo());
@@ -81,7 +81,7 @@ class UltraGcnConfigDocsTest {
                 EDGES, x -> x)
                 + DeclaredParamsDocs.assertRangesEnforced("data.generate", GraphDataSection.Generate.PARAMS,
                 GraphDataSection.Generate.class, Map.of(), x -> x);
-        assertThat(checked).isEqualTo(4 + 11 + 1 + 5 + 1 + 8);
+        assertThat(checked).isEqualTo(4 + 12 + 1 + 5 + 1 + 8);
     }
 
     @Test
