@@ -18,7 +18,7 @@ class FastRecipeTest {
         assertThat(recipe.negativeNum()).isEqualTo(300);            // 1500 / 5
         assertThat(recipe.batchScale()).isEqualTo(4);               // 810,128 / (4 · 512) = 395 steps ≥ 64
         assertThat(recipe.gamma()).isEqualTo(official.gamma() * 4);
-        assertThat(recipe.learningRates()).containsExactly(5e-3, 5e-4, 1e-4);
+        assertThat(recipe.learningRates()).containsExactly(2e-3, 2e-4, 1e-4);
         UltraGcnObjective applied = recipe.apply(official);
         assertThat(applied.negativeWeight()).as("the expected objective stays the official one")
                 .isEqualTo(official.negativeWeight());
@@ -36,7 +36,7 @@ class FastRecipeTest {
         assertThat(recipe.negativeNum()).isEqualTo(50);             // max(min(75, 50), ceil(75 / 5))
         assertThat(recipe.batchScale()).isEqualTo(1);
         assertThat(recipe.gamma()).isEqualTo(official.gamma());
-        assertThat(recipe.learningRates()).containsExactly(5e-3, electronics.learningRate());
+        assertThat(recipe.learningRates()).containsExactly(2e-3, electronics.learningRate());
     }
 
     @Test
@@ -52,6 +52,6 @@ class FastRecipeTest {
 
         assertThat(recipe.negativeNum()).isEqualTo(30);
         assertThat(recipe.batchScale()).isEqualTo(2);               // ×2: 96 steps per epoch; ×4 would leave 48
-        assertThat(recipe.learningRates()).containsExactly(5e-3, 5e-4, 5e-5, 1e-5);
+        assertThat(recipe.learningRates()).containsExactly(2e-3, 2e-4, 2e-5, 1e-5);
     }
 }
