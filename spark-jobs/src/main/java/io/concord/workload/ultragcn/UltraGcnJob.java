@@ -97,8 +97,8 @@ public final class UltraGcnJob implements Job<UltraGcnConfig> {
             derived.put("train.batchSize", "recipe fast: x2 while an epoch keeps >= 64 steps, at most x4, known"
                     + " once the graph is read; ultragcn.gamma scaled by the same factor");
             derived.put("ultragcn.start", "recipe fast: popularity");
-            derived.put("optimizer.lr", "recipe fast: max(2e-3, the configured rate), then x0.1 per phase down to"
-                    + " the configured rate, each phase ending on a plateau of eval.metric");
+            derived.put("optimizer.lr", "recipe fast: max(" + FastRecipe.WARM_LR + ", the configured rate), then x0.1"
+                    + " per phase down to the configured rate, each phase ending on a plateau of eval.metric");
             derived.put("eval.every", "recipe fast: 1 (eval.official ignored)");
         }
         if (config.checkpointEpochs() != null && config.checkpointEpochs() > 0) {
