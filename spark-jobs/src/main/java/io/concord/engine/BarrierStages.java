@@ -416,6 +416,10 @@ final class BarrierStages<R> implements Serializable {
         private final Slices slices;
         private final StateLayout layout;
         private Object[] carried;
+        /** Partition 0: every owner's parts of this round's regulariser value, in chunk order (null: not split). */
+        private double[] regularizerPartsOfAll;
+        /** The last round's gradient, once no peer reads it any more (sharded global-batch): the next one's buffer. */
+        private float[] gradientBuffer;
 
         TaskRounds(RoundWork<R> work, BarrierTaskContext task, PeerExchange exchange, Shard<R> shard,
                    StageInput in, SerializableConfiguration hadoopConf) {
@@ -501,12 +505,16 @@ final class BarrierStages<R> implements Serializable {
                 });
             }
             float[] shippedState = sync.shipsOptimizerState(work) ? optimizerState : null;
-            RoundRecord local = sync.computePartition(work, RoundInput.owned(round, params, shippedState, stale),
-                    shard, ctx);
+            RoundRecord local = sync.computePartition(work,
+                    RoundInput.owned(round, params, shippedState, stale).withGradientBuffer(gradientBuffer), shard,
+                    ctx);
+            gradientBuffer = null;
             ctx.completeInStepExchange();
             ExecutorTrainingMetrics.get().partitionComputed(local.examples(), local.computeNanosMax());
             long t2 = System.nanoTime();
-            RoundRecord merged = mergeScalars(local);
+            double[] ownParts = shardedState ? regularizerParts() : null;
+            long t2b = System.nanoTime();
+            RoundRecord merged = mergeScalars(local, ownParts);
             long t3 = System.nanoTime();
 
             Map<String, Double> timings = new LinkedHashMap<>();
@@ -520,9 +528,12 @@ final class BarrierStages<R> implements Serializable {
                 if (shardedState) {
                     loss = shardedStep(gradient, merged, round);
                     long t5 = System.nanoTime();
-                    exchange.gatherInto(params);
+                    // the own slice of params changes next in the next round's step, after a collective
+                    exchange.gatherStable(params);
+                    // every peer has published this all-gather, so has finished reading the gradient: reuse it
+                    gradientBuffer = gradient;
                     maybeFail(round, "all-gather");
-                    timings.put("update", (t5 - t4) / 1e6);
+                    timings.put("update", (t5 - t4 + t2b - t2) / 1e6);
                     timings.put("allGather", (System.nanoTime() - t5) / 1e6);
                 } else {
                     exchange.gatherInto(gradient);
@@ -581,11 +592,13 @@ final class BarrierStages<R> implements Serializable {
             carried = statistics.carryForward(carried, roundStatistics);
             timings.put("statsPass", (t1 - t0) / 1e6);
             timings.put("compute", merged.computeNanosMax() / 1e6);
+            // the mean over partitions: compute − computeMean is what the round waits for its slowest partition
+            timings.put("computeMean", merged.computeNanosSum() / (1e6 * merged.partitions()));
             if (statistics.has(Freshness.IN_STEP)) {
                 // part of compute: the collective waits for the slowest partition's forward pass
                 timings.put("inStepCollective", inStepNanos[0] / 1e6);
             }
-            timings.put("scalars", (t3 - t2) / 1e6);
+            timings.put("scalars", (t3 - t2b) / 1e6);
             timings.put("taskRound", (System.nanoTime() - t0) / 1e6);
             return new RoundReport(round, loss, merged.examples(), roundStatistics, timings);
         }
@@ -624,15 +637,45 @@ final class BarrierStages<R> implements Serializable {
             return merged;
         }
 
-        /** Weight, loss, examples, statistics and timing of every partition, folded in partition order. */
-        private RoundRecord mergeScalars(RoundRecord local) {
+        /**
+         * Weight, loss, examples, statistics and timing of every partition, folded in partition order; with
+         * {@code ownParts}, also this owner's parts of the regulariser's value, which partition 0 keeps in chunk
+         * order ({@link #regularizerPartsOfAll}).
+         */
+        private RoundRecord mergeScalars(RoundRecord local, double[] ownParts) {
             RoundRecord small = local.withVectors(null, null);
             RoundRecord merged = null;
-            for (String payload : exchange.allGather(encode(small))) {
-                RoundRecord r = (RoundRecord) decode(payload);
+            List<double[]> parts = new ArrayList<>();
+            for (String payload : exchange.allGather(encode(new Object[] {small, ownParts}))) {
+                Object[] both = (Object[]) decode(payload);
+                RoundRecord r = (RoundRecord) both[0];
                 merged = merged == null ? r : merged.merge(r, statistics);
+                if (both[1] != null) {
+                    parts.add((double[]) both[1]);
+                }
             }
+            regularizerPartsOfAll = ownParts == null ? null
+                    : parts.stream().flatMapToDouble(Arrays::stream).toArray();
             return merged;
+        }
+
+        /**
+         * This owner's parts of the regulariser's value ({@link Model#regularizerChunk}: the chunks that start in its
+         * slice), from the parameters before the round's step; null when the model does not split the value.
+         */
+        private double[] regularizerParts() {
+            Model<?> model = work.model();
+            int chunk = model.regularizerChunk();
+            if (chunk <= 0) {
+                return null;
+            }
+            int first = (int) ((slices.lo(partition) + (long) chunk - 1) / chunk);
+            int end = (int) ((slices.hi(partition) + (long) chunk - 1) / chunk);
+            double[] parts = new double[Math.max(0, end - first)];
+            for (int k = first; k < end; k++) {
+                parts[k - first] = model.regularizerPart(params, k);
+            }
+            return parts;
         }
 
         /**
@@ -656,8 +699,13 @@ final class BarrierStages<R> implements Serializable {
                 }
             }
             // The regulariser's gradient is element-wise in the parameters; entries outside the slice are ignored.
-            // Only partition 0's loss is reported, so only it computes the regulariser's value (over all of θ).
-            double regularizer = model.regularizeSlice(params, grad, lo, hi, partition == 0);
+            // Only partition 0's loss is reported, so only it needs the regulariser's value: from every owner's
+            // parts when the model splits it, else computed here over all of θ.
+            boolean split = regularizerPartsOfAll != null;
+            double regularizer = model.regularizeSlice(params, grad, lo, hi, partition == 0 && !split);
+            if (split && partition == 0) {
+                regularizer = model.regularizerValue(regularizerPartsOfAll);
+            }
             double loss = merged.lossSum() * scale + (partition == 0 ? regularizer : 0.0);
             double maxNorm = work.config().clipNorm();
             if (maxNorm > 0) {

@@ -12,6 +12,7 @@ public final class RoundInput {
     private float[] optimizerState;
     private Object[] staleStatistics;
     private boolean owned;
+    private float[] gradientBuffer;
 
     RoundInput() {
     }
@@ -28,6 +29,20 @@ public final class RoundInput {
         RoundInput input = new RoundInput(round, params, optimizerState, staleStatistics);
         input.owned = true;
         return input;
+    }
+
+    /**
+     * A vector the strategy may zero and use for this round's gradient instead of allocating one (a barrier task's
+     * previous gradient, no longer read by anyone); null: none.
+     */
+    public RoundInput withGradientBuffer(float[] buffer) {
+        this.gradientBuffer = buffer;
+        return this;
+    }
+
+    /** The buffer of {@link #withGradientBuffer}, or null. */
+    public float[] gradientBuffer() {
+        return gradientBuffer;
     }
 
     public int round() {

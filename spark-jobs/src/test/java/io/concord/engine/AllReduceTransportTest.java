@@ -115,12 +115,17 @@ class AllReduceTransportTest {
     }
 
     /**
-     * With a regulariser each owner adds its gradient to its slice only and partition 0 alone computes its value;
-     * parameters, optimizer state and every round's loss stay bit-identical to the driver path.
+     * With a regulariser each owner adds its gradient to its slice only and partition 0 alone computes its value
+     * (LinearClassifier), or each owner computes the value's parts of the chunks that start in its slice
+     * ({@link SplitRegularizerClassifier}: chunks of 7 of the 21 parameters cut across the 4 owners' slices, and the
+     * last owner has none); parameters, optimizer state and every round's loss stay bit-identical to the driver path.
      */
-    @Test
-    void regularizedModelGivesBitIdenticalStateAndLossesInBothSyncModes() {
-        LinearClassifier model = new LinearClassifier(DIM, CLASSES, SoftmaxCrossEntropy.INSTANCE, 1e-2);
+    @ParameterizedTest
+    @ValueSource(booleans = {false, true})
+    void regularizedModelGivesBitIdenticalStateAndLossesInBothSyncModes(boolean splitValue) {
+        io.concord.core.model.Model<LabeledVector> model = splitValue
+                ? new SplitRegularizerClassifier(DIM, CLASSES, 1e-2)
+                : new LinearClassifier(DIM, CLASSES, SoftmaxCrossEntropy.INSTANCE, 1e-2);
         for (SyncMode mode : SyncMode.values()) {
             List<List<Double>> losses = new ArrayList<>();
             List<TrainingState> states = new ArrayList<>();

@@ -57,6 +57,26 @@ public interface Model<R> extends Serializable {
     }
 
     /**
+     * For a regulariser whose value is a sum over fixed chunks of the parameters: the chunk length; 0 (the default)
+     * when the value is not split. Then {@link #regularize}'s value is {@link #regularizerValue} of every chunk's
+     * {@link #regularizerPart} in chunk order, bit for bit, so the owners of slices (the allreduce transport) each
+     * compute the parts of the chunks that start in their slice instead of one owner reading all the parameters.
+     */
+    default int regularizerChunk() {
+        return 0;
+    }
+
+    /** Chunk {@code k}'s part of the regulariser's value: elements {@code [k·chunk, min((k+1)·chunk, n))}. */
+    default double regularizerPart(float[] params, int k) {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " does not split its regulariser");
+    }
+
+    /** The regulariser's value from every chunk's part, in chunk order. */
+    default double regularizerValue(double[] parts) {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " does not split its regulariser");
+    }
+
+    /**
      * What this model can do beyond this interface, declared rather than discovered by the caller: by default the
      * capability interfaces the class implements, shared by task threads. A decorator returns its wrapped model's
      * capabilities; a model with unsynchronised mutable state returns them {@link ModelCapabilities#notThreadSafe()}.

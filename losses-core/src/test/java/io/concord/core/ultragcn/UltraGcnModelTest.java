@@ -164,6 +164,47 @@ class UltraGcnModelTest {
         assertThat(whole).isNotEqualTo(base);
     }
 
+    /**
+     * The regulariser's value is the sum of its chunk parts in chunk order, bit for bit, and γ·½‖θ‖² (float squares)
+     * to double rounding; the chunks that start in each owner's slice cover every chunk once.
+     */
+    @Test
+    void regularizerValueIsTheSumOfItsChunkParts() {
+        UltraGcnObjective obj = new UltraGcnObjective(16, 0.3, 1e-6, 1, 1e-6, 1, 40, 30, 1e-2, 0.2, 3, false);
+        int users = 10_000;
+        int[][] rows = new int[users][];
+        for (int u = 0; u < users; u++) {
+            rows[u] = new int[] {u % 10};
+        }
+        UltraGcnModel m = UltraGcnModel.forGraph(new InteractionGraph(TinyGraphs.adjacency(rows, 10),
+                Adjacency.empty(users, 10)), obj);
+        float[] params = new float[m.numParams()];
+        m.initParams(params, 11);
+        for (int p = 0; p < params.length; p += 3) {
+            params[p] *= 1e3f;
+        }
+        int chunk = m.regularizerChunk();
+        int chunks = (params.length + chunk - 1) / chunk;
+        assertThat(chunks).isGreaterThan(2);
+        double[] parts = new double[chunks];
+        int[] cuts = {0, chunk - 1, chunk + 5, 2 * chunk, params.length};
+        int next = 0;
+        for (int c = 0; c + 1 < cuts.length; c++) {
+            for (int k = (cuts[c] + chunk - 1) / chunk; k < (cuts[c + 1] + chunk - 1) / chunk; k++) {
+                assertThat(k).isEqualTo(next++);
+                parts[k] = m.regularizerPart(params, k);
+            }
+        }
+        assertThat(next).isEqualTo(chunks);
+        double value = m.regularize(params, new float[params.length]);
+        assertThat(m.regularizerValue(parts)).isEqualTo(value);
+        double naive = 0.0;
+        for (float x : params) {
+            naive += x * x; // squared in float, as the official code's float tensors are
+        }
+        assertThat(value).isCloseTo(0.5 * 1e-2 * naive, org.assertj.core.data.Percentage.withPercentage(1e-9));
+    }
+
     @Test
     void oneInstanceServesConcurrentThreads() throws Exception {
         InteractionGraph g = randomGraph();

@@ -24,6 +24,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -36,9 +37,11 @@ import java.util.function.Function;
  * design), and every block lands in its reader's block manager before it is read, so a reader only ever waits on its
  * own block manager:
  * <ul>
- *   <li>a peer in this executor (the same address in {@code getTaskInfos()}: every peer in local mode) reads the block
- *   the writer put locally, in place; such blocks are not reported to the block manager master, and the writer
- *   removes them once every peer has published the next collective (so has read this one);</li>
+ *   <li>a peer in this executor (the same address in {@code getTaskInfos()}: every peer in local mode) reads the
+ *   writer's vector in place, in this JVM, with no block and no copy ({@link LocalArrays}: a reduce-scatter adds the
+ *   peer's slice straight out of its gradient, an all-gather copies it straight into the reader's vector); small
+ *   payloads are blocks the writer put locally, not reported to the block manager master. The writer withdraws both
+ *   once every peer has published the next collective (so has read this one);</li>
  *   <li>a peer in another executor gets its own copy uploaded into its block manager by the writer (Spark's block
  *   transfer service, as block replication does); the reader removes it after reading it.</li>
  * </ul>
@@ -77,8 +80,15 @@ final class BlockManagerExchange extends BarrierExchange {
     private List<Published> current = new ArrayList<>();
     private final List<Future<?>> uploads = new ArrayList<>();
 
-    /** A block this task put, and whether the master was told of it (then its removal must tell the master too). */
-    private record Published(TestBlockId id, boolean told) {
+    /**
+     * What this task published: a block, and whether the master was told of it (then its removal must tell the master
+     * too), or an array shared in place with the peers in this executor ({@link LocalArrays}).
+     */
+    private record Published(String name, boolean told, boolean shared) {
+    }
+
+    /** An array shared in place: element i of the whole vector is {@code array[i - origin]}. */
+    private record Shared(float[] array, int origin) {
     }
 
     BlockManagerExchange(BarrierTaskContext barrier, long nonce) {
@@ -116,8 +126,8 @@ final class BlockManagerExchange extends BarrierExchange {
     @Override
     public List<String> leftOver() {
         List<String> names = new ArrayList<>();
-        previous.forEach(b -> names.add(b.id().id()));
-        current.forEach(b -> names.add(b.id().id()));
+        previous.stream().filter(b -> !b.shared()).forEach(b -> names.add(b.name()));
+        current.stream().filter(b -> !b.shared()).forEach(b -> names.add(b.name()));
         return names;
     }
 
@@ -125,39 +135,52 @@ final class BlockManagerExchange extends BarrierExchange {
     public void reduceInPlace(float[] full) {
         Slices slices = new Slices(full.length, parts);
         String base = prefix + (sequence++) + "-";
+        boolean localReaders = false;
         for (int q = 0; q < parts; q++) {
             if (q != partition) {
-                ByteBuffer bytes = floatBytes(full, slices.lo(q), slices.size(q));
-                String name = base + partition + "-" + q;
                 if (sameExecutor[q]) {
-                    put(name, bytes, false);
+                    localReaders = true;
                 } else {
-                    push(q, name, bytes);
+                    push(q, base + partition + "-" + q, floatBytes(full, slices.lo(q), slices.size(q)));
                 }
             }
+        }
+        if (localReaders) {
+            share(base + partition, full, 0);
         }
         int lo = slices.lo(partition);
         int size = slices.size(partition);
         // ((v0 + v1) + …) + v_p + …: the peers before this partition fold into a buffer, which is added to the own
-        // slice in place (IEEE addition is commutative), then the later peers are added to it one at a time
+        // slice in place (IEEE addition is commutative; with one earlier peer it is added directly), then the later
+        // peers are added to it one at a time
         float[] before = null;
         for (int s = 0; s < parts; s++) {
             if (s == partition) {
                 if (before != null) {
-                    addInto(full, lo, before);
+                    addInto(full, lo, before, 0, size);
                 }
                 continue;
             }
-            String name = base + s + "-" + partition;
-            float[] peer = scratch(size);
-            await(name, s, false, b -> readInto(b, peer, 0, size, name));
-            if (s > partition) {
-                addInto(full, lo, peer);
+            float[] source;
+            int offset;
+            if (sameExecutor[s]) {
+                Shared shared = awaitShared(base + s);
+                source = shared.array();
+                offset = lo - shared.origin();
+            } else {
+                String name = base + s + "-" + partition;
+                float[] peer = scratch(size);
+                await(name, s, false, b -> readInto(b, peer, 0, size, name));
+                source = peer;
+                offset = 0;
+            }
+            if (s > partition || partition == 1) {
+                addInto(full, lo, source, offset, size);
             } else if (before == null) {
                 before = earlier(size);
-                System.arraycopy(peer, 0, before, 0, size);
+                System.arraycopy(source, offset, before, 0, size);
             } else {
-                addInto(before, peer, 0);
+                addInto(before, 0, source, offset, size);
             }
         }
         collectiveDone();
@@ -165,15 +188,52 @@ final class BlockManagerExchange extends BarrierExchange {
 
     @Override
     public void gatherInto(float[] vector) {
+        gather(vector, false);
+    }
+
+    @Override
+    public void gatherStable(float[] vector) {
+        gather(vector, true);
+    }
+
+    /** {@code inPlace}: peers in this executor copy this task's slice straight out of {@code vector}. */
+    private void gather(float[] vector, boolean inPlace) {
         Slices slices = new Slices(vector.length, parts);
         String base = prefix + (sequence++) + "-";
-        publish(base, floatBytes(vector, slices.lo(partition), slices.size(partition)), false);
+        int lo = slices.lo(partition);
+        int size = slices.size(partition);
+        ByteBuffer bytes = null;
+        boolean localReaders = false;
+        for (int q = 0; q < parts; q++) {
+            if (q != partition) {
+                if (sameExecutor[q]) {
+                    localReaders = true;
+                } else {
+                    if (bytes == null) {
+                        bytes = floatBytes(vector, lo, size);
+                    }
+                    push(q, base + partition + ">" + q, bytes.duplicate());
+                }
+            }
+        }
+        if (localReaders) {
+            if (inPlace) {
+                share(base + partition, vector, 0);
+            } else {
+                share(base + partition, Arrays.copyOfRange(vector, lo, lo + size), lo);
+            }
+        }
         for (int s = 0; s < parts; s++) {
             if (s != partition) {
-                String name = addressed(base, s);
-                int lo = slices.lo(s);
-                int size = slices.size(s);
-                await(name, s, false, b -> readInto(b, vector, lo, size, name));
+                int from = slices.lo(s);
+                int length = slices.size(s);
+                if (sameExecutor[s]) {
+                    Shared shared = awaitShared(base + s);
+                    System.arraycopy(shared.array(), from - shared.origin(), vector, from, length);
+                } else {
+                    String name = base + s + ">" + partition;
+                    await(name, s, false, b -> readInto(b, vector, from, length, name));
+                }
             }
         }
         collectiveDone();
@@ -253,7 +313,11 @@ final class BlockManagerExchange extends BarrierExchange {
     }
 
     private void remove(Published block) {
-        blocks.removeBlock(block.id(), block.told());
+        if (block.shared()) {
+            LocalArrays.remove(block.name());
+        } else {
+            blocks.removeBlock(new TestBlockId(block.name()), block.told());
+        }
     }
 
     /** One reusable buffer for the peers' contributions of a reduce-scatter (they are added one at a time). */
@@ -272,10 +336,10 @@ final class BlockManagerExchange extends BarrierExchange {
         return earlier;
     }
 
-    /** {@code full[lo + i] += values[i]} for every i of values. */
-    private static void addInto(float[] full, int lo, float[] values) {
-        for (int i = 0; i < values.length; i++) {
-            full[lo + i] += values[i];
+    /** {@code target[at + i] += source[from + i]} for i in [0, length). */
+    private static void addInto(float[] target, int at, float[] source, int from, int length) {
+        for (int i = 0; i < length; i++) {
+            target[at + i] += source[from + i];
         }
     }
 
@@ -355,6 +419,62 @@ final class BlockManagerExchange extends BarrierExchange {
         }
     }
 
+    /**
+     * Tasks of one executor share vectors in place, in this JVM, instead of copying them through blocks: each reader
+     * folds or copies its slice straight out of the writer's array. The writer must leave what its readers read
+     * unchanged until its next collective (every peer has then finished reading); see {@link PeerExchange}.
+     */
+    private static final class LocalArrays {
+        private static final ConcurrentHashMap<String, Shared> BY_NAME = new ConcurrentHashMap<>();
+
+        private LocalArrays() {
+        }
+
+        static void put(String name, Shared shared) {
+            BY_NAME.put(name, shared);
+            LocalPublications.published();
+        }
+
+        static Shared get(String name) {
+            return BY_NAME.get(name);
+        }
+
+        static void remove(String name) {
+            BY_NAME.remove(name);
+        }
+    }
+
+    private void share(String name, float[] array, int origin) {
+        LocalArrays.put(name, new Shared(array, origin));
+        current.add(new Published(name, false, true));
+    }
+
+    /** Waits for the array a peer in this executor shares under {@code name}. */
+    private Shared awaitShared(String name) {
+        long start = System.nanoTime();
+        long pause = 20_000;
+        while (true) {
+            long seen = LocalPublications.count();
+            Shared shared = LocalArrays.get(name);
+            if (shared != null) {
+                return shared;
+            }
+            checkWaiting(name, start);
+            LocalPublications.awaitAfter(seen, pause);
+            pause = Math.min(MAX_POLL_NANOS, pause * 2);
+        }
+    }
+
+    private void checkWaiting(String name, long start) {
+        if (barrier.isInterrupted()) {
+            throw new IllegalStateException("task killed while waiting for block " + name);
+        }
+        if (System.nanoTime() - start > timeoutNanos) {
+            throw new IllegalStateException("no peer published block " + name + " within "
+                    + timeoutNanos / 1_000_000_000L + " s (spark.barrier.sync.timeout): a peer is stuck or lost");
+        }
+    }
+
     private static ByteBuffer floatBytes(float[] values, int offset, int length) {
         ByteBuffer buffer = ByteBuffer.allocate(length * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
         buffer.asFloatBuffer().put(values, offset, length);
@@ -375,7 +495,7 @@ final class BlockManagerExchange extends BarrierExchange {
             throw new IllegalStateException("block manager refused block " + name + " (" + bytes.capacity()
                     + " bytes); give executors more memory (spark.executor.memory)");
         }
-        current.add(new Published(id, tellMaster));
+        current.add(new Published(name, tellMaster, false));
         LocalPublications.published();
     }
 
@@ -426,13 +546,7 @@ final class BlockManagerExchange extends BarrierExchange {
                     return reader.apply(b);
                 }
             }
-            if (barrier.isInterrupted()) {
-                throw new IllegalStateException("task killed while waiting for block " + name);
-            }
-            if (System.nanoTime() - start > timeoutNanos) {
-                throw new IllegalStateException("no peer published block " + name + " within "
-                        + timeoutNanos / 1_000_000_000L + " s (spark.barrier.sync.timeout): a peer is stuck or lost");
-            }
+            checkWaiting(name, start);
             // a peer in this executor wakes us when it publishes; uploads from other executors are polled for
             LocalPublications.awaitAfter(seen, pause);
             pause = Math.min(maxPause, pause * 2);

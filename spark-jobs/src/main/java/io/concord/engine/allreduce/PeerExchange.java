@@ -15,14 +15,26 @@ public interface PeerExchange extends AutoCloseable {
      * Reduce-scatter in place: slice {@code p} of {@code full} (this partition's) becomes the sum of every
      * partition's slice {@code p}, folded left in PARTITION order ({@code ((v0 + v1) + v2) + …}), so the result is
      * bit-identical to the driver's ordered reduce; the other slices of {@code full} are left as they were.
+     * Peers may read their slices straight out of {@code full}: until its next collective the caller changes them
+     * only through {@link #gatherInto} or {@link #gatherStable} of {@code full} (which overwrite slice q with owner
+     * q's value only after q has published it, so has finished reading).
      */
     void reduceInPlace(float[] full);
 
     /**
      * All-gather in place: publishes this partition's slice of {@code vector} and overwrites every other slice with
-     * its owner's, so every task ends with the same whole vector (no vector-sized allocation).
+     * its owner's, so every task ends with the same whole vector (no vector-sized allocation). The caller may change
+     * its own slice right after the call returns (peers read a copy of it).
      */
     void gatherInto(float[] vector);
+
+    /**
+     * {@link #gatherInto}, for a caller that leaves its own slice of {@code vector} unchanged until its next
+     * collective: peers may then copy it straight out of {@code vector}, without a copy of the writer's.
+     */
+    default void gatherStable(float[] vector) {
+        gatherInto(vector);
+    }
 
     /** Small payloads (scalars, statistics) from every partition, in partition order. */
     String[] allGather(String payload);

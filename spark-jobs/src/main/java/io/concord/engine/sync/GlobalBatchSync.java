@@ -9,6 +9,7 @@ import io.concord.engine.Shard;
 import io.concord.engine.SyncMode;
 import io.concord.engine.TrainingState;
 
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -36,7 +37,12 @@ public final class GlobalBatchSync implements SyncStrategy {
         long step = input.round();
         ctx.atStep(step);
         List<R> batch = work.plan().batch(shard, step);
-        float[] grad = new float[input.params().length];
+        float[] grad = input.gradientBuffer();
+        if (grad != null && grad.length == input.params().length) {
+            Arrays.fill(grad, 0f);
+        } else {
+            grad = new float[input.params().length];
+        }
         BatchLoss loss = work.model().accumulateGradient(input.params(), batch, grad, ctx);
         return new RoundRecord(grad, null, loss.weight(), loss.lossSum(), batch.size(), ctx.locals(),
                 System.nanoTime() - start);

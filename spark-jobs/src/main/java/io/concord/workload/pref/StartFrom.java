@@ -65,6 +65,21 @@ final class StartFrom<R> implements Model<R> {
     }
 
     @Override
+    public int regularizerChunk() {
+        return model.regularizerChunk();
+    }
+
+    @Override
+    public double regularizerPart(float[] params, int k) {
+        return model.regularizerPart(params, k);
+    }
+
+    @Override
+    public double regularizerValue(double[] parts) {
+        return model.regularizerValue(parts);
+    }
+
+    @Override
     public ModelCapabilities<R> capabilities() {
         return model.capabilities();
     }
