@@ -2,6 +2,7 @@ package io.concord.engine.sync;
 
 import io.concord.core.model.BatchLoss;
 import io.concord.core.model.Model;
+import io.concord.core.optim.LossAwareOptimizer;
 import io.concord.engine.EngineStepContext;
 import io.concord.engine.RoundInput;
 import io.concord.engine.RoundRecord;
@@ -49,6 +50,7 @@ public final class ParameterAveragingSync implements SyncStrategy {
         float[] state = !averageState ? freshState(work, params)
                 : input.owned() ? input.optimizerState() : input.optimizerState().clone();
         int localSteps = work.config().localSteps();
+        boolean lossAware = work.optimizer() instanceof LossAwareOptimizer;
         float[] grad = new float[params.length];
         double weight = 0.0;
         double lossSum = 0.0;
@@ -68,7 +70,8 @@ public final class ParameterAveragingSync implements SyncStrategy {
                     grad[i] *= s;
                 }
             }
-            double regularizer = model.regularize(params, grad);
+            // the regulariser's value only matters to a loss-aware optimizer (the round's loss is the data loss)
+            double regularizer = model.regularizeSlice(params, grad, 0, params.length, lossAware);
             long t = averageState ? step + 1 : k + 1L;
             double meanLoss = loss.lossSum() / (model.reduction() == Model.Reduction.MEAN ? loss.weight() : 1.0);
             OptimizerSteps.step(work, params, grad, state, t, meanLoss + regularizer);
