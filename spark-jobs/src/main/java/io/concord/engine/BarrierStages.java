@@ -55,8 +55,8 @@ import java.util.concurrent.ThreadLocalRandom;
  * Partition p owns slice p of the parameters (and, for element-wise optimizers in global-batch mode, of the optimizer
  * state). Each round: [two-pass statistics: contribute, all-gather the small values, merge in partition order] →
  * compute [in-step statistics: the same collective, run by the model's first read in the middle of its step] →
- * all-gather the round's scalars and statistics → reduce-scatter of the vectors (owner folds the P
- * contributions in partition order) → update → all-gather of the new parameters. Every task runs the same
+ * reduce-scatter of the vectors (owner folds the P contributions in partition order), which also all-gathers the
+ * round's scalars and statistics → update → all-gather of the new parameters. Every task runs the same
  * deterministic code on the same merged values, so the result equals the driver path's ordered reduce and update.
  *
  * <p>The driver sends the stage's starting state once (a torrent broadcast) and receives each owner's final slice
@@ -514,17 +514,23 @@ final class BarrierStages<R> implements Serializable {
             long t2 = System.nanoTime();
             double[] ownParts = shardedState ? regularizerParts() : null;
             long t2b = System.nanoTime();
-            RoundRecord merged = mergeScalars(local, ownParts);
+            // the round's scalars travel with the first reduce-scatter: one wait for the peers, not two
+            String scalars = encode(new Object[] {local.withVectors(null, null), ownParts});
             long t3 = System.nanoTime();
 
             Map<String, Double> timings = new LinkedHashMap<>();
             double loss;
+            RoundRecord merged;
+            long t4;
             if (sync.mode() == SyncMode.GLOBAL_BATCH) {
                 float[] gradient = local.vector();
-                exchange.reduceInPlace(gradient);
+                String[] payloads = exchange.reduceWithPayload(gradient, scalars);
                 maybeFail(round, "reduce-scatter");
-                long t4 = System.nanoTime();
-                timings.put("reduceScatter", (t4 - t3) / 1e6);
+                long t4a = System.nanoTime();
+                merged = mergeScalars(payloads, ownParts);
+                t4 = System.nanoTime();
+                timings.put("reduceScatter", (t4a - t3) / 1e6);
+                timings.put("scalars", (t3 - t2b + t4 - t4a) / 1e6);
                 if (shardedState) {
                     loss = shardedStep(gradient, merged, round);
                     long t5 = System.nanoTime();
@@ -552,12 +558,15 @@ final class BarrierStages<R> implements Serializable {
                 // the local steps ran in this task's own replica: the record's vectors are params and the state
                 float[] summed = local.vector();
                 float[] summedState = local.state();
-                exchange.reduceInPlace(summed);
+                String[] payloads = exchange.reduceWithPayload(summed, scalars);
                 if (summedState != null) {
                     exchange.reduceInPlace(summedState);
                 }
                 maybeFail(round, "reduce-scatter");
-                long t4 = System.nanoTime();
+                long t4a = System.nanoTime();
+                merged = mergeScalars(payloads, ownParts);
+                t4 = System.nanoTime();
+                timings.put("scalars", (t3 - t2b + t4 - t4a) / 1e6);
                 // Averaging is element-wise: each owner averages its slices in place, then they are all-gathered.
                 Slices stateSlices = summedState == null ? null : new Slices(summedState.length, parts);
                 loss = ((ParameterAveragingSync) sync).applySlice(work, merged, round, summed, slices.lo(partition),
@@ -576,7 +585,7 @@ final class BarrierStages<R> implements Serializable {
                     exchange.gatherInto(optimizerState);
                 }
                 maybeFail(round, "all-gather");
-                timings.put("reduceScatter", (t4 - t3) / 1e6);
+                timings.put("reduceScatter", (t4a - t3) / 1e6);
                 timings.put("update", (t5 - t4) / 1e6);
                 timings.put("allGather", (System.nanoTime() - t5) / 1e6);
             }
@@ -598,7 +607,6 @@ final class BarrierStages<R> implements Serializable {
                 // part of compute: the collective waits for the slowest partition's forward pass
                 timings.put("inStepCollective", inStepNanos[0] / 1e6);
             }
-            timings.put("scalars", (t3 - t2b) / 1e6);
             timings.put("taskRound", (System.nanoTime() - t0) / 1e6);
             return new RoundReport(round, loss, merged.examples(), roundStatistics, timings);
         }
@@ -638,15 +646,15 @@ final class BarrierStages<R> implements Serializable {
         }
 
         /**
-         * Weight, loss, examples, statistics and timing of every partition, folded in partition order; with
-         * {@code ownParts}, also this owner's parts of the regulariser's value, which partition 0 keeps in chunk
+         * Weight, loss, examples, statistics and timing of every partition (the payloads of
+         * {@link PeerExchange#reduceWithPayload}, in partition order), folded in partition order; with
+         * {@code ownParts}, also every owner's parts of the regulariser's value, which partition 0 keeps in chunk
          * order ({@link #regularizerPartsOfAll}).
          */
-        private RoundRecord mergeScalars(RoundRecord local, double[] ownParts) {
-            RoundRecord small = local.withVectors(null, null);
+        private RoundRecord mergeScalars(String[] payloads, double[] ownParts) {
             RoundRecord merged = null;
             List<double[]> parts = new ArrayList<>();
-            for (String payload : exchange.allGather(encode(new Object[] {small, ownParts}))) {
+            for (String payload : payloads) {
                 Object[] both = (Object[]) decode(payload);
                 RoundRecord r = (RoundRecord) both[0];
                 merged = merged == null ? r : merged.merge(r, statistics);

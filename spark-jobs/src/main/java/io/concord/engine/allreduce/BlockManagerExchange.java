@@ -88,7 +88,7 @@ final class BlockManagerExchange extends BarrierExchange {
     }
 
     /** An array shared in place: element i of the whole vector is {@code array[i - origin]}. */
-    private record Shared(float[] array, int origin) {
+    private record Shared(float[] array, int origin, String payload) {
     }
 
     BlockManagerExchange(BarrierTaskContext barrier, long nonce) {
@@ -133,6 +133,30 @@ final class BlockManagerExchange extends BarrierExchange {
 
     @Override
     public void reduceInPlace(float[] full) {
+        reduce(full, null);
+    }
+
+    @Override
+    public String[] reduceWithPayload(float[] full, String payload) {
+        return reduce(full, payload);
+    }
+
+    /**
+     * The reduce-scatter; with a payload also its all-gather in the same collective (peers in this executor find it
+     * with the shared vector, peers in other executors get it uploaded under its own sequence number).
+     */
+    private String[] reduce(float[] full, String payload) {
+        String payloadBase = payload == null ? null : prefix + (sequence++) + "-";
+        String[] payloads = payload == null ? null : new String[parts];
+        if (payload != null) {
+            payloads[partition] = payload;
+            ByteBuffer text = ByteBuffer.wrap(payload.getBytes(StandardCharsets.UTF_8));
+            for (int q = 0; q < parts; q++) {
+                if (q != partition && !sameExecutor[q]) {
+                    push(q, payloadBase + partition + ">" + q, text.duplicate());
+                }
+            }
+        }
         Slices slices = new Slices(full.length, parts);
         String base = prefix + (sequence++) + "-";
         boolean localReaders = false;
@@ -146,7 +170,7 @@ final class BlockManagerExchange extends BarrierExchange {
             }
         }
         if (localReaders) {
-            share(base + partition, full, 0);
+            share(base + partition, full, 0, payload);
         }
         int lo = slices.lo(partition);
         int size = slices.size(partition);
@@ -167,7 +191,13 @@ final class BlockManagerExchange extends BarrierExchange {
                 Shared shared = awaitShared(base + s);
                 source = shared.array();
                 offset = lo - shared.origin();
+                if (payloads != null) {
+                    payloads[s] = shared.payload();
+                }
             } else {
+                if (payloads != null) {
+                    payloads[s] = await(payloadBase + s + ">" + partition, s, false, BlockManagerExchange::text);
+                }
                 String name = base + s + "-" + partition;
                 float[] peer = scratch(size);
                 await(name, s, false, b -> readInto(b, peer, 0, size, name));
@@ -184,6 +214,7 @@ final class BlockManagerExchange extends BarrierExchange {
             }
         }
         collectiveDone();
+        return payloads;
     }
 
     @Override
@@ -218,9 +249,9 @@ final class BlockManagerExchange extends BarrierExchange {
         }
         if (localReaders) {
             if (inPlace) {
-                share(base + partition, vector, 0);
+                share(base + partition, vector, 0, null);
             } else {
-                share(base + partition, Arrays.copyOfRange(vector, lo, lo + size), lo);
+                share(base + partition, Arrays.copyOfRange(vector, lo, lo + size), lo, null);
             }
         }
         for (int s = 0; s < parts; s++) {
@@ -444,8 +475,8 @@ final class BlockManagerExchange extends BarrierExchange {
         }
     }
 
-    private void share(String name, float[] array, int origin) {
-        LocalArrays.put(name, new Shared(array, origin));
+    private void share(String name, float[] array, int origin, String payload) {
+        LocalArrays.put(name, new Shared(array, origin, payload));
         current.add(new Published(name, false, true));
     }
 

@@ -22,6 +22,16 @@ public interface PeerExchange extends AutoCloseable {
     void reduceInPlace(float[] full);
 
     /**
+     * {@link #reduceInPlace} and {@link #allGather} of a small payload in one collective (one wait for the peers
+     * instead of two); returns every partition's payload in partition order.
+     */
+    default String[] reduceWithPayload(float[] full, String payload) {
+        String[] payloads = allGather(payload);
+        reduceInPlace(full);
+        return payloads;
+    }
+
+    /**
      * All-gather in place: publishes this partition's slice of {@code vector} and overwrites every other slice with
      * its owner's, so every task ends with the same whole vector (no vector-sized allocation). The caller may change
      * its own slice right after the call returns (peers read a copy of it).
