@@ -53,11 +53,7 @@ final class SplitRegularizerClassifier implements Model<LabeledVector> {
         if (!value) {
             return 0.0;
         }
-        double[] parts = new double[(params.length + CHUNK - 1) / CHUNK];
-        for (int k = 0; k < parts.length; k++) {
-            parts[k] = regularizerPart(params, k);
-        }
-        return regularizerValue(parts);
+        return splitRegularizerValue(params);
     }
 
     @Override

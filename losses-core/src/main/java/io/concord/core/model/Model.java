@@ -76,6 +76,16 @@ public interface Model<R> extends Serializable {
         throw new UnsupportedOperationException(getClass().getSimpleName() + " does not split its regulariser");
     }
 
+    /** A split regulariser's value over all of {@code params}: every chunk's part, folded in chunk order. */
+    default double splitRegularizerValue(float[] params) {
+        int chunk = regularizerChunk();
+        double[] parts = new double[(params.length + chunk - 1) / chunk];
+        for (int k = 0; k < parts.length; k++) {
+            parts[k] = regularizerPart(params, k);
+        }
+        return regularizerValue(parts);
+    }
+
     /**
      * What this model can do beyond this interface, declared rather than discovered by the caller: by default the
      * capability interfaces the class implements, shared by task threads. A decorator returns its wrapped model's

@@ -227,11 +227,7 @@ public final class UltraGcnModel implements Model<Interaction> {
         if (!value) {
             return 0.0;
         }
-        double[] parts = new double[(params.length + REGULARIZER_CHUNK - 1) / REGULARIZER_CHUNK];
-        for (int k = 0; k < parts.length; k++) {
-            parts[k] = regularizerPart(params, k);
-        }
-        return regularizerValue(parts);
+        return splitRegularizerValue(params);
     }
 
     @Override

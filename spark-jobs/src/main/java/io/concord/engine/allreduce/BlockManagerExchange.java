@@ -71,6 +71,8 @@ final class BlockManagerExchange extends BarrierExchange {
     private final long timeoutNanos;
     private final boolean[] sameExecutor;
     private final boolean allSameExecutor;
+    /** Whether another task of this stage runs in this executor. */
+    private final boolean localPeers;
     private final BlockManagerId[] peers;
     private int sequence;
     private long peerFetched;
@@ -105,6 +107,11 @@ final class BlockManagerExchange extends BarrierExchange {
             all &= sameExecutor[q];
         }
         this.allSameExecutor = all;
+        boolean local = false;
+        for (int q = 0; q < parts; q++) {
+            local |= q != partition && sameExecutor[q];
+        }
+        this.localPeers = local;
         // the same on every task: if the tasks span executors, every task has a peer in another one
         this.peers = all ? null : blockManagerIds();
     }
@@ -152,24 +159,19 @@ final class BlockManagerExchange extends BarrierExchange {
             payloads[partition] = payload;
             ByteBuffer text = ByteBuffer.wrap(payload.getBytes(StandardCharsets.UTF_8));
             for (int q = 0; q < parts; q++) {
-                if (q != partition && !sameExecutor[q]) {
+                if (!sameExecutor[q]) {
                     push(q, payloadBase + partition + ">" + q, text.duplicate());
                 }
             }
         }
         Slices slices = new Slices(full.length, parts);
         String base = prefix + (sequence++) + "-";
-        boolean localReaders = false;
         for (int q = 0; q < parts; q++) {
-            if (q != partition) {
-                if (sameExecutor[q]) {
-                    localReaders = true;
-                } else {
-                    push(q, base + partition + "-" + q, floatBytes(full, slices.lo(q), slices.size(q)));
-                }
+            if (!sameExecutor[q]) {
+                push(q, base + partition + "-" + q, floatBytes(full, slices.lo(q), slices.size(q)));
             }
         }
-        if (localReaders) {
+        if (localPeers) {
             share(base + partition, full, 0, payload);
         }
         int lo = slices.lo(partition);
@@ -233,21 +235,13 @@ final class BlockManagerExchange extends BarrierExchange {
         String base = prefix + (sequence++) + "-";
         int lo = slices.lo(partition);
         int size = slices.size(partition);
-        ByteBuffer bytes = null;
-        boolean localReaders = false;
+        ByteBuffer bytes = allSameExecutor ? null : floatBytes(vector, lo, size);
         for (int q = 0; q < parts; q++) {
-            if (q != partition) {
-                if (sameExecutor[q]) {
-                    localReaders = true;
-                } else {
-                    if (bytes == null) {
-                        bytes = floatBytes(vector, lo, size);
-                    }
-                    push(q, base + partition + ">" + q, bytes.duplicate());
-                }
+            if (!sameExecutor[q]) {
+                push(q, base + partition + ">" + q, bytes.duplicate());
             }
         }
-        if (localReaders) {
+        if (localPeers) {
             if (inPlace) {
                 share(base + partition, vector, 0, null);
             } else {
