@@ -68,12 +68,14 @@ public interface Model<R> extends Serializable {
 
     /** Chunk {@code k}'s part of the regulariser's value: elements {@code [k·chunk, min((k+1)·chunk, n))}. */
     default double regularizerPart(float[] params, int k) {
-        throw new UnsupportedOperationException(getClass().getSimpleName() + " does not split its regulariser");
+        throw new IllegalStateException(getClass().getSimpleName()
+                + " does not split its regulariser (regularizerChunk() is 0)");
     }
 
     /** The regulariser's value from every chunk's part, in chunk order. */
     default double regularizerValue(double[] parts) {
-        throw new UnsupportedOperationException(getClass().getSimpleName() + " does not split its regulariser");
+        throw new IllegalStateException(getClass().getSimpleName()
+                + " does not split its regulariser (regularizerChunk() is 0)");
     }
 
     /** A split regulariser's value over all of {@code params}: every chunk's part, folded in chunk order. */
