@@ -673,17 +673,8 @@ final class BarrierStages<R> implements Serializable {
          */
         private double[] regularizerParts() {
             Model<?> model = work.model();
-            int chunk = model.regularizerChunk();
-            if (chunk <= 0) {
-                return null;
-            }
-            int first = (int) ((slices.lo(partition) + (long) chunk - 1) / chunk);
-            int end = (int) ((slices.hi(partition) + (long) chunk - 1) / chunk);
-            double[] parts = new double[Math.max(0, end - first)];
-            for (int k = first; k < end; k++) {
-                parts[k - first] = model.regularizerPart(params, k);
-            }
-            return parts;
+            return model.regularizerChunk() <= 0 ? null
+                    : model.regularizerParts(params, slices.lo(partition), slices.hi(partition));
         }
 
         /**

@@ -78,14 +78,24 @@ public interface Model<R> extends Serializable {
                 + " does not split its regulariser (regularizerChunk() is 0)");
     }
 
+    /**
+     * The parts of the chunks that start in {@code [lo, hi)}, in chunk order: an owner's share of a split
+     * regulariser's value. The owners of consecutive slices together cover every chunk once.
+     */
+    default double[] regularizerParts(float[] params, int lo, int hi) {
+        int chunk = regularizerChunk();
+        int first = (int) ((lo + (long) chunk - 1) / chunk);
+        int end = (int) ((hi + (long) chunk - 1) / chunk);
+        double[] parts = new double[Math.max(0, end - first)];
+        for (int k = first; k < end; k++) {
+            parts[k - first] = regularizerPart(params, k);
+        }
+        return parts;
+    }
+
     /** A split regulariser's value over all of {@code params}: every chunk's part, folded in chunk order. */
     default double splitRegularizerValue(float[] params) {
-        int chunk = regularizerChunk();
-        double[] parts = new double[(params.length + chunk - 1) / chunk];
-        for (int k = 0; k < parts.length; k++) {
-            parts[k] = regularizerPart(params, k);
-        }
-        return regularizerValue(parts);
+        return regularizerValue(regularizerParts(params, 0, params.length));
     }
 
     /**

@@ -32,6 +32,8 @@ import java.util.SplittableRandom;
 public final class UltraGcnModel implements Model<Interaction> {
 
     private static final long serialVersionUID = 1L;
+    /** Elements per part of the regulariser's value ({@link #regularizerChunk}). */
+    private static final int REGULARIZER_CHUNK = 1 << 16;
 
     private final int numUsers;
     private final int numItems;
@@ -52,8 +54,6 @@ public final class UltraGcnModel implements Model<Interaction> {
     private final UltraGcnObjective objective;
     /** Item scores of {@link PopularityStart} added to the normal start; null: the official normal start. */
     private final double[] startLogits;
-    /** Elements per part of the regulariser's value ({@link #regularizerChunk}). */
-    private static final int REGULARIZER_CHUNK = 1 << 16;
 
     private transient volatile ThreadLocal<Workspace> workspace;
 
