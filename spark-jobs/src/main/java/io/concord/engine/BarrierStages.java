@@ -68,6 +68,8 @@ final class BarrierStages<R> implements Serializable {
     private static final long serialVersionUID = 1L;
     private static final Logger LOG = LoggerFactory.getLogger(BarrierStages.class);
     private static final long SLOT_WAIT_MS = 30_000;
+    /** Floats per part of a fused owner step: the part's gradient, peers' gradients, parameters and state stay in L2. */
+    private static final int STEP_PART = 16_384;
 
     private final transient JavaSparkContext sc;
     /** Driver side only: each task takes its own from the per-run bundle. */
@@ -115,6 +117,17 @@ final class BarrierStages<R> implements Serializable {
 
     boolean shardedState() {
         return shardedState;
+    }
+
+    /**
+     * Whether an owner's sharded step reads and writes only its own slice, so the owners of one executor may keep one
+     * parameter vector (the others write their slices meanwhile) and step their slice part by part: true when the
+     * model has no regulariser or splits its value ({@link Model#regularizerChunk}: the parts are computed before
+     * the reduce-scatter). A regulariser whose value is read whole (partition 0 reports it) would see the other
+     * owners' slices half stepped.
+     */
+    static boolean stepsSliceAlone(Model<?> model) {
+        return !model.hasRegularizer() || model.regularizerChunk() > 0;
     }
 
     /** Driver bytes (broadcast + RPC + results) of the last stage, sent and received. */
@@ -420,6 +433,13 @@ final class BarrierStages<R> implements Serializable {
         private double[] regularizerPartsOfAll;
         /** The last round's gradient, once no peer reads it any more (sharded global-batch): the next one's buffer. */
         private float[] gradientBuffer;
+        /**
+         * Whether {@link #params} is the one copy of this executor's tasks ({@link PeerExchange#sharedVector}): each
+         * owner steps its slice in place and a barrier replaces the all-gather.
+         */
+        private final boolean sharedParams;
+        /** Whether the owner's step reads and writes only its slice ({@link #stepsSliceAlone(Model)}). */
+        private final boolean stepsSliceAlone;
 
         TaskRounds(RoundWork<R> work, BarrierTaskContext task, PeerExchange exchange, Shard<R> shard,
                    StageInput in, SerializableConfiguration hadoopConf) {
@@ -434,7 +454,19 @@ final class BarrierStages<R> implements Serializable {
             this.statistics = work.statistics();
             this.slices = new Slices(in.numParams(), parts);
             this.layout = stateLayout(in.stateLength(), in.numParams(), parts);
-            if (in.resident()) {
+            this.stepsSliceAlone = shardedState && stepsSliceAlone(work.model());
+            float[] shared = stepsSliceAlone ? exchange.sharedVector("params", in.numParams()) : null;
+            this.sharedParams = shared != null;
+            if (sharedParams) {
+                // each owner writes its slice; the others read it only after the barrier (and after every round's)
+                int lo = slices.lo(partition);
+                float[] own = in.resident() ? in.stateBlocks().readParams(in.firstRound(), partition,
+                        slices.size(partition)) : in.params();
+                System.arraycopy(own, in.resident() ? 0 : lo, shared, lo, slices.size(partition));
+                this.params = shared;
+                this.optimizerState = in.resident() ? keptState() : layout.extract(in.optimizerState(), partition);
+                exchange.barrier();
+            } else if (in.resident()) {
                 this.params = keptParams();
                 this.optimizerState = keptState();
             } else {
@@ -524,7 +556,11 @@ final class BarrierStages<R> implements Serializable {
             long t4;
             if (sync.mode() == SyncMode.GLOBAL_BATCH) {
                 float[] gradient = local.vector();
-                String[] payloads = exchange.reduceWithPayload(gradient, scalars);
+                // stepping part by part needs the whole reduced gradient only for clipping's global norm
+                PeerExchange.PendingReduce pending = shardedState && stepsSliceAlone
+                        && !(work.config().clipNorm() > 0) ? exchange.reduceLater(gradient, scalars) : null;
+                String[] payloads = pending != null ? pending.payloads()
+                        : exchange.reduceWithPayload(gradient, scalars);
                 maybeFail(round, "reduce-scatter");
                 long t4a = System.nanoTime();
                 merged = mergeScalars(payloads, ownParts);
@@ -532,10 +568,16 @@ final class BarrierStages<R> implements Serializable {
                 timings.put("reduceScatter", (t4a - t3) / 1e6);
                 timings.put("scalars", (t3 - t2b + t4 - t4a) / 1e6);
                 if (shardedState) {
-                    loss = shardedStep(gradient, merged, round);
+                    loss = pending != null ? shardedStepByParts(gradient, pending, merged, round)
+                            : shardedStep(gradient, merged, round);
                     long t5 = System.nanoTime();
-                    // the own slice of params changes next in the next round's step, after a collective
-                    exchange.gatherStable(params);
+                    if (sharedParams) {
+                        // every owner has stepped its slice of the one copy
+                        exchange.barrier();
+                    } else {
+                        // the own slice of params changes next in the next round's step, after a collective
+                        exchange.gatherStable(params);
+                    }
                     // every peer has published this all-gather, so has finished reading the gradient: reuse it
                     gradientBuffer = gradient;
                     maybeFail(round, "all-gather");
@@ -726,6 +768,40 @@ final class BarrierStages<R> implements Serializable {
             }
             work.optimizer().stepSlice(params, grad, lo, hi - lo, optimizerState, round + 1L);
             return loss;
+        }
+
+        /**
+         * {@link #shardedStep} without clipping, fused with the reduce-scatter's fold: each {@link #STEP_PART} of the
+         * slice is folded, scaled, regularised and stepped while it is in cache (one pass over the slice's gradient,
+         * parameters and optimizer state instead of three). Element-wise, so bit-identical to the unfused step.
+         */
+        private double shardedStepByParts(float[] grad, PeerExchange.PendingReduce pending, RoundRecord merged,
+                                          int round) {
+            if (!(merged.weight() > 0.0)) {
+                throw new IllegalStateException("round " + round + " saw no examples (total weight "
+                        + merged.weight() + ")");
+            }
+            Model<?> model = work.model();
+            Optimizer optimizer = work.optimizer();
+            int lo = slices.lo(partition);
+            int hi = slices.hi(partition);
+            double scale = model.reduction() == Model.Reduction.MEAN ? 1.0 / merged.weight() : 1.0;
+            float s = (float) scale;
+            for (int from = lo; from < hi; from += STEP_PART) {
+                int to = Math.min(hi, from + STEP_PART);
+                pending.fold(from, to);
+                if (scale != 1.0) {
+                    for (int i = from; i < to; i++) {
+                        grad[i] *= s;
+                    }
+                }
+                model.regularizeSlice(params, grad, from, to, false);
+                optimizer.stepSlicePart(params, grad, lo, hi - lo, from - lo, to - from, optimizerState, round + 1L);
+            }
+            // a split regulariser's value comes from the owners' parts (computed before the reduce-scatter)
+            double regularizer = partition == 0 && regularizerPartsOfAll != null
+                    ? model.regularizerValue(regularizerPartsOfAll) : 0.0;
+            return merged.lossSum() * scale + regularizer;
         }
 
         /** The driver's curvature pass (Sophia) as an all-reduce; every replica folds the same global mean. */

@@ -154,6 +154,58 @@ class AllReduceTransportTest {
         }
     }
 
+    /**
+     * Slices longer than the fused owner step's part (16,384 floats): each owner folds, regularises and steps its
+     * slice part by part while its peers step theirs in the one parameter vector of the executor (local mode), with
+     * no regulariser and with a split one; 3 partitions, so one owner folds two earlier peers first. Parameters,
+     * optimizer state and every round's loss stay bit-identical to the driver path.
+     */
+    @ParameterizedTest
+    @ValueSource(booleans = {false, true})
+    void ownersSteppingLongSlicesPartByPartInOneSharedVectorMatchTheDriverPath(boolean regularized) {
+        int dim = 24_000;
+        List<LabeledVector> wide = new GaussianClasses(dim, CLASSES, 3.0, 0.1).generate(SEED, 0, 90);
+        io.concord.core.model.Model<LabeledVector> model = regularized
+                ? new SplitRegularizerClassifier(dim, CLASSES, 1e-2)
+                : new LinearClassifier(dim, CLASSES, SoftmaxCrossEntropy.INSTANCE, 0.0);
+        assertThat(model.numParams() / 3).as("two parts per slice").isGreaterThan(16_384);
+        assertThat(BarrierStages.stepsSliceAlone(model)).isTrue();
+        List<List<Double>> losses = new ArrayList<>();
+        List<TrainingState> states = new ArrayList<>();
+        for (Transport t : new Transport[] {Transport.DRIVER, Transport.ALLREDUCE}) {
+            List<Double> out = new ArrayList<>();
+            TrainingEngine<LabeledVector> engine = new TrainingEngine<>(sc, model, Adam.adam(0.05),
+                    config(SyncMode.GLOBAL_BATCH, 4, t, 2), StatisticSet.empty(), SEED, RunMetrics.detached());
+            TrainingState state = engine.initialState();
+            engine.train(shards(wide, 3), state, new RoundListener() {
+                @Override
+                public Decision afterRound(TrainingState s, RoundSummary summary) {
+                    out.add(summary.loss());
+                    return Decision.CONTINUE;
+                }
+
+                @Override
+                public boolean needsStateAfter(int completedRounds) {
+                    return false;
+                }
+            }, null);
+            losses.add(out);
+            states.add(state);
+        }
+        assertBitIdentical(states.get(1), states.get(0), "long slices");
+        assertThat(losses.get(1)).hasSize(4).containsExactlyElementsOf(losses.get(0));
+    }
+
+    /** A model whose regulariser value is read whole (partition 0 reports it) keeps a parameter copy per task. */
+    @Test
+    void onlyModelsWithoutAWholeRegulariserValueStepTheirSliceAlone() {
+        assertThat(BarrierStages.stepsSliceAlone(new LinearClassifier(DIM, CLASSES, SoftmaxCrossEntropy.INSTANCE,
+                1e-2))).isFalse();
+        assertThat(BarrierStages.stepsSliceAlone(new LinearClassifier(DIM, CLASSES, SoftmaxCrossEntropy.INSTANCE,
+                0.0))).isTrue();
+        assertThat(BarrierStages.stepsSliceAlone(new SplitRegularizerClassifier(DIM, CLASSES, 1e-2))).isTrue();
+    }
+
     /** The measured alternative pays Spark's 1 s polling of {@code BarrierTaskContext.allGather} per collective. */
     @Test
     void theRpcAlternativeGivesTheSameState() {

@@ -168,6 +168,11 @@ public final class LinearClassifier implements Model<LabeledVector> {
     }
 
     @Override
+    public boolean hasRegularizer() {
+        return l2 != 0.0;
+    }
+
+    @Override
     public double regularize(float[] params, float[] grad) {
         return regularizeSlice(params, grad, 0, params.length, true);
     }

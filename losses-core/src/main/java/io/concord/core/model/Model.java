@@ -46,14 +46,33 @@ public interface Model<R> extends Serializable {
     }
 
     /**
+     * Whether {@link #regularize} does anything. Default: whether the class overrides it; a decorator returns its
+     * wrapped model's answer.
+     */
+    default boolean hasRegularizer() {
+        return RegularizerOverrides.overridden(getClass());
+    }
+
+    /**
      * {@link #regularize}'s gradient for {@code grad[lo, hi)} only, for an owner that steps one slice of the
-     * parameters (the allreduce transport): must add there exactly what {@code regularize} adds. Entries outside the
-     * range may change too (the caller ignores them). With {@code value} it also returns the regulariser's value over
-     * all of {@code params}, bit-identical to what {@code regularize} returns (else any number). Default: the whole
-     * {@code regularize}.
+     * parameters (the allreduce transport): must add there exactly what {@code regularize} adds, and write nothing
+     * outside the range (the other owners read their slices of this gradient meanwhile, and an owner may step its
+     * slice range by range). The gradient in the range may depend only on {@code params[lo, hi)}. With {@code value}
+     * it also returns the regulariser's value over all of {@code params}, bit-identical to what {@code regularize}
+     * returns (else any number). Default: {@code regularize} on a copy of {@code grad} whose range is copied back
+     * (override it: that is a vector-sized copy per call); nothing without a regulariser.
      */
     default double regularizeSlice(float[] params, float[] grad, int lo, int hi, boolean value) {
-        return regularize(params, grad);
+        if (!hasRegularizer()) {
+            return 0.0;
+        }
+        if (lo == 0 && hi == grad.length) {
+            return regularize(params, grad);
+        }
+        float[] whole = grad.clone();
+        double v = regularize(params, whole);
+        System.arraycopy(whole, lo, grad, lo, hi - lo);
+        return v;
     }
 
     /**

@@ -211,6 +211,11 @@ public final class UltraGcnModel implements Model<Interaction> {
      * {@link UltraGcnObjective#withGamma} for folding it into Adam instead.
      */
     @Override
+    public boolean hasRegularizer() {
+        return gamma != 0.0;
+    }
+
+    @Override
     public double regularize(float[] params, float[] grad) {
         return regularizeSlice(params, grad, 0, params.length, true);
     }

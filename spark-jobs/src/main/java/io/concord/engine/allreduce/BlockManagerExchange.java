@@ -78,9 +78,12 @@ final class BlockManagerExchange extends BarrierExchange {
     private long peerFetched;
     private float[] scratch;
     private float[] earlier;
+    private float[] foldBuffer;
     private List<Published> previous = new ArrayList<>();
     private List<Published> current = new ArrayList<>();
     private final List<Future<?>> uploads = new ArrayList<>();
+    /** Names of the {@link #sharedVector}s this task took (forgotten when it closes or abandons). */
+    private final List<String> sharedVectors = new ArrayList<>();
 
     /**
      * What this task published: a block, and whether the master was told of it (then its removal must tell the master
@@ -219,6 +222,68 @@ final class BlockManagerExchange extends BarrierExchange {
         return payloads;
     }
 
+    /**
+     * With every peer in this executor the fold reads the peers' gradients in place, range by range, in the order of
+     * {@link #reduce}; otherwise the slice is folded now.
+     */
+    @Override
+    public PendingReduce reduceLater(float[] full, String payload) {
+        if (!allSameExecutor) {
+            return PendingReduce.folded(reduce(full, payload));
+        }
+        String base = prefix + (sequence++) + "-";
+        share(base + partition, full, 0, payload);
+        float[][] sources = new float[parts][];
+        String[] payloads = new String[parts];
+        sources[partition] = full;
+        payloads[partition] = payload;
+        for (int s = 0; s < parts; s++) {
+            if (s != partition) {
+                Shared shared = awaitShared(base + s);
+                sources[s] = shared.array();
+                payloads[s] = shared.payload();
+            }
+        }
+        collectiveDone();
+        return new PendingReduce() {
+            @Override
+            public String[] payloads() {
+                return payloads;
+            }
+
+            @Override
+            public void fold(int from, int to) {
+                foldRange(full, sources, from, to);
+            }
+        };
+    }
+
+    /** {@link #reduce}'s fold of elements {@code [from, to)}, every source a whole vector in this JVM. */
+    private void foldRange(float[] full, float[][] sources, int from, int to) {
+        int n = to - from;
+        int s = 0;
+        if (partition >= 2) {
+            float[] before = foldBuffer(n);
+            System.arraycopy(sources[0], from, before, 0, n);
+            for (s = 1; s < partition; s++) {
+                addInto(before, 0, sources[s], from, n);
+            }
+            addInto(full, from, before, 0, n);
+        }
+        for (; s < parts; s++) {
+            if (s != partition) {
+                addInto(full, from, sources[s], from, n);
+            }
+        }
+    }
+
+    private float[] foldBuffer(int n) {
+        if (foldBuffer == null || foldBuffer.length < n) {
+            foldBuffer = new float[n];
+        }
+        return foldBuffer;
+    }
+
     @Override
     public void gatherInto(float[] vector) {
         gather(vector, false);
@@ -267,6 +332,38 @@ final class BlockManagerExchange extends BarrierExchange {
     @Override
     public String[] allGather(String payload) {
         return allGather(payload, false);
+    }
+
+    /** With every peer in this executor, nothing but a publication in this JVM per task. */
+    @Override
+    public void barrier() {
+        if (!allSameExecutor) {
+            allGather("");
+            return;
+        }
+        String base = prefix + (sequence++) + "-";
+        share(base + partition, null, 0, null);
+        for (int s = 0; s < parts; s++) {
+            if (s != partition) {
+                awaitShared(base + s);
+            }
+        }
+        collectiveDone();
+    }
+
+    @Override
+    public float[] sharedVector(String role, int length) {
+        if (!allSameExecutor) {
+            return null;
+        }
+        String name = prefix + "vector-" + role;
+        sharedVectors.add(name);
+        float[] vector = SharedVectors.BY_NAME.computeIfAbsent(name, n -> new float[length]);
+        if (vector.length != length) {
+            throw new IllegalStateException("shared vector " + role + " has " + vector.length + " floats, asked for "
+                    + length);
+        }
+        return vector;
     }
 
     /** {@code closing}: the block this task puts locally is reported to the master, for the driver to remove. */
@@ -380,11 +477,19 @@ final class BlockManagerExchange extends BarrierExchange {
     @Override
     public void close() {
         allGather("", true);
+        forgetSharedVectors();
+    }
+
+    /** Every task holds its own reference; the registry entry only has to outlive the tasks' first look-up. */
+    private void forgetSharedVectors() {
+        sharedVectors.forEach(SharedVectors.BY_NAME::remove);
+        sharedVectors.clear();
     }
 
     /** Removes what this task put and what peers in other executors pushed to it in this attempt. */
     @Override
     public void abandon() {
+        forgetSharedVectors();
         uploads.clear();
         previous.forEach(this::remove);
         current.forEach(this::remove);
@@ -466,6 +571,17 @@ final class BlockManagerExchange extends BarrierExchange {
 
         static void remove(String name) {
             BY_NAME.remove(name);
+        }
+    }
+
+    /**
+     * The {@link #sharedVector}s of this executor's running stages, by stage attempt and role: a retried attempt gets
+     * fresh ones, whatever a failed attempt's tasks still write into theirs.
+     */
+    private static final class SharedVectors {
+        private static final ConcurrentHashMap<String, float[]> BY_NAME = new ConcurrentHashMap<>();
+
+        private SharedVectors() {
         }
     }
 

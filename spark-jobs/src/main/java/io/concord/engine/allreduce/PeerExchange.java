@@ -32,6 +32,39 @@ public interface PeerExchange extends AutoCloseable {
     }
 
     /**
+     * {@link #reduceWithPayload} with the fold of this partition's slice left to the caller: returns once every peer's
+     * contribution can be read; {@link PendingReduce#fold} then folds one range of the slice (the same sums, in the
+     * same order), so an owner can step each range while it is in cache. The caller folds every element of its slice
+     * exactly once before its next collective. Default: the whole fold now, and {@code fold} does nothing.
+     */
+    default PendingReduce reduceLater(float[] full, String payload) {
+        return PendingReduce.folded(reduceWithPayload(full, payload));
+    }
+
+    /** A reduce-scatter whose fold the caller drives ({@link #reduceLater}). */
+    interface PendingReduce {
+        /** Every partition's payload, in partition order. */
+        String[] payloads();
+
+        /** Folds elements {@code [from, to)} (absolute indices inside this partition's slice). */
+        void fold(int from, int to);
+
+        /** A reduce-scatter already folded whole. */
+        static PendingReduce folded(String[] payloads) {
+            return new PendingReduce() {
+                @Override
+                public String[] payloads() {
+                    return payloads;
+                }
+
+                @Override
+                public void fold(int from, int to) {
+                }
+            };
+        }
+    }
+
+    /**
      * All-gather in place: publishes this partition's slice of {@code vector} and overwrites every other slice with
      * its owner's, so every task ends with the same whole vector (no vector-sized allocation). The caller may change
      * its own slice right after the call returns (peers read a copy of it).
@@ -48,6 +81,21 @@ public interface PeerExchange extends AutoCloseable {
 
     /** Small payloads (scalars, statistics) from every partition, in partition order. */
     String[] allGather(String payload);
+
+    /** A collective that carries nothing: returns once every task of the stage has called it. */
+    default void barrier() {
+        allGather("");
+    }
+
+    /**
+     * When every task of the stage runs in this executor (local mode, or one executor with a slot per partition): one
+     * zeroed array of {@code length} floats under {@code role}, the same for every task of this stage attempt, so
+     * the tasks can keep one copy of a vector whose slices each owner writes; null otherwise. Callers write only their
+     * own slice and read the others' after a collective.
+     */
+    default float[] sharedVector(String role, int length) {
+        return null;
+    }
 
     /** Bytes this task sent to / received from the driver (the barrier coordinator's RPC). */
     long driverBytesSent();

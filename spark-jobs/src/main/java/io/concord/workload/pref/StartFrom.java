@@ -55,6 +55,11 @@ final class StartFrom<R> implements Model<R> {
     }
 
     @Override
+    public boolean hasRegularizer() {
+        return model.hasRegularizer();
+    }
+
+    @Override
     public double regularize(float[] params, float[] grad) {
         return model.regularize(params, grad);
     }
