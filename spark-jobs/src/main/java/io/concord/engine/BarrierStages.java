@@ -68,8 +68,6 @@ final class BarrierStages<R> implements Serializable {
     private static final long serialVersionUID = 1L;
     private static final Logger LOG = LoggerFactory.getLogger(BarrierStages.class);
     private static final long SLOT_WAIT_MS = 30_000;
-    /** Floats per part of a fused owner step: the part's gradient, peers' gradients, parameters and state stay in L2. */
-    private static final int STEP_PART = 16_384;
 
     private final transient JavaSparkContext sc;
     /** Driver side only: each task takes its own from the per-run bundle. */
@@ -121,10 +119,9 @@ final class BarrierStages<R> implements Serializable {
 
     /**
      * Whether an owner's sharded step reads and writes only its own slice, so the owners of one executor may keep one
-     * parameter vector (the others write their slices meanwhile) and step their slice part by part: true when the
-     * model has no regulariser or splits its value ({@link Model#regularizerChunk}: the parts are computed before
-     * the reduce-scatter). A regulariser whose value is read whole (partition 0 reports it) would see the other
-     * owners' slices half stepped.
+     * parameter vector (the others write their slices meanwhile): true when the model has no regulariser or splits
+     * its value ({@link Model#regularizerChunk}: the parts are computed before the reduce-scatter). A regulariser
+     * whose value is read whole (partition 0 reports it) would see the other owners' slices half stepped.
      */
     static boolean stepsSliceAlone(Model<?> model) {
         return !model.hasRegularizer() || model.regularizerChunk() > 0;
@@ -438,8 +435,6 @@ final class BarrierStages<R> implements Serializable {
          * owner steps its slice in place and a barrier replaces the all-gather.
          */
         private final boolean sharedParams;
-        /** Whether the owner's step reads and writes only its slice ({@link #stepsSliceAlone(Model)}). */
-        private final boolean stepsSliceAlone;
 
         TaskRounds(RoundWork<R> work, BarrierTaskContext task, PeerExchange exchange, Shard<R> shard,
                    StageInput in, SerializableConfiguration hadoopConf) {
@@ -454,8 +449,8 @@ final class BarrierStages<R> implements Serializable {
             this.statistics = work.statistics();
             this.slices = new Slices(in.numParams(), parts);
             this.layout = stateLayout(in.stateLength(), in.numParams(), parts);
-            this.stepsSliceAlone = shardedState && stepsSliceAlone(work.model());
-            float[] shared = stepsSliceAlone ? exchange.sharedVector("params", in.numParams()) : null;
+            float[] shared = shardedState && stepsSliceAlone(work.model())
+                    ? exchange.sharedVector("params", in.numParams()) : null;
             this.sharedParams = shared != null;
             if (sharedParams) {
                 // each owner writes its slice; the others read it only after the barrier (and after every round's)
@@ -556,11 +551,7 @@ final class BarrierStages<R> implements Serializable {
             long t4;
             if (sync.mode() == SyncMode.GLOBAL_BATCH) {
                 float[] gradient = local.vector();
-                // stepping part by part needs the whole reduced gradient only for clipping's global norm
-                PeerExchange.PendingReduce pending = shardedState && stepsSliceAlone
-                        && !(work.config().clipNorm() > 0) ? exchange.reduceLater(gradient, scalars) : null;
-                String[] payloads = pending != null ? pending.payloads()
-                        : exchange.reduceWithPayload(gradient, scalars);
+                String[] payloads = exchange.reduceWithPayload(gradient, scalars);
                 maybeFail(round, "reduce-scatter");
                 long t4a = System.nanoTime();
                 merged = mergeScalars(payloads, ownParts);
@@ -568,8 +559,7 @@ final class BarrierStages<R> implements Serializable {
                 timings.put("reduceScatter", (t4a - t3) / 1e6);
                 timings.put("scalars", (t3 - t2b + t4 - t4a) / 1e6);
                 if (shardedState) {
-                    loss = pending != null ? shardedStepByParts(gradient, pending, merged, round)
-                            : shardedStep(gradient, merged, round);
+                    loss = shardedStep(gradient, merged, round);
                     long t5 = System.nanoTime();
                     if (sharedParams) {
                         // every owner has stepped its slice of the one copy
@@ -768,40 +758,6 @@ final class BarrierStages<R> implements Serializable {
             }
             work.optimizer().stepSlice(params, grad, lo, hi - lo, optimizerState, round + 1L);
             return loss;
-        }
-
-        /**
-         * {@link #shardedStep} without clipping, fused with the reduce-scatter's fold: each {@link #STEP_PART} of the
-         * slice is folded, scaled, regularised and stepped while it is in cache (one pass over the slice's gradient,
-         * parameters and optimizer state instead of three). Element-wise, so bit-identical to the unfused step.
-         */
-        private double shardedStepByParts(float[] grad, PeerExchange.PendingReduce pending, RoundRecord merged,
-                                          int round) {
-            if (!(merged.weight() > 0.0)) {
-                throw new IllegalStateException("round " + round + " saw no examples (total weight "
-                        + merged.weight() + ")");
-            }
-            Model<?> model = work.model();
-            Optimizer optimizer = work.optimizer();
-            int lo = slices.lo(partition);
-            int hi = slices.hi(partition);
-            double scale = model.reduction() == Model.Reduction.MEAN ? 1.0 / merged.weight() : 1.0;
-            float s = (float) scale;
-            for (int from = lo; from < hi; from += STEP_PART) {
-                int to = Math.min(hi, from + STEP_PART);
-                pending.fold(from, to);
-                if (scale != 1.0) {
-                    for (int i = from; i < to; i++) {
-                        grad[i] *= s;
-                    }
-                }
-                model.regularizeSlice(params, grad, from, to, false);
-                optimizer.stepSlicePart(params, grad, lo, hi - lo, from - lo, to - from, optimizerState, round + 1L);
-            }
-            // a split regulariser's value comes from the owners' parts (computed before the reduce-scatter)
-            double regularizer = partition == 0 && regularizerPartsOfAll != null
-                    ? model.regularizerValue(regularizerPartsOfAll) : 0.0;
-            return merged.lossSum() * scale + regularizer;
         }
 
         /** The driver's curvature pass (Sophia) as an all-reduce; every replica folds the same global mean. */

@@ -90,19 +90,6 @@ public final class Adam implements Optimizer {
      */
     @Override
     public void stepSlice(float[] params, float[] grad, int offset, int length, float[] state, long t) {
-        stepSlicePart(params, grad, offset, length, 0, length, state, t);
-    }
-
-    /**
-     * Element {@code from + i} of the slice has its moments at {@code state[from + i]} and
-     * {@code state[sliceLength + from + i]}.
-     */
-    @Override
-    public void stepSlicePart(float[] params, float[] grad, int sliceOffset, int sliceLength, int from, int length,
-                              float[] state, long t) {
-        final int offset = sliceOffset + from;
-        final int mBase = from;
-        final int vBase = sliceLength + from;
         AdamKernel kernel = convention == Convention.TORCH
                 ? AdamKernel.torch(learningRate, beta1, beta2, eps, t)
                 : AdamKernel.hf(learningRate, beta1, beta2, eps, t);
@@ -111,8 +98,7 @@ public final class Adam implements Optimizer {
         final boolean decayBefore = decoupled && convention == Convention.TORCH;
         final boolean decayAfter = convention == Convention.HF;
         int i = VectorSupport.available()
-                ? AdamLanes.step(params, grad, offset, length, state, mBase, vBase, kernel, l2, decayBefore,
-                        decayAfter, decay)
+                ? AdamLanes.step(params, grad, offset, length, state, kernel, l2, decayBefore, decayAfter, decay)
                 : 0;
         for (; i < length; i++) {
             float p = params[offset + i];
@@ -120,7 +106,7 @@ public final class Adam implements Optimizer {
             if (decayBefore) {
                 p *= decay;
             }
-            p += kernel.update(g, state, mBase + i, vBase + i);
+            p += kernel.update(g, state, i, length + i);
             params[offset + i] = decayAfter ? p * decay : p;
         }
     }

@@ -15,12 +15,9 @@ final class AdamLanes {
     private AdamLanes() {
     }
 
-    /**
-     * Steps the first {@code loopBound(length)} elements from {@code offset}, element i's moments at
-     * {@code state[mBase + i]} and {@code state[vBase + i]}; returns how many (the caller does the rest).
-     */
-    static int step(float[] params, float[] grad, int offset, int length, float[] state, int mBase, int vBase,
-                    AdamKernel kernel, float l2, boolean decayBefore, boolean decayAfter, float decay) {
+    /** Steps the first {@code loopBound(length)} elements of the slice; returns how many (the caller does the rest). */
+    static int step(float[] params, float[] grad, int offset, int length, float[] state, AdamKernel kernel, float l2,
+                    boolean decayBefore, boolean decayAfter, float decay) {
         final float b1 = kernel.b1;
         final float b2 = kernel.b2;
         final float oneMinusB1 = kernel.oneMinusB1;
@@ -35,10 +32,10 @@ final class AdamLanes {
             if (decayBefore) {
                 p = p.mul(decay);
             }
-            FloatVector m = FloatVector.fromArray(LANES, state, mBase + i).mul(b1).add(g.mul(oneMinusB1));
-            FloatVector v = FloatVector.fromArray(LANES, state, vBase + i).mul(b2).add(g.mul(oneMinusB2).mul(g));
-            m.intoArray(state, mBase + i);
-            v.intoArray(state, vBase + i);
+            FloatVector m = FloatVector.fromArray(LANES, state, i).mul(b1).add(g.mul(oneMinusB1));
+            FloatVector v = FloatVector.fromArray(LANES, state, length + i).mul(b2).add(g.mul(oneMinusB2).mul(g));
+            m.intoArray(state, i);
+            v.intoArray(state, length + i);
             p = p.add(m.mul(negStep).div(v.sqrt().mul(invSqrtBc2).add(eps)));
             if (decayAfter) {
                 p = p.mul(decay);

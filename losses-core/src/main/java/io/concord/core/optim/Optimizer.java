@@ -43,26 +43,6 @@ public interface Optimizer extends Serializable {
     }
 
     /**
-     * The part {@code [offset + from, offset + from + length)} of {@link #stepSlice} of the slice
-     * {@code [offset, offset + sliceLength)}, with {@code state} laid out for the whole slice: for an
-     * {@link #elementWise} optimizer exactly that part of the slice's step, so stepping a slice part by part equals
-     * stepping it at once. The sharded transport steps its slice in cache-sized parts right after each is reduced.
-     * The default copies the part's state out and back; element-wise optimizers override it to index in place.
-     */
-    default void stepSlicePart(float[] params, float[] grad, int offset, int sliceLength, int from, int length,
-                               float[] state, long t) {
-        int blocks = sliceLength == 0 ? 0 : stateSize(sliceLength) / sliceLength;
-        float[] part = new float[blocks * length];
-        for (int j = 0; j < blocks; j++) {
-            System.arraycopy(state, j * sliceLength + from, part, j * length, length);
-        }
-        stepSlice(params, grad, offset + from, length, part, t);
-        for (int j = 0; j < blocks; j++) {
-            System.arraycopy(part, j * length, state, j * sliceLength + from, length);
-        }
-    }
-
-    /**
      * Whether averaging this optimizer's state across workers is meaningful. Element-wise moment estimates (Adam,
      * momentum) average well; state holding projections or bases may not.
      */

@@ -78,7 +78,6 @@ final class BlockManagerExchange extends BarrierExchange {
     private long peerFetched;
     private float[] scratch;
     private float[] earlier;
-    private float[] foldBuffer;
     private List<Published> previous = new ArrayList<>();
     private List<Published> current = new ArrayList<>();
     private final List<Future<?>> uploads = new ArrayList<>();
@@ -220,68 +219,6 @@ final class BlockManagerExchange extends BarrierExchange {
         }
         collectiveDone();
         return payloads;
-    }
-
-    /**
-     * With every peer in this executor the fold reads the peers' gradients in place, range by range, in the order of
-     * {@link #reduce}; otherwise the slice is folded now.
-     */
-    @Override
-    public PendingReduce reduceLater(float[] full, String payload) {
-        if (!allSameExecutor) {
-            return PendingReduce.folded(reduce(full, payload));
-        }
-        String base = prefix + (sequence++) + "-";
-        share(base + partition, full, 0, payload);
-        float[][] sources = new float[parts][];
-        String[] payloads = new String[parts];
-        sources[partition] = full;
-        payloads[partition] = payload;
-        for (int s = 0; s < parts; s++) {
-            if (s != partition) {
-                Shared shared = awaitShared(base + s);
-                sources[s] = shared.array();
-                payloads[s] = shared.payload();
-            }
-        }
-        collectiveDone();
-        return new PendingReduce() {
-            @Override
-            public String[] payloads() {
-                return payloads;
-            }
-
-            @Override
-            public void fold(int from, int to) {
-                foldRange(full, sources, from, to);
-            }
-        };
-    }
-
-    /** {@link #reduce}'s fold of elements {@code [from, to)}, every source a whole vector in this JVM. */
-    private void foldRange(float[] full, float[][] sources, int from, int to) {
-        int n = to - from;
-        int s = 0;
-        if (partition >= 2) {
-            float[] before = foldBuffer(n);
-            System.arraycopy(sources[0], from, before, 0, n);
-            for (s = 1; s < partition; s++) {
-                addInto(before, 0, sources[s], from, n);
-            }
-            addInto(full, from, before, 0, n);
-        }
-        for (; s < parts; s++) {
-            if (s != partition) {
-                addInto(full, from, sources[s], from, n);
-            }
-        }
-    }
-
-    private float[] foldBuffer(int n) {
-        if (foldBuffer == null || foldBuffer.length < n) {
-            foldBuffer = new float[n];
-        }
-        return foldBuffer;
     }
 
     @Override
@@ -583,6 +520,10 @@ final class BlockManagerExchange extends BarrierExchange {
 
         private SharedVectors() {
         }
+    }
+
+    static int sharedVectorsHeld() {
+        return SharedVectors.BY_NAME.size();
     }
 
     private void share(String name, float[] array, int origin, String payload) {

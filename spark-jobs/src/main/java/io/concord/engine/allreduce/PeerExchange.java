@@ -32,39 +32,6 @@ public interface PeerExchange extends AutoCloseable {
     }
 
     /**
-     * {@link #reduceWithPayload} with the fold of this partition's slice left to the caller: returns once every peer's
-     * contribution can be read; {@link PendingReduce#fold} then folds one range of the slice (the same sums, in the
-     * same order), so an owner can step each range while it is in cache. The caller folds every element of its slice
-     * exactly once before its next collective. Default: the whole fold now, and {@code fold} does nothing.
-     */
-    default PendingReduce reduceLater(float[] full, String payload) {
-        return PendingReduce.folded(reduceWithPayload(full, payload));
-    }
-
-    /** A reduce-scatter whose fold the caller drives ({@link #reduceLater}). */
-    interface PendingReduce {
-        /** Every partition's payload, in partition order. */
-        String[] payloads();
-
-        /** Folds elements {@code [from, to)} (absolute indices inside this partition's slice). */
-        void fold(int from, int to);
-
-        /** A reduce-scatter already folded whole. */
-        static PendingReduce folded(String[] payloads) {
-            return new PendingReduce() {
-                @Override
-                public String[] payloads() {
-                    return payloads;
-                }
-
-                @Override
-                public void fold(int from, int to) {
-                }
-            };
-        }
-    }
-
-    /**
      * All-gather in place: publishes this partition's slice of {@code vector} and overwrites every other slice with
      * its owner's, so every task ends with the same whole vector (no vector-sized allocation). The caller may change
      * its own slice right after the call returns (peers read a copy of it).
@@ -122,6 +89,11 @@ public interface PeerExchange extends AutoCloseable {
             case ALLREDUCE_RPC -> new RpcExchange(task);
             case DRIVER -> throw new IllegalArgumentException("the driver transport has no peer exchange");
         };
+    }
+
+    /** How many {@link #sharedVector}s this JVM's registry holds (0 once every stage's tasks closed or abandoned). */
+    static int sharedVectorsHeld() {
+        return BlockManagerExchange.sharedVectorsHeld();
     }
 
     /** Names of the blocks this task still holds after {@link #close} (the driver removes them). */
