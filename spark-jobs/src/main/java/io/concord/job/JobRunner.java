@@ -146,9 +146,8 @@ public final class JobRunner {
         SparkSession spark;
         try {
             spark = ConcordSpark.session(sparkConf);
-        } catch (IllegalStateException e) {
-            // SparkContext.assertNotStopped: the master refused the driver while the context was starting
-            if (String.valueOf(e.getMessage()).startsWith("Cannot call methods on a stopped SparkContext")) {
+        } catch (IllegalStateException | NullPointerException e) {
+            if (stoppedWhileStarting(e)) {
                 throw masterStopped(sparkConf.get("spark.master", "?"), e);
             }
             throw e;
@@ -191,6 +190,17 @@ public final class JobRunner {
         } finally {
             spark.stop();
         }
+    }
+
+    /**
+     * The master refused the driver while its context was starting, and the backend's stop reached the context
+     * first: {@code SparkContext.assertNotStopped}, or (Spark 3.5) the constructor reading the DAG scheduler the stop
+     * had already cleared.
+     */
+    static boolean stoppedWhileStarting(RuntimeException e) {
+        String message = String.valueOf(e.getMessage());
+        return message.startsWith("Cannot call methods on a stopped SparkContext")
+                || e instanceof NullPointerException && message.contains("_dagScheduler()");
     }
 
     /**
