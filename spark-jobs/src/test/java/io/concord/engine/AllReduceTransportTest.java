@@ -128,31 +128,39 @@ class AllReduceTransportTest {
                 ? new SplitRegularizerClassifier(DIM, CLASSES, 1e-2)
                 : new LinearClassifier(DIM, CLASSES, SoftmaxCrossEntropy.INSTANCE, 1e-2);
         for (SyncMode mode : SyncMode.values()) {
-            List<List<Double>> losses = new ArrayList<>();
-            List<TrainingState> states = new ArrayList<>();
-            for (Transport t : new Transport[] {Transport.DRIVER, Transport.ALLREDUCE}) {
-                List<Double> out = new ArrayList<>();
-                TrainingEngine<LabeledVector> engine = new TrainingEngine<>(sc, model, Adam.adam(0.05),
-                        config(mode, 5, t, 5), StatisticSet.empty(), SEED, RunMetrics.detached());
-                TrainingState state = engine.initialState();
-                engine.train(shards(data, PARTITIONS), state, new RoundListener() {
-                    @Override
-                    public Decision afterRound(TrainingState s, RoundSummary summary) {
-                        out.add(summary.loss());
-                        return Decision.CONTINUE;
-                    }
-
-                    @Override
-                    public boolean needsStateAfter(int completedRounds) {
-                        return false;
-                    }
-                }, null);
-                losses.add(out);
-                states.add(state);
-            }
-            assertBitIdentical(states.get(1), states.get(0), mode + " regularized");
-            assertThat(losses.get(1)).as(mode + " losses").hasSize(5).containsExactlyElementsOf(losses.get(0));
+            LossesAndState driver = trainRecordingLosses(model, config(mode, 5, Transport.DRIVER, 5), data,
+                    PARTITIONS);
+            LossesAndState allreduce = trainRecordingLosses(model, config(mode, 5, Transport.ALLREDUCE, 5), data,
+                    PARTITIONS);
+            assertBitIdentical(allreduce.state(), driver.state(), mode + " regularized");
+            assertThat(allreduce.losses()).as(mode + " losses").hasSize(5).containsExactlyElementsOf(driver.losses());
         }
+    }
+
+    private record LossesAndState(List<Double> losses, TrainingState state) {
+    }
+
+    /** Adam(0.05) over {@code records} in {@code partitions}, every round's loss recorded; no state read between. */
+    private static LossesAndState trainRecordingLosses(io.concord.core.model.Model<LabeledVector> model,
+                                                       EngineConfig config, List<LabeledVector> records,
+                                                       int partitions) {
+        List<Double> losses = new ArrayList<>();
+        TrainingEngine<LabeledVector> engine = new TrainingEngine<>(sc, model, Adam.adam(0.05), config,
+                StatisticSet.empty(), SEED, RunMetrics.detached());
+        TrainingState state = engine.initialState();
+        engine.train(shards(records, partitions), state, new RoundListener() {
+            @Override
+            public Decision afterRound(TrainingState s, RoundSummary summary) {
+                losses.add(summary.loss());
+                return Decision.CONTINUE;
+            }
+
+            @Override
+            public boolean needsStateAfter(int completedRounds) {
+                return false;
+            }
+        }, null);
+        return new LossesAndState(losses, state);
     }
 
     /**
@@ -170,30 +178,12 @@ class AllReduceTransportTest {
                 ? new SplitRegularizerClassifier(dim, CLASSES, 1e-2)
                 : new LinearClassifier(dim, CLASSES, SoftmaxCrossEntropy.INSTANCE, 0.0);
         assertThat(BarrierStages.stepsSliceAlone(model)).isTrue();
-        List<List<Double>> losses = new ArrayList<>();
-        List<TrainingState> states = new ArrayList<>();
-        for (Transport t : new Transport[] {Transport.DRIVER, Transport.ALLREDUCE}) {
-            List<Double> out = new ArrayList<>();
-            TrainingEngine<LabeledVector> engine = new TrainingEngine<>(sc, model, Adam.adam(0.05),
-                    config(SyncMode.GLOBAL_BATCH, 4, t, 2), StatisticSet.empty(), SEED, RunMetrics.detached());
-            TrainingState state = engine.initialState();
-            engine.train(shards(wide, 3), state, new RoundListener() {
-                @Override
-                public Decision afterRound(TrainingState s, RoundSummary summary) {
-                    out.add(summary.loss());
-                    return Decision.CONTINUE;
-                }
-
-                @Override
-                public boolean needsStateAfter(int completedRounds) {
-                    return false;
-                }
-            }, null);
-            losses.add(out);
-            states.add(state);
-        }
-        assertBitIdentical(states.get(1), states.get(0), "one shared vector");
-        assertThat(losses.get(1)).hasSize(4).containsExactlyElementsOf(losses.get(0));
+        LossesAndState driver = trainRecordingLosses(model, config(SyncMode.GLOBAL_BATCH, 4, Transport.DRIVER, 2),
+                wide, 3);
+        LossesAndState allreduce = trainRecordingLosses(model,
+                config(SyncMode.GLOBAL_BATCH, 4, Transport.ALLREDUCE, 2), wide, 3);
+        assertBitIdentical(allreduce.state(), driver.state(), "one shared vector");
+        assertThat(allreduce.losses()).hasSize(4).containsExactlyElementsOf(driver.losses());
     }
 
     /** A model whose regulariser value is read whole (partition 0 reports it) keeps a parameter copy per task. */

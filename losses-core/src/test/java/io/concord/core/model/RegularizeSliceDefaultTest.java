@@ -15,8 +15,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class RegularizeSliceDefaultTest {
 
-    /** γ·½‖θ‖² through {@code regularize} only. */
-    private static final class WholeL2 implements Model<LabeledVector> {
+    /** No regulariser: {@code Model}'s defaults. */
+    private static class Plain implements Model<LabeledVector> {
         @Override
         public int numParams() {
             return 40;
@@ -31,7 +31,10 @@ class RegularizeSliceDefaultTest {
                                             StepContext ctx) {
             return BatchLoss.ZERO;
         }
+    }
 
+    /** γ·½‖θ‖² through {@code regularize} only. */
+    private static final class WholeL2 extends Plain {
         @Override
         public double regularize(float[] params, float[] grad) {
             double sum = 0;
@@ -40,24 +43,6 @@ class RegularizeSliceDefaultTest {
                 sum += params[p] * (double) params[p];
             }
             return 0.15 * sum;
-        }
-    }
-
-    /** No regulariser: {@code Model}'s defaults. */
-    private static final class Plain implements Model<LabeledVector> {
-        @Override
-        public int numParams() {
-            return 40;
-        }
-
-        @Override
-        public void initParams(float[] params, long seed) {
-        }
-
-        @Override
-        public BatchLoss accumulateGradient(float[] params, List<LabeledVector> batch, float[] grad,
-                                            StepContext ctx) {
-            return BatchLoss.ZERO;
         }
     }
 
