@@ -29,6 +29,8 @@ final class VectorNegativeKernel implements NegativeTermKernel {
     private final float[] itemBeta;
     private final NegativePairs pairs;
     private float[] scratch = new float[64];
+    /** Two vectors' worth of lanes: exp(-|s|) and log(1 + exp(-|s|)) of the current chunk. */
+    private final float[] chunk = new float[2 * L];
 
     VectorNegativeKernel(int dim, int numUsers, int numItems, double w3, double w4, DegreeWeights weights,
                          int itemsPerBucket) {
@@ -135,6 +137,7 @@ final class VectorNegativeKernel implements NegativeTermKernel {
      */
     private float coefficients(float[] sc, int[] items, int p0, int m, float ub, float scale) {
         final float[] ib = itemBeta;
+        final float[] ln = chunk;
         final int mv = S.loopBound(m);
         FloatVector lossV = FloatVector.zero(S);
         FloatVector one = FloatVector.broadcast(S, 1f);
@@ -142,9 +145,11 @@ final class VectorNegativeKernel implements NegativeTermKernel {
         for (int t = 0; t < mv; t += L) {
             FloatVector s = FloatVector.fromArray(S, sc, t);
             FloatVector c = FloatVector.fromArray(S, ib, 0, items, p0 + t).mul(ub).add(w3).mul(scale);
-            FloatVector e = expMinus(s.abs());
+            expMinusAbs(sc, t, ln, 0);
+            FloatVector e = FloatVector.fromArray(S, ln, 0);
+            log1pUnit(ln, 0, ln, L);
             FloatVector inv = one.div(e.add(one));
-            lossV = c.fma(s.max(zero).add(log1pUnit(e)), lossV);
+            lossV = c.fma(s.max(zero).add(FloatVector.fromArray(S, ln, L)), lossV);
             FloatVector sigma = inv.blend(e.mul(inv), s.lt(zero));
             c.mul(sigma).intoArray(sc, t);
         }
@@ -160,9 +165,17 @@ final class VectorNegativeKernel implements NegativeTermKernel {
         return runLoss;
     }
 
-    /** {@link NegativeKernel#expMinus} lane-wise, for {@code x >= 0}: {@code exp(-x)}, 0 below {@code e^-87}. */
-    static FloatVector expMinus(FloatVector x) {
-        FloatVector y = x.neg();
+    /**
+     * {@link NegativeKernel#expMinus} of {@code |x|} lane-wise: {@code out[o + l] = exp(-|x[i + l]|)} for the L lanes,
+     * 0 below {@code e^-87}.
+     *
+     * <p>This and {@link #log1pUnit} take and return arrays, not vectors: C2 stops inlining ordinary methods once the
+     * kernel's compiled method is large (NodeCountInliningCutoff; the Vector API's own methods are force-inlined
+     * regardless), and a vector passed to or returned from a call that is not inlined is boxed — a heap array and an
+     * object, about 190 bytes per call, which was 7.4 MB per Gowalla batch (5 GB per epoch) when they took vectors.
+     */
+    static void expMinusAbs(float[] x, int i, float[] out, int o) {
+        FloatVector y = FloatVector.fromArray(S, x, i).abs().neg();
         // round y·log2(e) to the nearest integer k with the 1.5·2^23 trick; k's integer value is in the low bits
         FloatVector shifted = y.fma(1.442695041f, 12582912f);
         FloatVector k = shifted.sub(12582912f);
@@ -175,11 +188,15 @@ final class VectorNegativeKernel implements NegativeTermKernel {
         p = p.fma(r, FloatVector.broadcast(S, 1f));
         FloatVector twoK = shifted.reinterpretAsInts().sub(0x4B400000).add(127).lanewise(VectorOperators.LSHL, 23)
                 .reinterpretAsFloats();
-        return p.mul(twoK).blend(0f, y.lt(-87f));
+        p.mul(twoK).blend(0f, y.lt(-87f)).intoArray(out, o);
     }
 
-    /** {@link NegativeKernel#log1pUnit} lane-wise: {@code log(1 + e)} for {@code e} in [0, 1]. */
-    static FloatVector log1pUnit(FloatVector e) {
+    /**
+     * {@link NegativeKernel#log1pUnit} lane-wise: {@code out[o + l] = log(1 + e[i + l])} for {@code e} in [0, 1] (arrays:
+     * see {@link #expMinusAbs}).
+     */
+    static void log1pUnit(float[] in, int i, float[] out, int o) {
+        FloatVector e = FloatVector.fromArray(S, in, i);
         FloatVector z = e.div(e.add(2f));
         FloatVector z2 = z.mul(z);
         FloatVector p = z2.fma(0.07692308f, 0.09090909f);
@@ -188,7 +205,7 @@ final class VectorNegativeKernel implements NegativeTermKernel {
         p = p.fma(z2, FloatVector.broadcast(S, 0.2f));
         p = p.fma(z2, FloatVector.broadcast(S, 0.33333334f));
         p = p.fma(z2, FloatVector.broadcast(S, 1f));
-        return z.mul(p).mul(2f);
+        z.mul(p).mul(2f).intoArray(out, o);
     }
 
     private float[] scores(int m) {

@@ -65,7 +65,9 @@ public final class UltraGcnKernelBench {
         }
         if (probe) {
             report.append(String.format("CPU-time probe, 1 thread, load average %s%n", load()));
-            report.append(summary(1, cpuProbe()));
+            StringBuilder heap = new StringBuilder();
+            report.append(summary(1, cpuProbe(heap)));
+            report.append(heap);
         }
         System.out.print(report);
     }
@@ -108,8 +110,11 @@ public final class UltraGcnKernelBench {
         return sb.toString();
     }
 
-    /** Median thread-CPU milliseconds per operation, operations interleaved. */
-    private static Map<String, Double> cpuProbe() {
+    /**
+     * Median thread-CPU milliseconds per operation, operations interleaved; appends the mean heap bytes each operation
+     * allocates to {@code heapReport}.
+     */
+    private static Map<String, Double> cpuProbe(StringBuilder heapReport) {
         ThreadMXBean tm = ManagementFactory.getThreadMXBean();
         UltraGcnKernelJmh bench = new UltraGcnKernelJmh();
         UltraGcnKernelJmh.Batches batches = new UltraGcnKernelJmh.Batches();
@@ -124,8 +129,11 @@ public final class UltraGcnKernelBench {
                 "adamCoupledDecayStep", "gemm1024"};
         int rounds = 40;
         double[][] cpu = new double[names.length][rounds];
+        long[] allocated = new long[names.length];
+        com.sun.management.ThreadMXBean heap = (com.sun.management.ThreadMXBean) tm;
         for (int round = -15; round < rounds; round++) {
             for (int op = 0; op < names.length; op++) {
+                long a0 = heap.getCurrentThreadAllocatedBytes();
                 long c0 = tm.getCurrentThreadCpuTime();
                 switch (op) {
                     case 0 -> bench.gowallaBatch(batches);
@@ -141,15 +149,19 @@ public final class UltraGcnKernelBench {
                 double ms = (tm.getCurrentThreadCpuTime() - c0) / 1e6;
                 if (round >= 0) {
                     cpu[op][round] = ms;
+                    allocated[op] += heap.getCurrentThreadAllocatedBytes() - a0;
                 }
             }
         }
         gemm.tearDown();
         Map<String, Double> median = new HashMap<>();
+        heapReport.append("  heap allocated per operation (after warm-up):");
         for (int op = 0; op < names.length; op++) {
             Arrays.sort(cpu[op]);
             median.put(names[op], cpu[op][rounds / 2]);
+            heapReport.append(String.format(" %s %.0f B;", names[op], allocated[op] / (double) rounds));
         }
+        heapReport.append(System.lineSeparator());
         return median;
     }
 
