@@ -25,6 +25,7 @@ public final class DotProductRanker {
     private final int maxScoreFloats;
     private final TopK topK;
     private final int[] ranked;
+    private float[] scoreBuffer = new float[0];
 
     public DotProductRanker(int dim, int k) {
         this(dim, k, DEFAULT_MAX_SCORE_FLOATS);
@@ -72,7 +73,10 @@ public final class DotProductRanker {
         return acc;
     }
 
-    /** Receives one user's top-k: {@code ranked[0..n)} best first, its scores at {@code scores[offset + item]}. */
+    /**
+     * Receives one user's top-k: {@code ranked[0..n)} best first, its scores at {@code scores[offset + item]}. Both
+     * arrays are the ranker's scratch space: read them during the call, do not keep them.
+     */
     public interface RankedUser {
         void accept(int user, int row, int[] ranked, int n, float[] scores, int offset);
     }
@@ -115,7 +119,9 @@ public final class DotProductRanker {
             INDArray usersM = Nd4j.create(userRows, new long[]{blockRows, dim}, DataType.FLOAT);
             INDArray scores = Nd4j.create(DataType.FLOAT, new long[]{blockRows, numItems}, 'c');
             Nd4j.gemm(usersM, items, scores, false, true, 1.0, 0.0);
-            float[] s = scores.data().asFloat();
+            // into one reused array: asFloat() would allocate a fresh one per sub-block (~5 GB per Gowalla evaluation)
+            float[] s = scoreBuffer(rowsPerBlock * numItems);
+            scores.data().asNioFloat().get(s, 0, blockRows * numItems);
             usersM.close();
             scores.close();
             for (int r = 0; r < blockRows; r++) {
@@ -126,5 +132,12 @@ public final class DotProductRanker {
             }
         }
         items.close();
+    }
+
+    private float[] scoreBuffer(int length) {
+        if (scoreBuffer.length < length) {
+            scoreBuffer = new float[length];
+        }
+        return scoreBuffer;
     }
 }
