@@ -39,9 +39,10 @@ import java.util.function.Function;
  * <ul>
  *   <li>a peer in this executor (the same address in {@code getTaskInfos()}: every peer in local mode) reads the
  *   writer's vector in place, in this JVM, with no block and no copy ({@link LocalArrays}: a reduce-scatter adds the
- *   peer's slice straight out of its gradient, an all-gather copies it straight into the reader's vector); small
- *   payloads are blocks the writer put locally, not reported to the block manager master. The writer withdraws both
- *   once every peer has published the next collective (so has read this one);</li>
+ *   peer's slice straight out of its gradient, an all-gather copies it straight into the reader's vector, and a
+ *   small payload is read as the writer's string); only the closing collective puts blocks locally, reported to the
+ *   master for the driver to remove. The writer withdraws what it shared once every peer has published the next
+ *   collective (so has read this one);</li>
  *   <li>a peer in another executor gets its own copy uploaded into its block manager by the writer (Spark's block
  *   transfer service, as block replication does); the reader removes it after reading it.</li>
  * </ul>
@@ -303,13 +304,37 @@ final class BlockManagerExchange extends BarrierExchange {
         return vector;
     }
 
-    /** {@code closing}: the block this task puts locally is reported to the master, for the driver to remove. */
+    /**
+     * Peers in this executor read the payload in place, in this JVM, like a reduce-scatter's payload; peers in other
+     * executors get it uploaded. {@code closing}: every peer reads a block this task puts locally and reports to the
+     * master, for the driver to remove.
+     */
     private String[] allGather(String payload, boolean closing) {
         String base = prefix + (sequence++) + "-";
-        publish(base, ByteBuffer.wrap(payload.getBytes(StandardCharsets.UTF_8)), closing);
+        if (closing) {
+            publish(base, ByteBuffer.wrap(payload.getBytes(StandardCharsets.UTF_8)), true);
+        } else {
+            if (!allSameExecutor) {
+                ByteBuffer bytes = ByteBuffer.wrap(payload.getBytes(StandardCharsets.UTF_8));
+                for (int q = 0; q < parts; q++) {
+                    if (!sameExecutor[q]) {
+                        push(q, base + partition + ">" + q, bytes.duplicate());
+                    }
+                }
+            }
+            if (localPeers) {
+                share(base + partition, null, 0, payload);
+            }
+        }
         String[] out = new String[parts];
         for (int s = 0; s < parts; s++) {
-            out[s] = s == partition ? payload : await(addressed(base, s), s, false, BlockManagerExchange::text);
+            if (s == partition) {
+                out[s] = payload;
+            } else if (sameExecutor[s] && !closing) {
+                out[s] = awaitShared(base + s).payload();
+            } else {
+                out[s] = await(addressed(base, s), s, false, BlockManagerExchange::text);
+            }
         }
         collectiveDone();
         return out;
