@@ -83,8 +83,9 @@ public record EngineConfig(
                     Arrays.stream(Transport.values()).map(Transport::configName).toList(),
                     "driver (one Spark job per round, vectors through the driver), allreduce (barrier stages, "
                             + "slices between executors) or allreduce-rpc (the same through the driver's RPC)"),
-            Param.integer("roundsPerStage", 1, Rule.atLeast(1),
-                    "allreduce transport: rounds one barrier stage runs before returning to the driver"));
+            Param.integer("roundsPerStage", 100, Rule.atLeast(1),
+                    "allreduce transport: rounds one barrier stage runs before returning to the driver (a stage also "
+                            + "ends at checkpoints, evaluations and the last round; a stop request waits for it)"));
 
     private static final String SECTION = "train";
 
