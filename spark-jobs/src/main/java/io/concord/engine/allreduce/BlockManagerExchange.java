@@ -311,21 +311,7 @@ final class BlockManagerExchange extends BarrierExchange {
      */
     private String[] allGather(String payload, boolean closing) {
         String base = prefix + (sequence++) + "-";
-        if (closing) {
-            publish(base, ByteBuffer.wrap(payload.getBytes(StandardCharsets.UTF_8)), true);
-        } else {
-            if (!allSameExecutor) {
-                ByteBuffer bytes = ByteBuffer.wrap(payload.getBytes(StandardCharsets.UTF_8));
-                for (int q = 0; q < parts; q++) {
-                    if (!sameExecutor[q]) {
-                        push(q, base + partition + ">" + q, bytes.duplicate());
-                    }
-                }
-            }
-            if (localPeers) {
-                share(base + partition, null, 0, payload);
-            }
-        }
+        publish(base, payload, closing);
         String[] out = new String[parts];
         for (int s = 0; s < parts; s++) {
             if (s == partition) {
@@ -359,20 +345,21 @@ final class BlockManagerExchange extends BarrierExchange {
         return ids;
     }
 
-    /** This task's block of an all-gather: put once for the readers in this executor, uploaded to each other one. */
-    private void publish(String base, ByteBuffer bytes, boolean tellMaster) {
-        boolean localReaders = false;
+    /**
+     * This task's part of an all-gather: uploaded to each peer in another executor; shared in place with the peers in
+     * this executor, or, {@code closing}, put once for them as a block reported to the master.
+     */
+    private void publish(String base, String payload, boolean closing) {
+        ByteBuffer bytes = ByteBuffer.wrap(payload.getBytes(StandardCharsets.UTF_8));
         for (int q = 0; q < parts; q++) {
-            if (q != partition) {
-                if (sameExecutor[q]) {
-                    localReaders = true;
-                } else {
-                    push(q, base + partition + ">" + q, bytes.duplicate());
-                }
+            if (!sameExecutor[q]) {
+                push(q, base + partition + ">" + q, bytes.duplicate());
             }
         }
-        if (localReaders) {
-            put(base + partition, bytes, tellMaster);
+        if (localPeers && closing) {
+            put(base + partition, bytes, true);
+        } else if (localPeers) {
+            share(base + partition, null, 0, payload);
         }
     }
 
