@@ -56,10 +56,11 @@ public interface Model<R> extends Serializable {
     /**
      * {@link #regularize}'s gradient for {@code grad[lo, hi)} only, for an owner that steps one slice of the
      * parameters (the allreduce transport): must add there exactly what {@code regularize} adds, and write nothing
-     * outside the range (the other owners read their slices of this gradient meanwhile). The gradient in the range may depend only on {@code params[lo, hi)}. With {@code value}
-     * it also returns the regulariser's value over all of {@code params}, bit-identical to what {@code regularize}
-     * returns (else any number). Default: {@code regularize} on a copy of {@code grad} whose range is copied back
-     * (override it: that is a vector-sized copy per call); nothing without a regulariser.
+     * outside the range (the other owners read their slices of this gradient meanwhile). The gradient in the range
+     * may depend only on {@code params[lo, hi)}. With {@code value} it also returns the regulariser's value over all
+     * of {@code params}, bit-identical to what {@code regularize} returns (else any number). Default:
+     * {@code regularize} on a copy of {@code grad} whose range is copied back (override it: that is a vector-sized copy
+     * per call); nothing without a regulariser.
      */
     default double regularizeSlice(float[] params, float[] grad, int lo, int hi, boolean value) {
         if (!hasRegularizer()) {
