@@ -733,11 +733,18 @@ final class BarrierStages<R> implements Serializable {
             // Only partition 0's loss is reported, so only it needs the regulariser's value: from every owner's
             // parts when the model splits it, else computed here over all of θ.
             boolean split = regularizerPartsOfAll != null;
-            double regularizer = model.regularizeSlice(params, grad, lo, hi, partition == 0 && !split);
+            boolean wholeValue = partition == 0 && !split;
+            // a uniform L2 gradient can be added in the optimizer's pass over the slice instead (bit-identical)
+            float l2 = wholeValue ? Float.NaN : OptimizerSteps.fusedL2(work);
+            double regularizer = Float.isNaN(l2) ? model.regularizeSlice(params, grad, lo, hi, wholeValue) : 0.0;
             if (split && partition == 0) {
                 regularizer = model.regularizerValue(regularizerPartsOfAll);
             }
             double loss = merged.lossSum() * scale + (partition == 0 ? regularizer : 0.0);
+            if (!Float.isNaN(l2)) {
+                work.optimizer().stepSliceWithL2(params, grad, lo, hi - lo, optimizerState, round + 1L, l2);
+                return loss;
+            }
             double maxNorm = work.config().clipNorm();
             if (maxNorm > 0) {
                 double sq = 0;

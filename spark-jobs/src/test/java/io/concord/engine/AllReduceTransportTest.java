@@ -137,6 +137,28 @@ class AllReduceTransportTest {
         }
     }
 
+    /**
+     * A model that declares its uniform L2 ({@code Model#l2Coefficient}) has the optimizer add that gradient in its
+     * own pass (Adam: one read and one write of the gradient fewer per step): in both sync modes, on both transports,
+     * parameters, optimizer state and every round's loss are bit-identical to the same model regularising first.
+     */
+    @ParameterizedTest
+    @EnumSource(value = Transport.class, names = {"DRIVER", "ALLREDUCE"})
+    void aDeclaredUniformL2TrainsBitIdenticallyToRegularisingFirst(Transport transport) {
+        for (SyncMode mode : SyncMode.values()) {
+            EngineConfig config = config(mode, 5, transport, 5);
+            UniformL2Classifier.GRADIENT_PASSES.set(0);
+            LossesAndState first = trainRecordingLosses(new UniformL2Classifier(DIM, CLASSES, 0.05f, false), config,
+                    data, PARTITIONS);
+            assertThat(UniformL2Classifier.GRADIENT_PASSES.getAndSet(0)).as("regularised first").isPositive();
+            LossesAndState fused = trainRecordingLosses(new UniformL2Classifier(DIM, CLASSES, 0.05f, true), config,
+                    data, PARTITIONS);
+            assertThat(UniformL2Classifier.GRADIENT_PASSES.get()).as("no separate L2 pass").isZero();
+            assertBitIdentical(fused.state(), first.state(), mode + " " + transport + " fused L2");
+            assertThat(fused.losses()).as(mode + " losses").hasSize(5).containsExactlyElementsOf(first.losses());
+        }
+    }
+
     private record LossesAndState(List<Double> losses, TrainingState state) {
     }
 

@@ -76,6 +76,16 @@ public interface Model<R> extends Serializable {
     }
 
     /**
+     * When {@link #regularize}'s gradient is exactly {@code grad[i] += c * params[i]} (float multiply, then float
+     * add) for every parameter: c, so that the optimizer may add it in its own pass over the vector
+     * ({@link io.concord.core.optim.Optimizer#stepSliceWithL2}) instead of a separate pass writing it into the
+     * gradient first; the result is bit-identical. {@code NaN} (the default) for any other regulariser, or none.
+     */
+    default float l2Coefficient() {
+        return Float.NaN;
+    }
+
+    /**
      * For a regulariser whose value is a sum over fixed chunks of the parameters: the chunk length; 0 (the default)
      * when the value is not split. Then {@link #regularize}'s value is {@link #regularizerValue} of every chunk's
      * {@link #regularizerPart} in chunk order, bit for bit, so the owners of slices (the allreduce transport) each

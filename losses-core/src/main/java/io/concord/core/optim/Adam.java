@@ -90,6 +90,18 @@ public final class Adam implements Optimizer {
      */
     @Override
     public void stepSlice(float[] params, float[] grad, int offset, int length, float[] state, long t) {
+        run(params, grad, offset, length, state, t, false, 0f);
+    }
+
+    /** Adds the model's L2 term in the same pass, before Adam's own coupled one (as regularising first would). */
+    @Override
+    public void stepSliceWithL2(float[] params, float[] grad, int offset, int length, float[] state, long t,
+                                float l2) {
+        run(params, grad, offset, length, state, t, true, l2);
+    }
+
+    private void run(float[] params, float[] grad, int offset, int length, float[] state, long t,
+                     boolean modelL2, float modelCoefficient) {
         AdamKernel kernel = convention == Convention.TORCH
                 ? AdamKernel.torch(learningRate, beta1, beta2, eps, t)
                 : AdamKernel.hf(learningRate, beta1, beta2, eps, t);
@@ -98,11 +110,16 @@ public final class Adam implements Optimizer {
         final boolean decayBefore = decoupled && convention == Convention.TORCH;
         final boolean decayAfter = convention == Convention.HF;
         int i = VectorSupport.available()
-                ? AdamLanes.step(params, grad, offset, length, state, kernel, l2, decayBefore, decayAfter, decay)
+                ? AdamLanes.step(params, grad, offset, length, state, kernel, modelL2, modelCoefficient, l2,
+                        decayBefore, decayAfter, decay)
                 : 0;
         for (; i < length; i++) {
             float p = params[offset + i];
-            float g = grad[offset + i] + l2 * p;
+            float g = grad[offset + i];
+            if (modelL2) {
+                g += modelCoefficient * p;
+            }
+            g += l2 * p;
             if (decayBefore) {
                 p *= decay;
             }

@@ -16,8 +16,9 @@ final class AdamLanes {
     }
 
     /** Steps the first {@code loopBound(length)} elements of the slice; returns how many (the caller does the rest). */
-    static int step(float[] params, float[] grad, int offset, int length, float[] state, AdamKernel kernel, float l2,
-                    boolean decayBefore, boolean decayAfter, float decay) {
+    static int step(float[] params, float[] grad, int offset, int length, float[] state, AdamKernel kernel,
+                    boolean modelL2, float modelCoefficient, float l2, boolean decayBefore, boolean decayAfter,
+                    float decay) {
         final float b1 = kernel.b1;
         final float b2 = kernel.b2;
         final float oneMinusB1 = kernel.oneMinusB1;
@@ -28,7 +29,11 @@ final class AdamLanes {
         int upper = LANES.loopBound(length);
         for (int i = 0; i < upper; i += LANES.length()) {
             FloatVector p = FloatVector.fromArray(LANES, params, offset + i);
-            FloatVector g = FloatVector.fromArray(LANES, grad, offset + i).add(p.mul(l2));
+            FloatVector g = FloatVector.fromArray(LANES, grad, offset + i);
+            if (modelL2) {
+                g = g.add(p.mul(modelCoefficient));
+            }
+            g = g.add(p.mul(l2));
             if (decayBefore) {
                 p = p.mul(decay);
             }

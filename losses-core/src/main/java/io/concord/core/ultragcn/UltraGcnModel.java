@@ -235,6 +235,12 @@ public final class UltraGcnModel implements Model<Interaction> {
         return splitRegularizerValue(params);
     }
 
+    /** γ: {@link #regularizeSlice} adds {@code (float) γ * θ} to every element. */
+    @Override
+    public float l2Coefficient() {
+        return gamma == 0.0 ? Float.NaN : (float) gamma;
+    }
+
     @Override
     public int regularizerChunk() {
         return gamma == 0.0 ? 0 : REGULARIZER_CHUNK;

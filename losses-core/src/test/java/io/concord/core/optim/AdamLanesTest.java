@@ -75,6 +75,56 @@ class AdamLanesTest {
                 Arrays.copyOfRange(untouched, lo + length, N));
     }
 
+    /**
+     * A model's uniform L2 added inside the step ({@link Optimizer#stepSliceWithL2}) against writing
+     * {@code g += c·θ} into the gradient first and stepping: bit-identical for every convention (before Adam's own
+     * coupled L2 where it has one), over the whole vector and over a slice in place, with zero and negative-zero
+     * gradients; the default (SGD with momentum) too.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"adam", "adam-l2", "adamw", "hf", "sgd"})
+    void theL2AddedInTheStepEqualsRegularisingFirst(String kind) {
+        Optimizer optimizer = kind.equals("sgd") ? new Sgd(0.05, 0.9, 0.0, false) : adam(kind);
+        float c = 3e-3f;
+        SplittableRandom r = new SplittableRandom(13);
+        float[] fused = values(r, N);
+        float[] first = fused.clone();
+        float[] fusedState = new float[optimizer.stateSize(N)];
+        float[] firstState = new float[optimizer.stateSize(N)];
+        int lo = 301;
+        int length = 517;
+        float[] fusedSlice = fused.clone();
+        float[] firstSlice = fused.clone();
+        float[] fusedSliceState = new float[optimizer.stateSize(length)];
+        float[] firstSliceState = new float[optimizer.stateSize(length)];
+        for (long t = 1; t <= 4; t++) {
+            float[] g = values(r, N);
+            g[3] = 0f;
+            g[4] = -0f;
+            g[lo + 5] = -0f;
+            fused[5] = -0f;
+            first[5] = -0f;
+            float[] regularised = g.clone();
+            for (int i = 0; i < N; i++) {
+                regularised[i] += c * first[i];
+            }
+            optimizer.step(first, regularised, firstState, t);
+            optimizer.stepSliceWithL2(fused, g.clone(), 0, N, fusedState, t, c);
+            assertThat(fused).as("θ after step %d", t).containsExactly(first);
+            assertThat(fusedState).as("state after step %d", t).containsExactly(firstState);
+
+            float[] regularisedSlice = g.clone();
+            for (int i = lo; i < lo + length; i++) {
+                regularisedSlice[i] += c * firstSlice[i];
+            }
+            optimizer.stepSlice(firstSlice, regularisedSlice, lo, length, firstSliceState, t);
+            optimizer.stepSliceWithL2(fusedSlice, g.clone(), lo, length, fusedSliceState, t, c);
+            assertThat(fusedSlice).as("sliced θ after step %d", t).containsExactly(firstSlice);
+            assertThat(fusedSliceState).as("slice state after step %d", t).containsExactly(firstSliceState);
+        }
+        assertThat(fused).isNotEqualTo(values(new SplittableRandom(13), N));
+    }
+
     private static Adam adam(String kind) {
         return switch (kind) {
             case "adam" -> new Adam(0.01, 0.9, 0.999, 1e-8, 0.0, false);

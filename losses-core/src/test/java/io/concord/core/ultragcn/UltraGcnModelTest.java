@@ -140,6 +140,28 @@ class UltraGcnModelTest {
         assertThat(grad[1]).isZero();
     }
 
+    /** What {@code l2Coefficient} promises the optimizer: the regulariser adds exactly {@code c·θ} in float. */
+    @Test
+    void theDeclaredL2CoefficientIsWhatTheRegulariserAdds() {
+        UltraGcnModel m = UltraGcnModel.forGraph(randomGraph(), OBJ);
+        float[] params = new float[m.numParams()];
+        m.initParams(params, 3);
+        SplittableRandom r = new SplittableRandom(9);
+        float[] grad = new float[params.length];
+        for (int p = 0; p < grad.length; p++) {
+            grad[p] = (float) r.nextGaussian();
+        }
+        float[] expected = grad.clone();
+        float c = m.l2Coefficient();
+        assertThat(c).isEqualTo((float) OBJ.gamma());
+        for (int p = 0; p < grad.length; p++) {
+            expected[p] += c * params[p];
+        }
+        m.regularize(params, grad);
+        assertThat(grad).containsExactly(expected);
+        assertThat(UltraGcnModel.forGraph(randomGraph(), OBJ.withGamma(0)).l2Coefficient()).isNaN();
+    }
+
     @Test
     void regularizerSlicesAddExactlyTheWholeGradient() {
         UltraGcnModel m = UltraGcnModel.forGraph(randomGraph(), OBJ);

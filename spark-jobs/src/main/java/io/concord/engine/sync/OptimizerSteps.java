@@ -32,6 +32,18 @@ public final class OptimizerSteps {
         }
     }
 
+    /**
+     * The model's uniform L2 coefficient ({@code Model#l2Coefficient}) when the step may add that gradient itself
+     * ({@link Optimizer#stepSliceWithL2}, bit-identical to regularising first): nothing reads the regularised
+     * gradient before the step (no clipping, no loss-aware step). {@code NaN}: regularise first.
+     */
+    public static float fusedL2(RoundWork<?> work) {
+        if (work.config().clipNorm() > 0 || work.optimizer() instanceof LossAwareOptimizer) {
+            return Float.NaN;
+        }
+        return work.model().l2Coefficient();
+    }
+
     /** Scales {@code grad} so its L2 norm is at most {@code maxNorm} (no-op when {@code maxNorm <= 0}). */
     public static void clip(float[] grad, double maxNorm) {
         if (!(maxNorm > 0)) {

@@ -51,6 +51,7 @@ public final class ParameterAveragingSync implements SyncStrategy {
                 : input.owned() ? input.optimizerState() : input.optimizerState().clone();
         int localSteps = work.config().localSteps();
         boolean lossAware = work.optimizer() instanceof LossAwareOptimizer;
+        float l2 = OptimizerSteps.fusedL2(work);
         float[] grad = new float[params.length];
         double weight = 0.0;
         double lossSum = 0.0;
@@ -70,11 +71,15 @@ public final class ParameterAveragingSync implements SyncStrategy {
                     grad[i] *= s;
                 }
             }
-            // the regulariser's value only matters to a loss-aware optimizer (the round's loss is the data loss)
-            double regularizer = model.regularizeSlice(params, grad, 0, params.length, lossAware);
             long t = averageState ? step + 1 : k + 1L;
-            double meanLoss = loss.lossSum() / (model.reduction() == Model.Reduction.MEAN ? loss.weight() : 1.0);
-            OptimizerSteps.step(work, params, grad, state, t, meanLoss + regularizer);
+            if (!Float.isNaN(l2)) {
+                work.optimizer().stepSliceWithL2(params, grad, 0, params.length, state, t, l2);
+            } else {
+                // the regulariser's value only matters to a loss-aware optimizer (the round's loss is the data loss)
+                double regularizer = model.regularizeSlice(params, grad, 0, params.length, lossAware);
+                double meanLoss = loss.lossSum() / (model.reduction() == Model.Reduction.MEAN ? loss.weight() : 1.0);
+                OptimizerSteps.step(work, params, grad, state, t, meanLoss + regularizer);
+            }
             if (OptimizerSteps.wantsCurvature(work, t)) {
                 // Local estimate on this partition's batch; averaged with the state after the round.
                 float[] curvature = new float[params.length];

@@ -70,6 +70,11 @@ final class StartFrom<R> implements Model<R> {
     }
 
     @Override
+    public float l2Coefficient() {
+        return model.l2Coefficient();
+    }
+
+    @Override
     public int regularizerChunk() {
         return model.regularizerChunk();
     }

@@ -75,7 +75,7 @@ public final class UltraGcnKernelBench {
     /**
      * @param ms milliseconds per operation: gowallaBatch (whole batch through the model: sampling, positive and
      *           item–item terms, SIMD negatives), negativesScalar / negativesVector (negative terms only),
-     *           denseL2AndAdamStep, adamCoupledDecayStep, gemm1024
+     *           denseL2AndAdamStep, denseFusedL2AndAdamStep, gemm1024
      */
     private static String summary(int threads, Map<String, Double> ms) {
         int batch = UltraGcnKernelJmh.PRESET.batchSize();
@@ -98,11 +98,11 @@ public final class UltraGcnKernelBench {
                 batchMs, allPerSec, allPerSec * FLOPS_PER_SCORE / gemmFlops,
                 ms.get("negativesScalar") / ms.get("negativesVector")));
         double denseMs = ms.get("denseL2AndAdamStep");
-        double fusedMs = ms.get("adamCoupledDecayStep");
+        double fusedMs = ms.get("denseFusedL2AndAdamStep");
         // an epoch on 2 cores: the batches' kernels split over 2 cores, the dense step once per batch on one core
         double epochSec = GOWALLA_BATCHES * (batchMs / 2.0 + denseMs) / 1e3;
         double epochFusedSec = GOWALLA_BATCHES * (batchMs / 2.0 + fusedMs) / 1e3;
-        sb.append(String.format("  dense per step: L2 + Adam %.2f ms, Adam with coupled decay %.2f ms%n", denseMs,
+        sb.append(String.format("  dense per step: L2 pass + Adam %.2f ms, L2 added in Adam's pass %.2f ms%n", denseMs,
                 fusedMs));
         sb.append(String.format("  projected official Gowalla epoch on 2 cores (%d batches of 512 x 1500): %.1f s;"
                 + " with the L2 folded into Adam %.1f s (goal <= 52 s)%n", GOWALLA_BATCHES, epochSec,
@@ -126,7 +126,7 @@ public final class UltraGcnKernelBench {
         UltraGcnKernelJmh.Gemm gemm = new UltraGcnKernelJmh.Gemm();
         gemm.setUp();
         String[] names = {"gowallaBatch", "negativesScalar", "negativesVector", "denseL2AndAdamStep",
-                "adamCoupledDecayStep", "gemm1024"};
+                "denseFusedL2AndAdamStep", "gemm1024"};
         int rounds = 40;
         double[][] cpu = new double[names.length][rounds];
         long[] allocated = new long[names.length];
@@ -140,7 +140,7 @@ public final class UltraGcnKernelBench {
                     case 1 -> bench.negativesScalar(kernels);
                     case 2 -> bench.negativesVector(kernels);
                     case 3 -> bench.denseL2AndAdamStep(dense);
-                    case 4 -> bench.adamCoupledDecayStep(dense);
+                    case 4 -> bench.denseFusedL2AndAdamStep(dense);
                     default -> {
                         bench.gemm1024(gemm);
                         Nd4j.getExecutioner().commit();
