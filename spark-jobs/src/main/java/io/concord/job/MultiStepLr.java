@@ -176,6 +176,23 @@ public final class MultiStepLr implements Optimizer {
     }
 
     @Override
+    public void stepSlice(float[] params, float[] grad, int offset, int length, float[] state, long t) {
+        phases[phase(t)].stepSlice(params, grad, offset, length, state, t);
+    }
+
+    @Override
+    public void stepSliceWithL2(float[] params, float[] grad, int offset, int length, float[] state, long t,
+                                float l2) {
+        phases[phase(t)].stepSliceWithL2(params, grad, offset, length, state, t, l2);
+    }
+
+    /** The phases differ only in their learning rate, so the base optimizer's layout holds for all of them. */
+    @Override
+    public boolean elementWise() {
+        return phases[0].elementWise();
+    }
+
+    @Override
     public boolean stateIsAverageable() {
         return phases[0].stateIsAverageable();
     }

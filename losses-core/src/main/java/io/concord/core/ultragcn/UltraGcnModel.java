@@ -207,8 +207,8 @@ public final class UltraGcnModel implements Model<Interaction> {
 
     /**
      * γ·½‖θ‖² over all parameters (official {@code gamma · norm_loss()}), added once per optimizer step. The gradient
-     * γθ is dense: every parameter moves every step, as in the official code. See
-     * {@link UltraGcnObjective#withGamma} for folding it into Adam instead.
+     * γθ is dense: every parameter moves every step, as in the official code. The engine adds it in the optimizer's
+     * own pass over the vector ({@link #l2Coefficient}), bit-identical to this method.
      */
     @Override
     public boolean hasRegularizer() {

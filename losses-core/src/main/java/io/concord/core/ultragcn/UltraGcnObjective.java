@@ -46,9 +46,9 @@ public record UltraGcnObjective(int embeddingDim, double initialWeight, double w
     }
 
     /**
-     * The same objective with another L2 weight. {@code withGamma(0)} plus Adam with coupled weight decay γ
-     * ({@code g ← g + γθ}, torch Adam's {@code weight_decay}) is the same update with one memory pass fewer per step;
-     * the reported loss then lacks the γ·½‖θ‖² term.
+     * The same objective with another L2 weight. (The engine already adds γθ in Adam's pass over the vector,
+     * {@code UltraGcnModel.l2Coefficient}, so {@code withGamma(0)} plus Adam's coupled weight decay γ saves nothing
+     * more and drops γ·½‖θ‖² from the reported loss.)
      */
     public UltraGcnObjective withGamma(double newGamma) {
         return new UltraGcnObjective(embeddingDim, initialWeight, w1, w2, w3, w4, negativeNum, negativeWeight,

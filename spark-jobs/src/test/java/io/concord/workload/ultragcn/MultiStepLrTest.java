@@ -50,6 +50,37 @@ class MultiStepLrTest {
         assertThat(perStep.phase(25)).isEqualTo(1);
     }
 
+    /**
+     * A schedule over an element-wise optimizer is element-wise too (the allreduce owners keep sharded state with it),
+     * and its slice steps, with and without a model's L2, are the phase's own.
+     */
+    @Test
+    void slicesStepWithThePhaseInForce() {
+        MultiStepLr schedule = (MultiStepLr) UltraGcnJob.scheduled(config(List.of(2), 0.1, "adam"), Adam.adam(0.01),
+                EngineConfig.defaults(), 3);
+        assertThat(schedule.elementWise()).isTrue();
+        float[] p1 = {1f, -2f, 3f, 0.5f, -0.25f};
+        float[] p2 = p1.clone();
+        float[] s1 = new float[4];
+        float[] s2 = new float[4];
+        Optimizer[] reference = {Adam.adam(0.01), Adam.adam(0.001)};
+        for (long t = 1; t <= 10; t++) {
+            float[] g = {0.3f * t, -0.1f, 0.05f, 0.2f, -0.4f};
+            Optimizer phase = reference[t <= 6 ? 0 : 1];
+            if (t % 2 == 0) {
+                schedule.stepSlice(p1, g.clone(), 1, 2, s1, t);
+                phase.stepSlice(p2, g.clone(), 1, 2, s2, t);
+            } else {
+                schedule.stepSliceWithL2(p1, g.clone(), 1, 2, s1, t, 0.01f);
+                phase.stepSliceWithL2(p2, g.clone(), 1, 2, s2, t, 0.01f);
+            }
+        }
+        assertThat(p1).containsExactly(p2);
+        assertThat(s1).containsExactly(s2);
+        assertThat(p1[0]).isEqualTo(1f);
+        assertThat(p1[1]).isNotEqualTo(-2f);
+    }
+
     @Test
     void withoutMilestonesTheOptimizerIsUnchangedAndBadSchedulesNameTheKey() {
         Adam adam = Adam.adam(0.01);
