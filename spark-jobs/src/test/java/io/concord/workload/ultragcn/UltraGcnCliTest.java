@@ -82,6 +82,31 @@ class UltraGcnCliTest {
                 .isEqualTo(Files.readAllBytes(tmp.resolve("out/b/model/params.bin")));
     }
 
+    /**
+     * A scheduled Adam is element-wise, so the allreduce owners keep sharded state and add the L2 in Adam's pass: a
+     * milestone inside a barrier stage and the fast recipe's learning-rate phases decided at evaluations give the
+     * driver path's parameters to the bit.
+     */
+    @Test
+    void scheduledLearningRatesGiveTheDriverPathsParametersOnTheAllreduceTransport() throws IOException {
+        String[][] schedules = {
+                {"--set", "lrSchedule.milestones=[3]", "--set", "lrSchedule.factor=0.1"},
+                {"--set", "recipe=fast"}};
+        for (int k = 0; k < schedules.length; k++) {
+            for (String transport : new String[] {"driver", "allreduce"}) {
+                List<String> extra = new ArrayList<>(List.of("--set", "train.sync=global-batch", "--set",
+                        "train.localSteps=1", "--set", "train.transport=" + transport, "--set", "ultragcn.gamma=1e-3"));
+                extra.addAll(Arrays.asList(schedules[k]));
+                CliRunner.Result run = CliRunner.run(args(tmp.resolve("out"), transport + k,
+                        extra.toArray(String[]::new)));
+                assertThat(run.exitCode()).as(run.err()).isZero();
+            }
+            assertThat(Files.readAllBytes(tmp.resolve("out/allreduce" + k + "/model/params.bin")))
+                    .as(String.join(" ", schedules[k]))
+                    .isEqualTo(Files.readAllBytes(tmp.resolve("out/driver" + k + "/model/params.bin")));
+        }
+    }
+
     @Test
     void malformedSplitFileNamesFileAndLineAndCommitsNothing() throws IOException {
         Path train = Files.writeString(tmp.resolve("train.txt"), "0 1 2\r\n1 3\r\n2 4 x5\r\n");
