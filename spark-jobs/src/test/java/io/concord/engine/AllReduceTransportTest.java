@@ -42,6 +42,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import static io.concord.engine.EngineExactnessTest.assertRelativelyClose;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -147,13 +148,14 @@ class AllReduceTransportTest {
     void aDeclaredUniformL2TrainsBitIdenticallyToRegularisingFirst(Transport transport) {
         for (SyncMode mode : SyncMode.values()) {
             EngineConfig config = config(mode, 5, transport, 5);
-            UniformL2Classifier.GRADIENT_PASSES.set(0);
-            LossesAndState first = trainRecordingLosses(new UniformL2Classifier(DIM, CLASSES, 0.05f, false), config,
-                    data, PARTITIONS);
-            assertThat(UniformL2Classifier.GRADIENT_PASSES.getAndSet(0)).as("regularised first").isPositive();
-            LossesAndState fused = trainRecordingLosses(new UniformL2Classifier(DIM, CLASSES, 0.05f, true), config,
-                    data, PARTITIONS);
-            assertThat(UniformL2Classifier.GRADIENT_PASSES.get()).as("no separate L2 pass").isZero();
+            AtomicInteger passes = SplitRegularizerClassifier.UNIFORM_GRADIENT_PASSES;
+            passes.set(0);
+            LossesAndState first = trainRecordingLosses(
+                    SplitRegularizerClassifier.uniform(DIM, CLASSES, 0.05f, false), config, data, PARTITIONS);
+            assertThat(passes.getAndSet(0)).as("regularised first").isPositive();
+            LossesAndState fused = trainRecordingLosses(
+                    SplitRegularizerClassifier.uniform(DIM, CLASSES, 0.05f, true), config, data, PARTITIONS);
+            assertThat(passes.get()).as("no separate L2 pass").isZero();
             assertBitIdentical(fused.state(), first.state(), mode + " " + transport + " fused L2");
             assertThat(fused.losses()).as(mode + " losses").hasSize(5).containsExactlyElementsOf(first.losses());
         }

@@ -8,23 +8,43 @@ import io.concord.core.model.Model;
 import io.concord.core.model.StepContext;
 
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A test model: {@link LinearClassifier} with L2 whose regulariser value is split into chunks of {@link #CHUNK}
  * parameters ({@link Model#regularizerChunk}), a length that cuts across the allreduce owners' slices, so the owners'
- * parts must be put together in chunk order to give {@link #regularize}'s value.
+ * parts must be put together in chunk order to give {@link #regularize}'s value. The gradient is LinearClassifier's,
+ * or ({@link #uniform}) a uniform float L2 over every parameter, {@code grad[i] += c·θ[i]} (UltraGCN's form), which
+ * the model may declare ({@link Model#l2Coefficient}) so that steps add it in the optimizer's pass.
  */
 final class SplitRegularizerClassifier implements Model<LabeledVector> {
 
     private static final long serialVersionUID = 1L;
     static final int CHUNK = 7;
+    /** Separate passes of the uniform L2 gradient in this JVM (local Spark runs the tasks here too). */
+    static final AtomicInteger UNIFORM_GRADIENT_PASSES = new AtomicInteger();
 
     private final LinearClassifier base;
     private final double l2;
+    /** The uniform L2's coefficient, NaN for LinearClassifier's gradient. */
+    private final float uniform;
+    private final boolean declared;
 
     SplitRegularizerClassifier(int dimension, int numClasses, double l2) {
-        this.base = new LinearClassifier(dimension, numClasses, SoftmaxCrossEntropy.INSTANCE, l2);
+        this(new LinearClassifier(dimension, numClasses, SoftmaxCrossEntropy.INSTANCE, l2), l2, Float.NaN, false);
+    }
+
+    private SplitRegularizerClassifier(LinearClassifier base, double l2, float uniform, boolean declared) {
+        this.base = base;
         this.l2 = l2;
+        this.uniform = uniform;
+        this.declared = declared;
+    }
+
+    /** The uniform float L2 {@code c}, declared to the engine or not. */
+    static SplitRegularizerClassifier uniform(int dimension, int numClasses, float c, boolean declared) {
+        return new SplitRegularizerClassifier(new LinearClassifier(dimension, numClasses,
+                SoftmaxCrossEntropy.INSTANCE, 0.0), c, c, declared);
     }
 
     @Override
@@ -49,11 +69,23 @@ final class SplitRegularizerClassifier implements Model<LabeledVector> {
 
     @Override
     public double regularizeSlice(float[] params, float[] grad, int lo, int hi, boolean value) {
-        base.regularizeSlice(params, grad, lo, hi, false);
+        if (Float.isNaN(uniform)) {
+            base.regularizeSlice(params, grad, lo, hi, false);
+        } else {
+            UNIFORM_GRADIENT_PASSES.incrementAndGet();
+            for (int p = lo; p < hi; p++) {
+                grad[p] += uniform * params[p];
+            }
+        }
         if (!value) {
             return 0.0;
         }
         return splitRegularizerValue(params);
+    }
+
+    @Override
+    public float l2Coefficient() {
+        return declared ? uniform : Float.NaN;
     }
 
     @Override
