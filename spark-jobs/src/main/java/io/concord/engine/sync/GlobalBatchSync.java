@@ -68,7 +68,7 @@ public final class GlobalBatchSync implements SyncStrategy {
         if (!Float.isNaN(l2) && model.regularizerChunk() > 0) {
             // the value from θ before the step, the gradient added inside the optimizer's pass
             double loss = merged.lossSum() * scale + model.splitRegularizerValue(params);
-            work.optimizer().stepSliceWithL2(params, grad, 0, params.length, state.optimizerState(), round + 1L, l2);
+            OptimizerSteps.stepWithL2(work, params, grad, state.optimizerState(), round + 1L, l2);
             return loss;
         }
         double regularizer = model.regularize(params, grad);

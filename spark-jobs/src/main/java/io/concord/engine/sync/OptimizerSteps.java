@@ -44,6 +44,14 @@ public final class OptimizerSteps {
         return work.model().l2Coefficient();
     }
 
+    /**
+     * {@link #step} of the whole vector for a gradient that still lacks the model's L2 {@code l2}, a value of
+     * {@link #fusedL2} (so there is nothing to clip and no loss to pass).
+     */
+    public static void stepWithL2(RoundWork<?> work, float[] params, float[] grad, float[] state, long t, float l2) {
+        work.optimizer().stepSliceWithL2(params, grad, 0, params.length, state, t, l2);
+    }
+
     /** Scales {@code grad} so its L2 norm is at most {@code maxNorm} (no-op when {@code maxNorm <= 0}). */
     public static void clip(float[] grad, double maxNorm) {
         if (!(maxNorm > 0)) {

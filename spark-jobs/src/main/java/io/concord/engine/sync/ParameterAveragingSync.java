@@ -73,7 +73,7 @@ public final class ParameterAveragingSync implements SyncStrategy {
             }
             long t = averageState ? step + 1 : k + 1L;
             if (!Float.isNaN(l2)) {
-                work.optimizer().stepSliceWithL2(params, grad, 0, params.length, state, t, l2);
+                OptimizerSteps.stepWithL2(work, params, grad, state, t, l2);
             } else {
                 // the regulariser's value only matters to a loss-aware optimizer (the round's loss is the data loss)
                 double regularizer = model.regularizeSlice(params, grad, 0, params.length, lossAware);
