@@ -3,21 +3,14 @@ package io.concord.engine.allreduce;
 import org.apache.spark.BarrierTaskContext;
 import org.apache.spark.BarrierTaskInfo;
 import org.apache.spark.SparkEnv;
-import org.apache.spark.network.buffer.NioManagedBuffer;
 import org.apache.spark.storage.BlockData;
 import org.apache.spark.storage.BlockId;
 import org.apache.spark.storage.BlockManager;
-import org.apache.spark.storage.BlockManagerId;
 import org.apache.spark.storage.BlockManagerMaster;
 import org.apache.spark.storage.StorageLevel;
 import org.apache.spark.storage.TestBlockId;
 import org.apache.spark.util.io.ChunkedByteBuffer;
-import scala.Function1;
 import scala.Option;
-import scala.collection.JavaConverters;
-import scala.concurrent.Await;
-import scala.concurrent.Future;
-import scala.concurrent.duration.Duration;
 import scala.reflect.ClassTag$;
 
 import java.nio.ByteBuffer;
@@ -27,7 +20,9 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Function;
@@ -64,8 +59,6 @@ import java.util.function.Function;
 final class BlockManagerExchange extends BarrierExchange {
 
     private static final long MAX_POLL_NANOS = 2_000_000;
-    /** Uploads from other executors wake nobody: their readers poll the local block manager more often. */
-    private static final long MAX_REMOTE_POLL_NANOS = 200_000;
 
     private final BlockManager blocks;
     private final String prefix;
@@ -74,14 +67,15 @@ final class BlockManagerExchange extends BarrierExchange {
     private final boolean allSameExecutor;
     /** Whether another task of this stage runs in this executor. */
     private final boolean localPeers;
-    private final BlockManagerId[] peers;
+    /** Where to push to each peer in another executor: its executor's {@link PeerInbox}; null if there are none. */
+    private final InboxAddress[] peers;
+    private final PeerInbox inbox;
     private int sequence;
     private long peerFetched;
-    private float[] scratch;
     private float[] earlier;
     private List<Published> previous = new ArrayList<>();
     private List<Published> current = new ArrayList<>();
-    private final List<Future<?>> uploads = new ArrayList<>();
+    private final List<CompletableFuture<Void>> uploads = new ArrayList<>();
     /** Names of the {@link #sharedVector}s this task took (forgotten when it closes or abandons). */
     private final List<String> sharedVectors = new ArrayList<>();
 
@@ -90,6 +84,9 @@ final class BlockManagerExchange extends BarrierExchange {
      * too), or an array shared in place with the peers in this executor ({@link LocalArrays}).
      */
     private record Published(String name, boolean told, boolean shared) {
+    }
+
+    private record InboxAddress(String host, int port) {
     }
 
     /** An array shared in place: element i of the whole vector is {@code array[i - origin]}. */
@@ -116,7 +113,9 @@ final class BlockManagerExchange extends BarrierExchange {
         }
         this.localPeers = local;
         // the same on every task: if the tasks span executors, every task has a peer in another one
-        this.peers = all ? null : blockManagerIds();
+        this.inbox = all ? null : PeerInbox.ofThisExecutor(blocks.blockManagerId().host(),
+                LocalPublications::published);
+        this.peers = all ? null : inboxAddresses();
     }
 
     static String prefix(long nonce) {
@@ -160,10 +159,9 @@ final class BlockManagerExchange extends BarrierExchange {
         String[] payloads = payload == null ? null : new String[parts];
         if (payload != null) {
             payloads[partition] = payload;
-            ByteBuffer text = ByteBuffer.wrap(payload.getBytes(StandardCharsets.UTF_8));
             for (int q = 0; q < parts; q++) {
                 if (!sameExecutor[q]) {
-                    push(q, payloadBase + partition + ">" + q, text.duplicate());
+                    pushText(q, payloadBase + partition + ">" + q, payload);
                 }
             }
         }
@@ -201,13 +199,11 @@ final class BlockManagerExchange extends BarrierExchange {
                 }
             } else {
                 if (payloads != null) {
-                    payloads[s] = await(payloadBase + s + ">" + partition, s, false, BlockManagerExchange::text);
+                    payloads[s] = awaitArrival(payloadBase + s + ">" + partition).text();
                 }
-                String name = base + s + "-" + partition;
-                float[] peer = scratch(size);
-                await(name, s, false, b -> readInto(b, peer, 0, size, name));
-                source = peer;
-                offset = 0;
+                PeerInbox.Landed peer = awaitSlice(base + s + "-" + partition, size);
+                source = peer.floats();
+                offset = peer.offset();
             }
             if (s > partition || partition == 1) {
                 addInto(full, lo, source, offset, size);
@@ -238,10 +234,18 @@ final class BlockManagerExchange extends BarrierExchange {
         String base = prefix + (sequence++) + "-";
         int lo = slices.lo(partition);
         int size = slices.size(partition);
-        ByteBuffer bytes = allSameExecutor ? null : floatBytes(vector, lo, size);
-        for (int q = 0; q < parts; q++) {
-            if (!sameExecutor[q]) {
-                push(q, base + partition + ">" + q, bytes.duplicate());
+        if (!allSameExecutor) {
+            // the peers' slices are written straight into the vector as they arrive (unless one already has)
+            for (int s = 0; s < parts; s++) {
+                if (!sameExecutor[s]) {
+                    inbox.expect(base + s + ">" + partition, vector, slices.lo(s), slices.size(s));
+                }
+            }
+            ByteBuffer bytes = floatBytes(vector, lo, size);
+            for (int q = 0; q < parts; q++) {
+                if (!sameExecutor[q]) {
+                    push(q, base + partition + ">" + q, bytes.duplicate());
+                }
             }
         }
         if (localPeers) {
@@ -259,8 +263,10 @@ final class BlockManagerExchange extends BarrierExchange {
                     Shared shared = awaitShared(base + s);
                     System.arraycopy(shared.array(), from - shared.origin(), vector, from, length);
                 } else {
-                    String name = base + s + ">" + partition;
-                    await(name, s, false, b -> readInto(b, vector, from, length, name));
+                    PeerInbox.Landed peer = awaitSlice(base + s + ">" + partition, length);
+                    if (!peer.inPlace()) {
+                        System.arraycopy(peer.floats(), peer.offset(), vector, from, length);
+                    }
                 }
             }
         }
@@ -318,8 +324,10 @@ final class BlockManagerExchange extends BarrierExchange {
                 out[s] = payload;
             } else if (sameExecutor[s] && !closing) {
                 out[s] = awaitShared(base + s).payload();
+            } else if (sameExecutor[s]) {
+                out[s] = await(base + s, false, BlockManagerExchange::text);
             } else {
-                out[s] = await(addressed(base, s), s, false, BlockManagerExchange::text);
+                out[s] = awaitArrival(base + s + ">" + partition).text();
             }
         }
         collectiveDone();
@@ -327,22 +335,21 @@ final class BlockManagerExchange extends BarrierExchange {
     }
 
     /**
-     * The stage's first collective where tasks span executors: every task's block manager id, through the master
-     * (blocks reported to it, looked up there by readers in other executors).
+     * The stage's first collective where tasks span executors: every task's {@link PeerInbox} address, through the
+     * block manager master (blocks reported to it, looked up there by readers in other executors).
      */
-    private BlockManagerId[] blockManagerIds() {
+    private InboxAddress[] inboxAddresses() {
         String base = prefix + (sequence++) + "-";
-        BlockManagerId own = blocks.blockManagerId();
-        put(base + partition, ByteBuffer.wrap((own.executorId() + "\t" + own.host() + "\t" + own.port())
-                .getBytes(StandardCharsets.UTF_8)), true);
-        BlockManagerId[] ids = new BlockManagerId[parts];
+        String own = inbox.host() + "\t" + inbox.port();
+        put(base + partition, ByteBuffer.wrap(own.getBytes(StandardCharsets.UTF_8)), true);
+        InboxAddress[] addresses = new InboxAddress[parts];
         for (int s = 0; s < parts; s++) {
-            String[] f = (s == partition ? own.executorId() + "\t" + own.host() + "\t" + own.port()
-                    : await(base + s, s, true, BlockManagerExchange::text)).split("\t");
-            ids[s] = BlockManagerId.apply(f[0], f[1], Integer.parseInt(f[2]), Option.empty());
+            String[] f = (s == partition ? own : await(base + s, !sameExecutor[s], BlockManagerExchange::text))
+                    .split("\t");
+            addresses[s] = new InboxAddress(f[0], Integer.parseInt(f[1]));
         }
         collectiveDone();
-        return ids;
+        return addresses;
     }
 
     /**
@@ -350,31 +357,28 @@ final class BlockManagerExchange extends BarrierExchange {
      * this executor, or, {@code closing}, put once for them as a block reported to the master.
      */
     private void publish(String base, String payload, boolean closing) {
-        ByteBuffer bytes = ByteBuffer.wrap(payload.getBytes(StandardCharsets.UTF_8));
         for (int q = 0; q < parts; q++) {
             if (!sameExecutor[q]) {
-                push(q, base + partition + ">" + q, bytes.duplicate());
+                pushText(q, base + partition + ">" + q, payload);
             }
         }
         if (localPeers && closing) {
-            put(base + partition, bytes, true);
+            put(base + partition, ByteBuffer.wrap(payload.getBytes(StandardCharsets.UTF_8)), true);
         } else if (localPeers) {
             share(base + partition, null, 0, payload);
         }
     }
 
-    /** The name under which writer {@code s}'s all-gather block reaches this task. */
-    private String addressed(String base, int s) {
-        return sameExecutor[s] ? base + s : base + s + ">" + partition;
-    }
-
     /** Every peer has published this collective, so it has finished reading the previous one. */
     private void collectiveDone() {
-        for (Future<?> upload : uploads) {
+        for (CompletableFuture<Void> upload : uploads) {
             try {
-                Await.result(upload, Duration.Inf());
-            } catch (Exception e) {
-                throw new IllegalStateException("uploading a block to a peer executor failed: " + e.getMessage(), e);
+                upload.get();
+            } catch (ExecutionException e) {
+                throw new IllegalStateException("pushing a slice to a peer executor failed: " + e.getCause(), e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("task interrupted while pushing to a peer executor", e);
             }
         }
         uploads.clear();
@@ -389,14 +393,6 @@ final class BlockManagerExchange extends BarrierExchange {
         } else {
             blocks.removeBlock(new TestBlockId(block.name()), block.told());
         }
-    }
-
-    /** One reusable buffer for the peers' contributions of a reduce-scatter (they are added one at a time). */
-    private float[] scratch(int size) {
-        if (scratch == null || scratch.length != size) {
-            scratch = new float[size];
-        }
-        return scratch;
     }
 
     /** A second reusable buffer: the fold of the peers before this partition. */
@@ -435,7 +431,10 @@ final class BlockManagerExchange extends BarrierExchange {
         sharedVectors.clear();
     }
 
-    /** Removes what this task put and what peers in other executors pushed to it in this attempt. */
+    /**
+     * Removes what this task put, drops what peers in other executors pushed to it in this attempt, and what they
+     * still push.
+     */
     @Override
     public void abandon() {
         forgetSharedVectors();
@@ -444,21 +443,14 @@ final class BlockManagerExchange extends BarrierExchange {
         current.forEach(this::remove);
         previous = new ArrayList<>();
         current = new ArrayList<>();
-        String rs = "-" + partition;
-        String ag = ">" + partition;
-        Function1<BlockId, Object> pushedHere = id -> id instanceof TestBlockId t && t.id().startsWith(prefix)
-                && (t.id().endsWith(rs) || t.id().endsWith(ag));
-        for (BlockId id : JavaConverters.seqAsJavaList(blocks.getMatchingBlockIds(pushedHere))) {
-            if (!fromSameExecutor(((TestBlockId) id).id())) {
-                blocks.removeBlock(id, true);
-            }
+        if (inbox != null) {
+            inbox.abandon(prefix + partition, prefix);
         }
     }
 
-    /** Whether a block name addressed to this task came from a writer in this executor (then the writer removes it). */
-    private boolean fromSameExecutor(String name) {
-        String[] fields = name.substring(prefix.length()).split("[->]");
-        return fields.length >= 2 && sameExecutor[Integer.parseInt(fields[1])];
+    /** Slices and texts waiting in this executor's inbox for their readers (0 after clean runs). */
+    static int inboxHeld() {
+        return PeerInbox.heldInThisExecutor();
     }
 
     /**
@@ -593,46 +585,61 @@ final class BlockManagerExchange extends BarrierExchange {
         LocalPublications.published();
     }
 
-    /** Uploads a block into peer {@code q}'s block manager (awaited when the collective is done). */
+    /** Streams a slice to peer {@code q}'s executor inbox (awaited when the collective is done). */
     private void push(int q, String name, ByteBuffer bytes) {
-        BlockManagerId to = peers[q];
-        uploads.add(blocks.blockTransferService().uploadBlock(to.host(), to.port(), to.executorId(),
-                new TestBlockId(name), new NioManagedBuffer(bytes), StorageLevel.MEMORY_AND_DISK_SER(),
-                ClassTag$.MODULE$.Any()));
+        uploads.add(inbox.sendFloats(peers[q].host(), peers[q].port(), name, prefix + q, bytes));
+    }
+
+    private void pushText(int q, String name, String text) {
+        uploads.add(inbox.sendText(peers[q].host(), peers[q].port(), name, prefix + q, text));
+    }
+
+    /** Waits for what a peer in another executor pushed to this task under {@code name}, and takes it. */
+    private PeerInbox.Landed awaitArrival(String name) {
+        long start = System.nanoTime();
+        long pause = 20_000;
+        while (true) {
+            long seen = LocalPublications.count();
+            PeerInbox.Landed landed = inbox.take(name);
+            if (landed != null) {
+                peerFetched += landed.bytes();
+                return landed;
+            }
+            checkWaiting(name, start);
+            LocalPublications.awaitAfter(seen, pause);
+            pause = Math.min(MAX_POLL_NANOS, pause * 2);
+        }
+    }
+
+    private PeerInbox.Landed awaitSlice(String name, int length) {
+        PeerInbox.Landed landed = awaitArrival(name);
+        if (landed.text() != null || landed.length() != length) {
+            throw new IllegalStateException("slice " + name + " holds " + landed.length() + " floats, expected "
+                    + length);
+        }
+        return landed;
     }
 
     /**
-     * Waits for peer {@code writer}'s block in this block manager and reads it with {@code reader} (in place, under
-     * the block's read lock; {@code reader} must not keep the buffer); a block pushed from another executor is
-     * removed once read. {@code viaMaster}: the block stays with a writer in another executor, found through the
-     * master and fetched (only the stage's first collective).
+     * Waits for a block in this block manager, put by a peer in this executor, and reads it with {@code reader} (in
+     * place, under the block's read lock; {@code reader} must not keep the buffer). {@code viaMaster}: the block stays
+     * with a writer in another executor, found through the master and fetched (only the stage's first collective).
      */
-    private <T> T await(String name, int writer, boolean viaMaster, Function<ByteBuffer, T> reader) {
+    private <T> T await(String name, boolean viaMaster, Function<ByteBuffer, T> reader) {
         BlockId id = new TestBlockId(name);
-        boolean remote = !sameExecutor[writer];
         long start = System.nanoTime();
         long pause = 20_000;
-        long maxPause = remote ? MAX_REMOTE_POLL_NANOS : MAX_POLL_NANOS;
         while (true) {
             long seen = LocalPublications.count();
             Option<BlockData> local = blocks.getLocalBytes(id);
             if (local.isDefined()) {
-                T value;
                 try {
-                    ByteBuffer b = local.get().toByteBuffer();
-                    if (remote) {
-                        peerFetched += b.remaining();
-                    }
-                    value = reader.apply(b);
+                    return reader.apply(local.get().toByteBuffer());
                 } finally {
                     blocks.releaseLock(id, Option.empty());
                 }
-                if (remote) {
-                    blocks.removeBlock(id, true);
-                }
-                return value;
             }
-            if (viaMaster && remote && !blocks.master().getLocations(id).isEmpty()) {
+            if (viaMaster && !blocks.master().getLocations(id).isEmpty()) {
                 Option<ChunkedByteBuffer> fetched = blocks.getRemoteBytes(id);
                 if (fetched.isDefined()) {
                     ByteBuffer b = fetched.get().toByteBuffer();
@@ -641,20 +648,9 @@ final class BlockManagerExchange extends BarrierExchange {
                 }
             }
             checkWaiting(name, start);
-            // a peer in this executor wakes us when it publishes; uploads from other executors are polled for
+            // a peer in this executor wakes us when it publishes; a remote block is polled for (first collective)
             LocalPublications.awaitAfter(seen, pause);
-            pause = Math.min(maxPause, pause * 2);
+            pause = Math.min(MAX_POLL_NANOS, pause * 2);
         }
-    }
-
-    /** Copies a slice block into {@code out[offset, offset + length)}. */
-    private static Void readInto(ByteBuffer bytes, float[] out, int offset, int length, String name) {
-        ByteBuffer b = bytes.duplicate().order(ByteOrder.LITTLE_ENDIAN);
-        if (b.remaining() != length * Float.BYTES) {
-            throw new IllegalStateException("slice block under " + name + " holds " + b.remaining()
-                    + " bytes, expected " + length * Float.BYTES);
-        }
-        b.asFloatBuffer().get(out, offset, length);
-        return null;
     }
 }
