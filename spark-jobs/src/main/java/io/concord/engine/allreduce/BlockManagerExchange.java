@@ -8,6 +8,7 @@ import org.apache.spark.storage.BlockId;
 import org.apache.spark.storage.BlockManager;
 import org.apache.spark.storage.BlockManagerMaster;
 import org.apache.spark.storage.StorageLevel;
+import org.apache.spark.storage.StorageUtils;
 import org.apache.spark.storage.TestBlockId;
 import org.apache.spark.util.io.ChunkedByteBuffer;
 import scala.Option;
@@ -28,33 +29,32 @@ import java.util.concurrent.locks.LockSupport;
 import java.util.function.Function;
 
 /**
- * Slices travel as raw little-endian float blocks in the executors' block managers (BigDL's AllReduceParameter
- * design), and every block lands in its reader's block manager before it is read, so a reader only ever waits on its
- * own block manager:
+ * BigDL's AllReduceParameter design (partition p owns slice p of every vector), with each slice delivered to where its
+ * reader waits, so a reader never asks anyone where a slice is:
  * <ul>
  *   <li>a peer in this executor (the same address in {@code getTaskInfos()}: every peer in local mode) reads the
  *   writer's vector in place, in this JVM, with no block and no copy ({@link LocalArrays}: a reduce-scatter adds the
  *   peer's slice straight out of its gradient, an all-gather copies it straight into the reader's vector, and a
- *   small payload is read as the writer's string); only the closing collective puts blocks locally, reported to the
- *   master for the driver to remove. The writer withdraws what it shared once every peer has published the next
- *   collective (so has read this one);</li>
- *   <li>a peer in another executor gets its own copy uploaded into its block manager by the writer (Spark's block
- *   transfer service, as block replication does); the reader removes it after reading it.</li>
+ *   small payload is read as the writer's string); only the closing collective puts blocks in the block manager,
+ *   reported to the master for the driver to remove. The writer withdraws what it shared once every peer has
+ *   published the next collective (so has read this one);</li>
+ *   <li>a peer in another executor gets its own copy streamed into its executor's {@link PeerInbox} (Spark's
+ *   network-common with Spark's authentication and encryption settings): an all-gather slice is written straight into
+ *   the reader's vector as it arrives, a reduce-scatter contribution into an array of its own, and the reader takes
+ *   it from there.</li>
  * </ul>
- * The master is therefore told of a block only when it crosses executors (the receiving block manager reports it),
- * and nobody polls the master: each report, lookup and removal is a synchronous message to the master, handled one
- * at a time on the driver, which made a polling reader cost ~60 ms per remote block on a small cluster. Where tasks
- * span executors, the first collective of a stage exchanges the tasks' block manager ids through the master.
+ * The driver hears of none of this beyond the stage's first collective, where tasks that span executors exchange
+ * their inboxes' addresses through blocks reported to the master. (Until 2026-12-08 a slice for another executor was
+ * uploaded into its block manager, which reports every stored and removed block synchronously to the driver's
+ * {@code BlockManagerMaster}, one message at a time: ~57 ms per remote slice on a small cluster.)
  *
- * <p>Waiting for a block is the only synchronisation: Spark's {@code BarrierTaskContext.barrier()} polls its RPC once
- * per second, which would cost a second per collective. Blocks are named by run nonce, stage attempt and collective
- * sequence number, so a retried stage never reads a failed attempt's blocks; a failing task removes what it put and
- * what was pushed to it; the blocks of the closing collective, reported to the master, are removed by the driver
- * ({@link #leftOver}). Left behind: an upload that reaches a reader of a failed attempt after that reader cleaned
- * up (one slice at most per peer and failed attempt; the master knows it; it goes with the executor). (Asking the
- * master for a run's blocks instead is not safe: {@code getMatchingBlockIds} iterates the master's maps outside its
- * message loop and fails with a ConcurrentModificationException under load.) Waiting is bounded by
- * {@code spark.barrier.sync.timeout}.
+ * <p>Waiting for a slice is the only synchronisation: Spark's {@code BarrierTaskContext.barrier()} polls its RPC once
+ * per second, which would cost a second per collective. Slices are named by run nonce, stage attempt and collective
+ * sequence number, so a retried stage never reads a failed attempt's slices; a failing task removes what it put and
+ * drops what was, or is later, pushed to it; the blocks of the closing collective, reported to the master, are
+ * removed by the driver ({@link #leftOver}). (Asking the master for a run's blocks instead is not safe:
+ * {@code getMatchingBlockIds} iterates the master's maps outside its message loop and fails with a
+ * ConcurrentModificationException under load.) Waiting is bounded by {@code spark.barrier.sync.timeout}.
  */
 final class BlockManagerExchange extends BarrierExchange {
 
@@ -73,6 +73,13 @@ final class BlockManagerExchange extends BarrierExchange {
     private int sequence;
     private long peerFetched;
     private float[] earlier;
+    /**
+     * Per peer in another executor: the off-heap buffer this task streams its slices to it from (index
+     * {@code partition}: its own slice for every peer's all-gather), reused once the collective's pushes have landed,
+     * and the array the peer's reduce-scatter contribution is written into as it arrives.
+     */
+    private final ByteBuffer[] outgoing;
+    private final float[][] incoming;
     private List<Published> previous = new ArrayList<>();
     private List<Published> current = new ArrayList<>();
     private final List<CompletableFuture<Void>> uploads = new ArrayList<>();
@@ -116,6 +123,8 @@ final class BlockManagerExchange extends BarrierExchange {
         this.inbox = all ? null : PeerInbox.ofThisExecutor(blocks.blockManagerId().host(),
                 LocalPublications::published);
         this.peers = all ? null : inboxAddresses();
+        this.outgoing = new ByteBuffer[parts];
+        this.incoming = new float[parts][];
     }
 
     static String prefix(long nonce) {
@@ -169,7 +178,7 @@ final class BlockManagerExchange extends BarrierExchange {
         String base = prefix + (sequence++) + "-";
         for (int q = 0; q < parts; q++) {
             if (!sameExecutor[q]) {
-                push(q, base + partition + "-" + q, floatBytes(full, slices.lo(q), slices.size(q)));
+                push(q, base + partition + "-" + q, outgoing(q, full, slices.lo(q), slices.size(q)));
             }
         }
         if (localPeers) {
@@ -177,6 +186,14 @@ final class BlockManagerExchange extends BarrierExchange {
         }
         int lo = slices.lo(partition);
         int size = slices.size(partition);
+        for (int s = 0; s < parts; s++) {
+            if (!sameExecutor[s]) {
+                if (incoming[s] == null || incoming[s].length != size) {
+                    incoming[s] = new float[size];
+                }
+                inbox.expect(base + s + "-" + partition, incoming[s], 0, size);
+            }
+        }
         // ((v0 + v1) + …) + v_p + …: the peers before this partition fold into a buffer, which is added to the own
         // slice in place (IEEE addition is commutative; with one earlier peer it is added directly), then the later
         // peers are added to it one at a time
@@ -241,7 +258,7 @@ final class BlockManagerExchange extends BarrierExchange {
                     inbox.expect(base + s + ">" + partition, vector, slices.lo(s), slices.size(s));
                 }
             }
-            ByteBuffer bytes = floatBytes(vector, lo, size);
+            ByteBuffer bytes = outgoing(partition, vector, lo, size);
             for (int q = 0; q < parts; q++) {
                 if (!sameExecutor[q]) {
                     push(q, base + partition + ">" + q, bytes.duplicate());
@@ -423,6 +440,13 @@ final class BlockManagerExchange extends BarrierExchange {
     public void close() {
         allGather("", true);
         forgetSharedVectors();
+        // every push has landed (each collective awaited its own): nothing reads the off-heap buffers any more
+        for (int q = 0; q < parts; q++) {
+            if (outgoing[q] != null) {
+                StorageUtils.dispose(outgoing[q]);
+                outgoing[q] = null;
+            }
+        }
     }
 
     /** Every task holds its own reference; the registry entry only has to outlive the tasks' first look-up. */
@@ -561,10 +585,18 @@ final class BlockManagerExchange extends BarrierExchange {
         }
     }
 
-    private static ByteBuffer floatBytes(float[] values, int offset, int length) {
-        ByteBuffer buffer = ByteBuffer.allocate(length * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
+    /**
+     * {@code values[offset, offset + length)} as little-endian bytes in the reusable off-heap buffer {@code slot} (the
+     * socket writes it without another copy); free again once {@link #collectiveDone} has awaited the pushes.
+     */
+    private ByteBuffer outgoing(int slot, float[] values, int offset, int length) {
+        int bytes = length * Float.BYTES;
+        if (outgoing[slot] == null || outgoing[slot].capacity() < bytes) {
+            outgoing[slot] = ByteBuffer.allocateDirect(bytes).order(ByteOrder.LITTLE_ENDIAN);
+        }
+        ByteBuffer buffer = outgoing[slot].clear().limit(bytes);
         buffer.asFloatBuffer().put(values, offset, length);
-        return buffer;
+        return buffer.slice();
     }
 
     private static String text(ByteBuffer b) {

@@ -69,7 +69,7 @@ public interface PeerExchange extends AutoCloseable {
 
     long driverBytesReceived();
 
-    /** Bytes of vector slices this task fetched from other executors' block managers (0 when in-process). */
+    /** Bytes this task received from peers in other executors (0 when every peer is in this executor). */
     long peerBytesFetched();
 
     /**
