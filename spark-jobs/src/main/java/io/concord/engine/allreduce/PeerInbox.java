@@ -45,6 +45,11 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 final class PeerInbox implements AutoCloseable {
 
+    /**
+     * The port each executor's inbox listens on (Spark property; 0, the default: any free port). With a port set, the
+     * next {@code spark.port.maxRetries} ports are tried if it is taken, as Spark does for its own ports.
+     */
+    static final String PORT_KEY = "spark.concord.peerInbox.port";
     private static final byte FLOATS = 0;
     private static final byte TEXT = 1;
     private static PeerInbox executorInbox;
@@ -72,6 +77,11 @@ final class PeerInbox implements AutoCloseable {
     }
 
     PeerInbox(TransportConf conf, SecretKeyHolder secrets, String appId, String host, Runnable onArrival) {
+        this(conf, secrets, appId, host, 0, 0, onArrival);
+    }
+
+    PeerInbox(TransportConf conf, SecretKeyHolder secrets, String appId, String host, int port, int retries,
+              Runnable onArrival) {
         this.host = host;
         this.onArrival = onArrival;
         this.context = new TransportContext(conf, new Handler());
@@ -79,8 +89,31 @@ final class PeerInbox implements AutoCloseable {
                 : List.of(new AuthServerBootstrap(conf, secrets));
         List<TransportClientBootstrap> clientBootstraps = secrets == null ? List.of()
                 : List.of(new AuthClientBootstrap(conf, appId, secrets));
-        this.server = context.createServer(host, 0, serverBootstraps);
+        try {
+            this.server = bind(context, host, port, retries, serverBootstraps);
+        } catch (RuntimeException e) {
+            context.close();
+            throw e;
+        }
         this.clients = context.createClientFactory(clientBootstraps);
+    }
+
+    private static TransportServer bind(TransportContext context, String host, int port, int retries,
+                                        List<TransportServerBootstrap> bootstraps) {
+        for (int attempt = 0; ; attempt++) {
+            int tried = port == 0 ? 0 : port + attempt;
+            try {
+                return context.createServer(host, tried, bootstraps);
+            } catch (Exception e) {
+                // netty rethrows the socket's BindException undeclared
+                boolean taken = e instanceof java.net.BindException || e.getCause() instanceof java.net.BindException;
+                if (port == 0 || attempt >= retries || !taken) {
+                    throw new IllegalStateException("the peer inbox could not listen on " + host + ":" + tried
+                            + (port == 0 ? "" : " (" + PORT_KEY + "=" + port + ", " + retries
+                            + " more tried; spark.port.maxRetries)") + ": " + e.getMessage(), e);
+                }
+            }
+        }
     }
 
     /** This executor's inbox, started on first use with the executor's Spark settings. */
@@ -91,7 +124,8 @@ final class PeerInbox implements AutoCloseable {
             TransportConf transport = SparkTransportConf.fromSparkConf(conf, "shuffle", 0, Option.empty());
             SecurityManager security = env.securityManager();
             executorInbox = new PeerInbox(transport, security.isAuthenticationEnabled() ? security : null,
-                    conf.getAppId(), host, onArrival);
+                    conf.getAppId(), host, conf.getInt(PORT_KEY, 0), conf.getInt("spark.port.maxRetries", 16),
+                    onArrival);
         }
         return executorInbox;
     }

@@ -171,6 +171,27 @@ class PeerInboxTest {
         assertThat(reader.held()).isZero();
     }
 
+    @Test
+    void aConfiguredPortIsUsedAndTheNextOnesAreTriedWhenItIsTaken() throws Exception {
+        int free;
+        try (java.net.ServerSocket probe = new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName(HOST))) {
+            free = probe.getLocalPort();
+        }
+        SparkConf conf = new SparkConf().set("spark.app.id", "inbox-test");
+        TransportConf transport = SparkTransportConf.fromSparkConf(conf, "shuffle", 1, Option.empty());
+        PeerInbox first = new PeerInbox(transport, null, "inbox-test", HOST, free, 3, () -> { });
+        opened.add(first);
+        assertThat(first.port()).isEqualTo(free);
+        PeerInbox second = new PeerInbox(transport, null, "inbox-test", HOST, free, 3, () -> { });
+        opened.add(second);
+        assertThat(second.port()).isGreaterThan(free).isLessThanOrEqualTo(free + 3);
+        first.sendText(HOST, second.port(), "hello", "t5", "over a fixed port").get(30, TimeUnit.SECONDS);
+        assertThat(await(second, "hello").text()).isEqualTo("over a fixed port");
+        assertThatThrownBy(() -> new PeerInbox(transport, null, "inbox-test", HOST, free, 0, () -> { }))
+                .hasMessageContaining("could not listen on " + HOST + ":" + free)
+                .hasMessageContaining(PeerInbox.PORT_KEY);
+    }
+
     private static SecretKeyHolder secret(String key) {
         return new SecretKeyHolder() {
             @Override
