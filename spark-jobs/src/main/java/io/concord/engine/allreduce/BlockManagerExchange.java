@@ -472,11 +472,6 @@ final class BlockManagerExchange extends BarrierExchange {
         }
     }
 
-    /** Slices and texts waiting in this executor's inbox for their readers (0 after clean runs). */
-    static int inboxHeld() {
-        return PeerInbox.heldInThisExecutor();
-    }
-
     /**
      * Publications of this executor's tasks, so a reader whose peer shares the executor (local mode, several cores
      * per executor) wakes as soon as the block is there instead of at its next poll.

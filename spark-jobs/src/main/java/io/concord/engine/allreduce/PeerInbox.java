@@ -211,11 +211,6 @@ final class PeerInbox implements AutoCloseable {
         return arrived.size() + expected.size();
     }
 
-    /** {@link #held} of this executor's inbox (0 if it never started). */
-    static synchronized int heldInThisExecutor() {
-        return executorInbox == null ? 0 : executorInbox.held();
-    }
-
     @Override
     public void close() {
         clients.close();
