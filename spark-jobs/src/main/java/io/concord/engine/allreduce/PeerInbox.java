@@ -223,7 +223,8 @@ final class PeerInbox implements AutoCloseable {
 
         @Override
         public void receive(TransportClient client, ByteBuffer message, RpcResponseCallback callback) {
-            callback.onFailure(new UnsupportedOperationException("the peer inbox only receives streams"));
+            // peers only ever stream slices (uploadStream); a plain RPC here is not from a Concord task
+            callback.onFailure(new IllegalArgumentException("the peer inbox takes slice streams, not RPC messages"));
         }
 
         @Override
