@@ -272,7 +272,8 @@ final class PeerInbox implements AutoCloseable {
         TextSink(String name, String destination, int size) {
             this.name = name;
             this.destination = destination;
-            this.out = new java.io.ByteArrayOutputStream(size);
+            // texts are scalars and statistics: the header's size is only a hint, not an allocation
+            this.out = new java.io.ByteArrayOutputStream(Math.max(0, Math.min(size, 1 << 16)));
         }
 
         @Override
