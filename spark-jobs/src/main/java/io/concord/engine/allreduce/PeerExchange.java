@@ -85,7 +85,7 @@ public interface PeerExchange extends AutoCloseable {
     /** The exchange of {@code transport} for the current barrier task. */
     static PeerExchange open(Transport transport, BarrierTaskContext task, long nonce) {
         return switch (transport) {
-            case ALLREDUCE -> new BlockManagerExchange(task, nonce);
+            case ALLREDUCE -> new PushExchange(task, nonce);
             case ALLREDUCE_RPC -> new RpcExchange(task);
             case DRIVER -> throw new IllegalArgumentException("the driver transport has no peer exchange");
         };
@@ -93,7 +93,7 @@ public interface PeerExchange extends AutoCloseable {
 
     /** How many {@link #sharedVector}s this JVM's registry holds (0 once every stage's tasks closed or abandoned). */
     static int sharedVectorsHeld() {
-        return BlockManagerExchange.sharedVectorsHeld();
+        return PushExchange.sharedVectorsHeld();
     }
 
     /** Names of the blocks this task still holds after {@link #close} (the driver removes them). */
@@ -104,7 +104,7 @@ public interface PeerExchange extends AutoCloseable {
     /** Driver side, after a successful stage: frees the blocks its tasks left behind. */
     static void cleanUp(Transport transport, List<String> blockNames) {
         if (transport == Transport.ALLREDUCE && !blockNames.isEmpty()) {
-            BlockManagerExchange.remove(blockNames);
+            PushExchange.remove(blockNames);
         }
     }
 }

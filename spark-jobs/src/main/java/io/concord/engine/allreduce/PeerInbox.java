@@ -256,6 +256,7 @@ final class PeerInbox implements AutoCloseable {
             return;
         }
         arrived.put(name, landed);
+        // abandon() may have swept the inbox between the check above and the put
         if (abandoned.contains(landed.destination())) {
             arrived.remove(name);
             return;

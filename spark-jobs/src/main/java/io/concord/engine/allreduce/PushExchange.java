@@ -56,7 +56,7 @@ import java.util.function.Function;
  * {@code getMatchingBlockIds} iterates the master's maps outside its message loop and fails with a
  * ConcurrentModificationException under load.) Waiting is bounded by {@code spark.barrier.sync.timeout}.
  */
-final class BlockManagerExchange extends BarrierExchange {
+final class PushExchange extends BarrierExchange {
 
     private static final long MAX_POLL_NANOS = 2_000_000;
 
@@ -100,7 +100,7 @@ final class BlockManagerExchange extends BarrierExchange {
     private record Shared(float[] array, int origin, String payload) {
     }
 
-    BlockManagerExchange(BarrierTaskContext barrier, long nonce) {
+    PushExchange(BarrierTaskContext barrier, long nonce) {
         super(barrier);
         this.blocks = SparkEnv.get().blockManager();
         this.prefix = prefix(nonce) + "a" + barrier.stageAttemptNumber() + "-";
@@ -342,7 +342,7 @@ final class BlockManagerExchange extends BarrierExchange {
             } else if (sameExecutor[s] && !closing) {
                 out[s] = awaitShared(base + s).payload();
             } else if (sameExecutor[s]) {
-                out[s] = await(base + s, false, BlockManagerExchange::text);
+                out[s] = await(base + s, false, PushExchange::text);
             } else {
                 out[s] = awaitArrival(base + s + ">" + partition).text();
             }
@@ -361,7 +361,7 @@ final class BlockManagerExchange extends BarrierExchange {
         put(base + partition, ByteBuffer.wrap(own.getBytes(StandardCharsets.UTF_8)), true);
         InboxAddress[] addresses = new InboxAddress[parts];
         for (int s = 0; s < parts; s++) {
-            String[] f = (s == partition ? own : await(base + s, !sameExecutor[s], BlockManagerExchange::text))
+            String[] f = (s == partition ? own : await(base + s, !sameExecutor[s], PushExchange::text))
                     .split("\t");
             addresses[s] = new InboxAddress(f[0], Integer.parseInt(f[1]));
         }
